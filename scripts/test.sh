@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, type-check, then the unit, integration and e2e tiers against a
+# real Kafka broker (fetched and started here) and the PostgreSQL server at DATABASE_URL.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+echo "== lint"; npx eslint . --max-warnings 0
+echo "== type-check"; npx tsc -p tsconfig.json --noEmit
+echo "== build"; npx tsc -p tsconfig.build.json
+echo "== tests (unit, integration, e2e)"
+bash scripts/with-kafka.sh npx jest --maxWorkers=2 "$@"
