@@ -1,0 +1,170 @@
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import {
+  BusMessage,
+  ConsumerOptions,
+  MessageBus,
+  MessageConsumer,
+  OutboundMessage,
+  TopicSpec,
+} from './message-bus.port';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+}
+
+const connectionTimeoutMs = 5_000;
+const requestTimeoutMs = 30_000;
+const retriesMax = 10;
+const sessionTimeoutMs = 30_000;
+const heartbeatIntervalMs = 3_000;
+const fetchWaitMsMax = 100;
+const fetchBytesPerPartitionMax = 2 * 1024 * 1024;
+const fetchBytesMax = 16 * 1024 * 1024;
+
+/** The kafkajs adapter of {@link MessageBus}. One producer, created on first publish. */
+export function createKafkaBus(options: KafkaBusOptions): MessageBus {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: connectionTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    retry: { retries: retriesMax, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: logLevel.ERROR,
+  });
+  let producer: Promise<Producer> | undefined;
+  const consumers = new Set<MessageConsumer>();
+
+  const connectedProducer = (): Promise<Producer> => {
+    producer ??= (async () => {
+      const created = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        retry: { retries: retriesMax },
+      });
+      await created.connect();
+      return created;
+    })();
+    return producer;
+  };
+
+  return {
+    async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
+      if (messages.length === 0) return;
+      const connected = await connectedProducer();
+      await connected.send({ topic, acks: -1, messages });
+    },
+    createConsumer(consumerOptions: ConsumerOptions): MessageConsumer {
+      const consumer = createKafkaConsumer(kafka, consumerOptions);
+      consumers.add(consumer);
+      return consumer;
+    },
+    async ensureTopics(topics: TopicSpec[]): Promise<void> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic.name));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })),
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    async close(): Promise<void> {
+      await Promise.all([...consumers].map((consumer) => consumer.stop()));
+      if (producer) await (await producer).disconnect();
+    },
+  };
+}
+
+function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions): MessageConsumer {
+  let consumer: Consumer | undefined;
+  let stopping = false;
+  return {
+    async start(): Promise<void> {
+      const created = kafka.consumer({
+        groupId: options.groupId,
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: heartbeatIntervalMs,
+        maxWaitTimeInMs: fetchWaitMsMax,
+        maxBytesPerPartition: fetchBytesPerPartitionMax,
+        maxBytes: fetchBytesMax,
+        allowAutoTopicCreation: false,
+        retry: { retries: retriesMax },
+      });
+      consumer = created;
+      if (options.onAssignment) {
+        const onAssignment = options.onAssignment;
+        created.on(created.events.GROUP_JOIN, (event) => {
+          const assignment = event.payload.memberAssignment;
+          onAssignment(Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })));
+        });
+      }
+      created.on(created.events.CRASH, (event) => options.onError?.(event.payload.error));
+      await created.connect();
+      for (const topic of options.topics) {
+        await created.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+      }
+      await created.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrentlyMax ?? 1,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+          const stale = (): boolean => stopping || !isRunning() || isStale();
+          if (batch.messages.length === 0 || stale()) return;
+          const messages: BusMessage[] = batch.messages.map((message) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key ? message.key.toString('utf8') : null,
+            value: message.value,
+            headers: headersToStrings(message.headers),
+            timestampMs: Number(message.timestamp),
+          }));
+          await options.handleBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+            heartbeat,
+            isStale: stale,
+          });
+          // A batch handled to the end is committed even while stopping: its work is done. Only a
+          // revoked partition skips the commit (the new owner redelivers; the store dedupes).
+          if (isStale()) return;
+          const lastOffset = batch.lastOffset();
+          resolveOffset(lastOffset);
+          // The batch-scoped commit goes straight to the group; consumer.commitOffsets() would
+          // silently skip it once stop() has begun.
+          await commitOffsetsIfNecessary({
+            topics: [
+              {
+                topic: batch.topic,
+                partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
+              },
+            ],
+          });
+        },
+      });
+    },
+    async stop(): Promise<void> {
+      stopping = true;
+      if (!consumer) return;
+      const current = consumer;
+      consumer = undefined;
+      await current.disconnect();
+    },
+  };
+}
+
+function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    result[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return result;
+}

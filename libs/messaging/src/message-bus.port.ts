@@ -1,0 +1,69 @@
+/** A message to publish. `key` decides the partition (Tally keys everything by workspaceId). */
+export interface OutboundMessage {
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A message as consumed, with where it came from (needed for DLQ headers and commits). */
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestampMs: number;
+}
+
+/** Messages of one topic-partition, in offset order. */
+export interface MessageBatch {
+  topic: string;
+  partition: number;
+  messages: BusMessage[];
+  /** Keeps the group membership alive during long work; call it between chunks. */
+  heartbeat(): Promise<void>;
+  /** True once the consumer is stopping or the partition was revoked: stop work, commit nothing. */
+  isStale(): boolean;
+}
+
+/** A topic-partition set this consumer owns after a rebalance. */
+export interface PartitionAssignment {
+  topic: string;
+  partitions: number[];
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Resolving commits the batch's offsets; throwing leaves them uncommitted for redelivery. */
+  handleBatch(batch: MessageBatch): Promise<void>;
+  onAssignment?(assignments: PartitionAssignment[]): void;
+  /** Called when a batch failed and will be redelivered (the bus retries it). */
+  onError?(error: unknown): void;
+  fromBeginning?: boolean;
+  /** How many partitions' batches may be handled at once (each partition stays in order). */
+  partitionsConcurrentlyMax?: number;
+}
+
+export interface MessageConsumer {
+  start(): Promise<void>;
+  /** Finishes the batch in hand, commits it, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/**
+ * Tally's only view of the message bus. Two adapters: Kafka (kafkajs) for deployments and
+ * tests, and an in-process bus for the zero-setup embedded mode. Nothing else imports kafkajs.
+ */
+export interface MessageBus {
+  publish(topic: string, messages: OutboundMessage[]): Promise<void>;
+  createConsumer(options: ConsumerOptions): MessageConsumer;
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  close(): Promise<void>;
+}
