@@ -1,0 +1,38 @@
+export { Topics, dlqTopicOf } from './topics';
+export type { TopicName } from './topics';
+export { ContractErrorCode } from './contract-error-code';
+export { PAYLOAD_SIZE_MAX_BYTES, IDENTIFIER_LENGTH_MAX, AMOUNT_MICRO_MAX, SUPPORTED_SCHEMA_VERSIONS } from './limits';
+export { MICRO_PER_CREDIT, parseCreditsToMicro, parseMicro, formatMicroAsCredits } from './credits-amount';
+export { isInstant, canonicalInstant, IsInstant, IsCreditsAmount, IsMicroAmount } from './validators';
+export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';
+export { ActionExecutedMessage, ActionDto, AiUsageDto, ACTION_SOURCES } from './messages/action-executed.message';
+export type { ActionSource } from './messages/action-executed.message';
+export {
+  SubscriptionPeriodStartedMessage,
+  CreditPackPurchasedMessage,
+  CreditsGrantedMessage,
+  BILLING_CYCLES,
+  GRANT_TYPES,
+} from './messages/subscription.messages';
+export type { BillingCycle, GrantType } from './messages/subscription.messages';
+export {
+  CreditsLowMessage,
+  CreditsExhaustedMessage,
+  CreditsReplenishedMessage,
+  WORKSPACE_STATUSES,
+  BALANCE_ALERT_TYPES,
+} from './messages/balance-alert.messages';
+export type { BalanceAlert, BalanceAlertType, WorkspaceStatus } from './messages/balance-alert.messages';
+export { INBOUND_MESSAGE_TYPES } from './inbound-message';
+export type {
+  InboundMessage,
+  InboundMessageType,
+  ActionExecuted,
+  ExecutedAction,
+  AiUsage,
+  SubscriptionPeriodStarted,
+  CreditPackPurchased,
+  CreditsGranted,
+} from './inbound-message';
+export { parseInboundMessage, validateInboundObject } from './parse-inbound-message';
+export type { ParseResult, ValidationIssue } from './parse-inbound-message';

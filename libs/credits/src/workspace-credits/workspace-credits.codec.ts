@@ -1,0 +1,58 @@
+import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
+import { CreditEvent, CreditEventType, CreditEventTypes } from './workspace-credits.events';
+
+// Storage form: bigint → decimal string. The rule that makes decoding exact without a schema
+// per event: every bigint field's name ends in `Micro` and nothing else does (asserted when
+// encoding, so a new event that breaks the rule fails its first round-trip test).
+
+const MICRO_SUFFIX = 'Micro';
+const INTEGER_STRING = /^-?(0|[1-9][0-9]*)$/;
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(CreditEventTypes));
+
+export interface EncodedCreditEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export function encodeCreditEvent(event: CreditEvent): EncodedCreditEvent {
+  return { type: event.type, data: encodeValue(event.data, '') as Record<string, unknown> };
+}
+
+function encodeValue(value: unknown, key: string): unknown {
+  if (typeof value === 'bigint') {
+    if (!key.endsWith(MICRO_SUFFIX)) throw new Error(`assertion failed: bigint field "${key}" must end in Micro`);
+    return value.toString();
+  }
+  if (Array.isArray(value)) return value.map((item) => encodeValue(item, key));
+  if (typeof value === 'object' && value !== null) {
+    const encoded: Record<string, unknown> = {};
+    for (const [field, item] of Object.entries(value)) encoded[field] = encodeValue(item, field);
+    return encoded;
+  }
+  return value;
+}
+
+/** Decodes a stored event. Throws CreditsDomainError for a type or amount this build cannot read. */
+export function decodeCreditEvent(stored: { type: string; data: Record<string, unknown> }): CreditEvent {
+  if (!KNOWN_TYPES.has(stored.type)) {
+    throw new CreditsDomainError(CreditsErrorCode.UnknownEventType, `unknown credit event type "${stored.type}"`);
+  }
+  const data = decodeValue(stored.data, '', stored.type);
+  return { type: stored.type as CreditEventType, data } as CreditEvent;
+}
+
+function decodeValue(value: unknown, key: string, type: string): unknown {
+  if (key.endsWith(MICRO_SUFFIX) && !Array.isArray(value)) {
+    if (typeof value !== 'string' || !INTEGER_STRING.test(value)) {
+      throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `${type}.${key} is not an integer string`);
+    }
+    return BigInt(value);
+  }
+  if (Array.isArray(value)) return value.map((item) => decodeValue(item, key, type));
+  if (typeof value === 'object' && value !== null) {
+    const decoded: Record<string, unknown> = {};
+    for (const [field, item] of Object.entries(value)) decoded[field] = decodeValue(item, field, type);
+    return decoded;
+  }
+  return value;
+}

@@ -1,0 +1,198 @@
+import type { AddCreditPack, GrantCredits, WorkspaceCommand } from './workspace-credits.commands';
+import { decideDebit } from './workspace-credits.debit';
+import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
+import type { CreditEvent, CreditGrantExpired } from './workspace-credits.events';
+import { evolve } from './workspace-credits.evolve';
+import { OPEN_GRANTS_MAX } from './workspace-credits.limits';
+import { CycleAllocations, decideOpenPeriod, defaultCycleAllocations } from './workspace-credits.period';
+import { defaultPriceBook, PriceBook } from './workspace-credits.price-book';
+import { instantMs, statusFor, totalAvailableOf, WorkspaceState } from './workspace-credits.state';
+
+export interface DecideOptions {
+  priceBook?: PriceBook;
+  cycleAllocations?: CycleAllocations;
+}
+
+/**
+ * Decides the events a command causes. Pure: time arrives on the command. Order of the
+ * result: grants that expired by `processedAt`, the command's own events, then at most one
+ * CreditStatusChanged comparing the status before and after. Duplicates decide nothing.
+ * Throws CreditsDomainError for a command that can never be valid.
+ */
+export function decide(command: WorkspaceCommand, state: WorkspaceState, options: DecideOptions = {}): CreditEvent[] {
+  assertAcceptable(command, state);
+  if (isDuplicate(command, state)) return [];
+  const expired = expireGrants(state, command.processedAt);
+  const afterExpiry = expired.length === 0 ? state : expired.reduce(evolve, state);
+  const own = decideCommand(command, afterExpiry, options);
+  const events = expired.length === 0 ? own : [...expired, ...own];
+  let next = afterExpiry;
+  for (const event of own) next = evolve(next, event);
+  const totalAvailableMicro = totalAvailableOf(next);
+  const to = statusFor(next.period, totalAvailableMicro);
+  if (to !== state.status) {
+    events.push({
+      type: 'CreditStatusChanged',
+      data: {
+        workspaceId: state.workspaceId,
+        from: state.status,
+        to,
+        totalAvailableMicro,
+        occurredAt: command.occurredAt,
+        processedAt: command.processedAt,
+      },
+    });
+  }
+  return events;
+}
+
+function decideCommand(command: WorkspaceCommand, state: WorkspaceState, options: DecideOptions): CreditEvent[] {
+  switch (command.type) {
+    case 'DebitAction':
+      return [decideDebit(command, state, options.priceBook ?? defaultPriceBook)];
+    case 'OpenPeriod':
+      return decideOpenPeriod(command, state, options.cycleAllocations ?? defaultCycleAllocations);
+    case 'AddCreditPack':
+      return [packAdded(command, state)];
+    case 'GrantCredits':
+      return grantAdded(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`assertion failed: unhandled ${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item))}`);
+}
+
+/** Debit idempotency is the boundary's (by stored event id); the rest is decided here. */
+function isDuplicate(command: WorkspaceCommand, state: WorkspaceState): boolean {
+  switch (command.type) {
+    case 'DebitAction':
+      return false;
+    case 'OpenPeriod':
+      // A redelivered or older period start: the billing system has moved on already.
+      return state.period !== null && instantMs(command.periodStart) <= instantMs(state.period.start);
+    case 'AddCreditPack':
+      return state.recentPaymentRefs.includes(command.paymentRef);
+    case 'GrantCredits':
+      return (
+        state.recentGrantReferences.includes(command.reference) ||
+        state.grants.some((grant) => grant.reference === command.reference)
+      );
+    default:
+      return assertNever(command);
+  }
+}
+
+function refuse(code: CreditsErrorCode, message: string): never {
+  throw new CreditsDomainError(code, message);
+}
+
+function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): void {
+  if (command.workspaceId !== state.workspaceId) {
+    refuse(CreditsErrorCode.WorkspaceMismatch, `command for ${command.workspaceId} sent to ${state.workspaceId}`);
+  }
+  // Debits are the hot path and come from validated messages; the rarer commands re-check.
+  if (command.type === 'DebitAction') return;
+  for (const instant of [command.occurredAt, command.processedAt]) {
+    if (!Number.isFinite(instantMs(instant))) refuse(CreditsErrorCode.InvalidInstant, `"${instant}" is not an instant`);
+  }
+  switch (command.type) {
+    case 'OpenPeriod':
+      if (!(instantMs(command.periodEnd) > instantMs(command.periodStart))) {
+        refuse(CreditsErrorCode.InvalidPeriod, 'periodEnd must be an instant after periodStart');
+      }
+      if (command.allocationMicro !== undefined && command.allocationMicro < 0n) {
+        refuse(CreditsErrorCode.InvalidAmount, 'allocationMicro must not be negative');
+      }
+      return;
+    case 'GrantCredits':
+      if (command.expiresAt !== undefined && !Number.isFinite(instantMs(command.expiresAt))) {
+        refuse(CreditsErrorCode.InvalidInstant, `expiresAt "${command.expiresAt}" is not an instant`);
+      }
+      if (state.grants.length >= OPEN_GRANTS_MAX) {
+        refuse(CreditsErrorCode.OpenGrantsLimitReached, `a workspace holds at most ${OPEN_GRANTS_MAX} open grants`);
+      }
+      break;
+    case 'AddCreditPack':
+      break;
+    default:
+      assertNever(command);
+  }
+  if (command.creditsMicro <= 0n) refuse(CreditsErrorCode.InvalidAmount, 'credits must be positive');
+}
+
+/** Grants are sorted soonest-expiring first, so only a prefix can have expired. */
+function expireGrants(state: WorkspaceState, processedAt: string): CreditGrantExpired[] {
+  if (state.grants.length === 0) return [];
+  const nowMs = instantMs(processedAt);
+  const expired: CreditGrantExpired[] = [];
+  for (const grant of state.grants) {
+    if (grant.expiresAt === null || !(instantMs(grant.expiresAt) <= nowMs)) break;
+    expired.push(grantExpired(state.workspaceId, grant.reference, grant.grantType, grant.remainingMicro, grant.expiresAt, processedAt));
+  }
+  return expired;
+}
+
+function grantExpired(
+  workspaceId: string,
+  reference: string,
+  grantType: GrantCredits['grantType'],
+  expiredMicro: bigint,
+  expiresAt: string,
+  processedAt: string,
+): CreditGrantExpired {
+  return { type: 'CreditGrantExpired', data: { workspaceId, reference, grantType, expiredMicro, expiresAt, processedAt } };
+}
+
+/** New credits pay off overdraft first; the rest is added to the bucket. */
+function splitNewCredits(state: WorkspaceState, creditsMicro: bigint): { overdraftPaidMicro: bigint; addedMicro: bigint } {
+  const overdraftPaidMicro = state.overdraftMicro < creditsMicro ? state.overdraftMicro : creditsMicro;
+  return { overdraftPaidMicro, addedMicro: creditsMicro - overdraftPaidMicro };
+}
+
+function packAdded(command: AddCreditPack, state: WorkspaceState): CreditEvent {
+  const { overdraftPaidMicro, addedMicro } = splitNewCredits(state, command.creditsMicro);
+  return {
+    type: 'CreditPackAdded',
+    data: {
+      workspaceId: state.workspaceId,
+      sourceEventId: command.commandId,
+      paymentRef: command.paymentRef,
+      creditsMicro: command.creditsMicro,
+      overdraftPaidMicro,
+      purchasedAddedMicro: addedMicro,
+      occurredAt: command.occurredAt,
+      processedAt: command.processedAt,
+    },
+  };
+}
+
+function grantAdded(command: GrantCredits, state: WorkspaceState): CreditEvent[] {
+  const { overdraftPaidMicro, addedMicro } = splitNewCredits(state, command.creditsMicro);
+  const expiresAt = command.expiresAt ?? null;
+  const events: CreditEvent[] = [
+    {
+      type: 'CreditsGranted',
+      data: {
+        workspaceId: state.workspaceId,
+        sourceEventId: command.commandId,
+        reference: command.reference,
+        grantType: command.grantType,
+        creditsMicro: command.creditsMicro,
+        overdraftPaidMicro,
+        grantedAddedMicro: addedMicro,
+        expiresAt,
+        occurredAt: command.occurredAt,
+        processedAt: command.processedAt,
+      },
+    },
+  ];
+  // A grant that arrives already past its expiry still records what it paid off; the rest
+  // expires at once rather than being silently dropped.
+  if (expiresAt !== null && addedMicro > 0n && instantMs(expiresAt) <= instantMs(command.processedAt)) {
+    events.push(grantExpired(state.workspaceId, command.reference, command.grantType, addedMicro, expiresAt, command.processedAt));
+  }
+  return events;
+}

@@ -1,0 +1,158 @@
+import type { ActionSource, BillingCycle, GrantType, WorkspaceStatus } from '@tally/contracts';
+
+// Stored facts. The `type` strings are frozen wire names (docs/events.md); amounts are bigint
+// µcr in memory and decimal strings once encoded. Absent values are `null`, never missing, so
+// an event round-trips through JSON exactly.
+
+export const CreditEventTypes = {
+  periodOpened: 'CreditPeriodOpened',
+  periodClosed: 'CreditPeriodClosed',
+  debited: 'CreditDebited',
+  packAdded: 'CreditPackAdded',
+  granted: 'CreditsGranted',
+  grantExpired: 'CreditGrantExpired',
+  statusChanged: 'CreditStatusChanged',
+} as const;
+
+export type CreditEventType = (typeof CreditEventTypes)[keyof typeof CreditEventTypes];
+
+export interface GrantSnapshot {
+  reference: string;
+  grantType: GrantType;
+  remainingMicro: bigint;
+  expiresAt: string | null;
+}
+
+/** Closes the books: the complete state at the start of a period. */
+export interface CreditPeriodOpened {
+  type: 'CreditPeriodOpened';
+  data: {
+    workspaceId: string;
+    sourceEventId: string;
+    cycle: BillingCycle;
+    periodStart: string;
+    periodEnd: string;
+    allocationMicro: bigint;
+    rolloverMicro: bigint;
+    purchasedMicro: bigint;
+    grants: GrantSnapshot[];
+    /** Overdraft run up before the first period ever opened, forgiven here. */
+    overdraftForgivenMicro: bigint;
+    status: WorkspaceStatus;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+export interface CreditPeriodClosed {
+  type: 'CreditPeriodClosed';
+  data: {
+    workspaceId: string;
+    cycle: BillingCycle;
+    periodStart: string;
+    periodEnd: string;
+    allocationMicro: bigint;
+    usedMicro: bigint;
+    unusedMicro: bigint;
+    rolledOverMicro: bigint;
+    expiredMicro: bigint;
+    overdraftForgivenMicro: bigint;
+    processedAt: string;
+  };
+}
+
+export interface DebitSplit {
+  rolloverMicro: bigint;
+  allocationMicro: bigint;
+  grantedMicro: bigint;
+  purchasedMicro: bigint;
+  overdraftMicro: bigint;
+}
+
+export interface GrantDebit {
+  reference: string;
+  amountMicro: bigint;
+}
+
+export interface CreditDebited {
+  type: 'CreditDebited';
+  data: {
+    workspaceId: string;
+    sourceEventId: string;
+    source: ActionSource;
+    actionKind: string;
+    model: string | null;
+    amountMicro: bigint;
+    rule: string;
+    priceBookVersion: string;
+    fallback: boolean;
+    split: DebitSplit;
+    grants: GrantDebit[];
+    periodStart: string | null;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+export interface CreditPackAdded {
+  type: 'CreditPackAdded';
+  data: {
+    workspaceId: string;
+    sourceEventId: string;
+    paymentRef: string;
+    creditsMicro: bigint;
+    overdraftPaidMicro: bigint;
+    purchasedAddedMicro: bigint;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+export interface CreditsGrantedEvent {
+  type: 'CreditsGranted';
+  data: {
+    workspaceId: string;
+    sourceEventId: string;
+    reference: string;
+    grantType: GrantType;
+    creditsMicro: bigint;
+    overdraftPaidMicro: bigint;
+    grantedAddedMicro: bigint;
+    expiresAt: string | null;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+export interface CreditGrantExpired {
+  type: 'CreditGrantExpired';
+  data: {
+    workspaceId: string;
+    reference: string;
+    grantType: GrantType;
+    expiredMicro: bigint;
+    expiresAt: string;
+    processedAt: string;
+  };
+}
+
+export interface CreditStatusChanged {
+  type: 'CreditStatusChanged';
+  data: {
+    workspaceId: string;
+    from: WorkspaceStatus;
+    to: WorkspaceStatus;
+    totalAvailableMicro: bigint;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+export type CreditEvent =
+  | CreditPeriodOpened
+  | CreditPeriodClosed
+  | CreditDebited
+  | CreditPackAdded
+  | CreditsGrantedEvent
+  | CreditGrantExpired
+  | CreditStatusChanged;

@@ -1,0 +1,114 @@
+import type {
+  CreditDebited,
+  CreditEvent,
+  CreditGrantExpired,
+  CreditPeriodOpened,
+  CreditsGrantedEvent,
+} from './workspace-credits.events';
+import { GrantBucket, insertGrant, remember, WorkspaceState } from './workspace-credits.state';
+
+// The replay path: total, never throws, and copies only what an event changes. Status moves
+// only on CreditPeriodOpened and CreditStatusChanged, the facts that record it.
+
+export function evolve(state: WorkspaceState, event: CreditEvent): WorkspaceState {
+  switch (event.type) {
+    case 'CreditPeriodOpened':
+      return openedState(state.workspaceId, event.data);
+    case 'CreditPeriodClosed':
+      return { ...state, allocationRemainingMicro: 0n, rolloverMicro: 0n, overdraftMicro: 0n };
+    case 'CreditDebited':
+      return debitedState(state, event.data);
+    case 'CreditPackAdded':
+      return {
+        ...state,
+        overdraftMicro: state.overdraftMicro - event.data.overdraftPaidMicro,
+        purchasedMicro: state.purchasedMicro + event.data.purchasedAddedMicro,
+        recentPaymentRefs: remember(state.recentPaymentRefs, event.data.paymentRef),
+      };
+    case 'CreditsGranted':
+      return grantedState(state, event.data);
+    case 'CreditGrantExpired':
+      return expiredState(state, event.data);
+    case 'CreditStatusChanged':
+      // The invariant (period null ⇔ no_plan) wins over a status that would break it.
+      if ((state.period === null) !== (event.data.to === 'no_plan')) return state;
+      return { ...state, status: event.data.to };
+    default:
+      return unknownEvent(state, event);
+  }
+}
+
+// A stored type this build does not know cannot reach here (decodeCreditEvent refuses it);
+// the check keeps the switch exhaustive at compile time.
+function unknownEvent(state: WorkspaceState, event: never): WorkspaceState {
+  void event;
+  return state;
+}
+
+function openedState(workspaceId: string, data: CreditPeriodOpened['data']): WorkspaceState {
+  const grants = data.grants.map((grant) => ({ ...grant }));
+  return {
+    workspaceId,
+    status: data.status,
+    period: { cycle: data.cycle, start: data.periodStart, end: data.periodEnd, allocationMicro: data.allocationMicro },
+    allocationRemainingMicro: data.allocationMicro,
+    rolloverMicro: data.rolloverMicro,
+    grants,
+    grantedMicro: grants.reduce((sum, grant) => sum + grant.remainingMicro, 0n),
+    purchasedMicro: data.purchasedMicro,
+    overdraftMicro: 0n,
+    usedThisPeriodMicro: 0n,
+    recentPaymentRefs: [],
+    recentGrantReferences: [],
+  };
+}
+
+function debitedState(state: WorkspaceState, data: CreditDebited['data']): WorkspaceState {
+  const split = data.split;
+  return {
+    ...state,
+    rolloverMicro: state.rolloverMicro - split.rolloverMicro,
+    allocationRemainingMicro: state.allocationRemainingMicro - split.allocationMicro,
+    grants: data.grants.length === 0 ? state.grants : debitGrants(state.grants, data.grants),
+    grantedMicro: state.grantedMicro - split.grantedMicro,
+    purchasedMicro: state.purchasedMicro - split.purchasedMicro,
+    overdraftMicro: state.overdraftMicro + split.overdraftMicro,
+    usedThisPeriodMicro: state.usedThisPeriodMicro + data.amountMicro,
+  };
+}
+
+function debitGrants(grants: readonly GrantBucket[], debits: CreditDebited['data']['grants']): GrantBucket[] {
+  const next: GrantBucket[] = [];
+  for (const grant of grants) {
+    const debit = debits.find((candidate) => candidate.reference === grant.reference);
+    const remainingMicro = debit === undefined ? grant.remainingMicro : grant.remainingMicro - debit.amountMicro;
+    // A used-up grant leaves the list so state stays small; its reference is still remembered.
+    if (remainingMicro > 0n) next.push(debit === undefined ? grant : { ...grant, remainingMicro });
+  }
+  return next;
+}
+
+function grantedState(state: WorkspaceState, data: CreditsGrantedEvent['data']): WorkspaceState {
+  const grants =
+    data.grantedAddedMicro > 0n
+      ? insertGrant(state.grants, {
+          reference: data.reference,
+          grantType: data.grantType,
+          remainingMicro: data.grantedAddedMicro,
+          expiresAt: data.expiresAt,
+        })
+      : state.grants;
+  return {
+    ...state,
+    overdraftMicro: state.overdraftMicro - data.overdraftPaidMicro,
+    grants,
+    grantedMicro: state.grantedMicro + data.grantedAddedMicro,
+    recentGrantReferences: remember(state.recentGrantReferences, data.reference),
+  };
+}
+
+function expiredState(state: WorkspaceState, data: CreditGrantExpired['data']): WorkspaceState {
+  const grants = state.grants.filter((grant) => grant.reference !== data.reference);
+  if (grants.length === state.grants.length) return state;
+  return { ...state, grants, grantedMicro: state.grantedMicro - data.expiredMicro };
+}

@@ -1,0 +1,8 @@
+/** Payment refs and grant references remembered per period for idempotency (oldest forgotten). */
+export const RECENT_REFERENCES_MAX = 256;
+
+/** Grants that may be open at once; keeps state and each debit's work bounded. */
+export const OPEN_GRANTS_MAX = 100;
+
+/** Status `low` once total available ≤ this percentage of the period allocation. */
+export const LOW_BALANCE_PERCENT = 20n;

@@ -1,0 +1,87 @@
+import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
+import type { GrantSnapshot } from './workspace-credits.events';
+import { LOW_BALANCE_PERCENT, RECENT_REFERENCES_MAX } from './workspace-credits.limits';
+
+export interface CreditPeriod {
+  cycle: BillingCycle;
+  start: string;
+  end: string;
+  allocationMicro: bigint;
+}
+
+export type GrantBucket = GrantSnapshot;
+
+/**
+ * Everything the decider needs, and nothing that grows with history: a debit copies this
+ * object once. Invariant: `period` is null exactly when `status` is `no_plan`.
+ */
+export interface WorkspaceState {
+  workspaceId: string;
+  status: WorkspaceStatus;
+  period: CreditPeriod | null;
+  allocationRemainingMicro: bigint;
+  rolloverMicro: bigint;
+  /** Open grants in consumption order: soonest `expiresAt` first, no expiry last. */
+  grants: readonly GrantBucket[];
+  /** Sum of `grants[].remainingMicro`, kept so a debit never sums the list. */
+  grantedMicro: bigint;
+  purchasedMicro: bigint;
+  overdraftMicro: bigint;
+  usedThisPeriodMicro: bigint;
+  /** Bounded (RECENT_REFERENCES_MAX), cleared when a period opens. */
+  recentPaymentRefs: readonly string[];
+  recentGrantReferences: readonly string[];
+}
+
+export function initialWorkspaceState(workspaceId: string): WorkspaceState {
+  return {
+    workspaceId,
+    status: 'no_plan',
+    period: null,
+    allocationRemainingMicro: 0n,
+    rolloverMicro: 0n,
+    grants: [],
+    grantedMicro: 0n,
+    purchasedMicro: 0n,
+    overdraftMicro: 0n,
+    usedThisPeriodMicro: 0n,
+    recentPaymentRefs: [],
+    recentGrantReferences: [],
+  };
+}
+
+export function totalAvailableOf(state: WorkspaceState): bigint {
+  return state.allocationRemainingMicro + state.rolloverMicro + state.grantedMicro + state.purchasedMicro;
+}
+
+/** The status the balances call for; `no_plan` until a period has opened. */
+export function statusFor(period: CreditPeriod | null, totalAvailableMicro: bigint): WorkspaceStatus {
+  if (period === null) return 'no_plan';
+  if (totalAvailableMicro <= 0n) return 'exhausted';
+  if (totalAvailableMicro * 100n <= period.allocationMicro * LOW_BALANCE_PERCENT) return 'low';
+  return 'active';
+}
+
+/** Appends to a bounded memory, forgetting the oldest entry when full. */
+export function remember(list: readonly string[], value: string): readonly string[] {
+  const kept = list.length >= RECENT_REFERENCES_MAX ? list.slice(list.length - RECENT_REFERENCES_MAX + 1) : list;
+  return [...kept, value];
+}
+
+/** Inserts a grant after every grant that expires no later (stable consumption order). */
+export function insertGrant(grants: readonly GrantBucket[], grant: GrantBucket): GrantBucket[] {
+  const index = grants.findIndex((existing) => expiresBefore(grant, existing));
+  if (index < 0) return [...grants, grant];
+  return [...grants.slice(0, index), grant, ...grants.slice(index)];
+}
+
+function expiresBefore(a: GrantBucket, b: GrantBucket): boolean {
+  if (a.expiresAt === null) return false;
+  if (b.expiresAt === null) return true;
+  return instantMs(a.expiresAt) < instantMs(b.expiresAt);
+}
+
+/** Milliseconds of an ISO instant; NaN compares false everywhere, which callers rely on never seeing. */
+export function instantMs(iso: string): number {
+  return Date.parse(iso);
+}

@@ -1,0 +1,2 @@
+export { deciderSpec } from './decider-spec';
+export type { Decide, Evolve, DeciderSpec, DeciderWhen, DeciderThen } from './decider-spec';
