@@ -1,0 +1,105 @@
+import { performance } from 'node:perf_hooks';
+import { commandFromInbound } from '@tally/credits';
+import { ContractErrorCode, dlqTopicOf, InboundMessage, parseInboundMessage, ParseResult, Topics } from '@tally/contracts';
+import { idempotencyKeyOf, KeyedCommand, WorkspaceLedger } from '@tally/ledger';
+import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
+import { Logger } from '@tally/observability';
+import { LedgerMetrics } from '../ledger.metrics';
+import { deadLetterOf } from './dead-letter';
+
+/** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
+const commandsPerAppendMax = 2_000;
+
+const typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]> = {
+  [Topics.actionExecuted]: ['ActionExecuted'],
+  [Topics.subscription]: ['SubscriptionPeriodStarted', 'CreditPackPurchased', 'CreditsGranted'],
+};
+
+/**
+ * Turns one topic-partition batch into events: parse and validate each message (bad ones go to
+ * `<topic>.dlq`), decide per workspace, append per chunk in one transaction. Resolving lets the
+ * transport commit the offsets, so a crash anywhere before that redelivers the batch, and the
+ * stored-id check makes the redelivery change nothing.
+ */
+export class LedgerBatchHandler {
+  constructor(
+    private readonly ledger: WorkspaceLedger,
+    private readonly bus: MessageBus,
+    private readonly metrics: LedgerMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(batch: MessageBatch): Promise<void> {
+    const started = performance.now();
+    const processedAt = new Date().toISOString();
+    const deadLetters: OutboundMessage[] = [];
+    const keyed: KeyedCommand[] = [];
+    const origins: BusMessage[] = [];
+    for (const message of batch.messages) {
+      const parsed = this.parse(message);
+      if (!parsed.ok) {
+        deadLetters.push(deadLetterOf(message, parsed.code, parsed.message));
+        continue;
+      }
+      keyed.push({ command: commandFromInbound(parsed.value, processedAt), idempotencyKey: idempotencyKeyOf(parsed.value) });
+      origins.push(message);
+    }
+    for (let from = 0; from < keyed.length; from += commandsPerAppendMax) {
+      if (batch.isStale()) throw new Error('batch went stale (partition revoked or stopping); it will be redelivered');
+      const outcomes = await this.ledger.execute(keyed.slice(from, from + commandsPerAppendMax));
+      outcomes.forEach((outcome, index) => {
+        const origin = origins[from + index] as BusMessage;
+        if (outcome.kind === 'duplicate') this.metrics.duplicates.inc();
+        if (outcome.kind === 'rejected') deadLetters.push(deadLetterOf(origin, outcome.code, outcome.message));
+        if (outcome.kind === 'applied') {
+          this.metrics.debited.inc(outcome.events.filter((event) => event.type === 'CreditDebited').length);
+        }
+      });
+      await batch.heartbeat();
+    }
+    await this.publishDeadLetters(batch.topic, deadLetters);
+    this.observe(batch, started);
+  }
+
+  private parse(message: BusMessage): ParseResult {
+    if (!message.value || message.value.length === 0) {
+      return { ok: false, code: ContractErrorCode.MalformedJson, message: 'empty message value', details: null };
+    }
+    const parsed = parseInboundMessage(message.value);
+    const accepted = typesAcceptedByTopic[message.topic];
+    if (parsed.ok && accepted && !accepted.includes(parsed.value.type)) {
+      return {
+        ok: false,
+        code: ContractErrorCode.UnknownType,
+        message: `${parsed.value.type} does not belong on ${message.topic}`,
+        details: { accepted },
+      };
+    }
+    return parsed;
+  }
+
+  private async publishDeadLetters(topic: string, deadLetters: OutboundMessage[]): Promise<void> {
+    if (deadLetters.length === 0) return;
+    await this.bus.publish(dlqTopicOf(topic), deadLetters);
+    for (const letter of deadLetters) {
+      const code = letter.headers?.['x-error-code'] ?? 'UNKNOWN';
+      this.metrics.deadLettered.inc({ topic, code });
+      this.logger.warn(
+        { topic, offset: letter.headers?.['x-original-offset'], workspaceId: letter.key, code },
+        `dead-lettered: ${letter.headers?.['x-error-message'] ?? ''}`,
+      );
+    }
+  }
+
+  private observe(batch: MessageBatch, started: number): void {
+    const seconds = (performance.now() - started) / 1_000;
+    const last = batch.messages[batch.messages.length - 1];
+    this.metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    this.metrics.batchLatency.observe(seconds);
+    if (last) {
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+    }
+    this.logger.debug({ topic: batch.topic, partition: batch.partition, messages: batch.messages.length, seconds }, 'batch applied');
+  }
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { defaultPriceBook, priceAction } from '@tally/credits';
+import { dlqTopicOf, Topics } from '@tally/contracts';
+import { createKafkaBus, MessageBus } from '@tally/messaging';
+import { Database, openDatabase } from '@tally/runtime';
+import { actionExecuted, ActionSpec, eventually, periodStarted, shuffled } from '../../../test/support/action-fixtures';
+import { debitTotalsByWorkspace } from '../../../test/support/ledger-audit';
+import { kafkaBrokers, uniqueName } from '../../../test/support/kafka';
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { RunningLedger, startLedger } from './ledger.service';
+
+const bigAllocationMicro = '1000000000000';
+
+async function publishJson(bus: MessageBus, topic: string, messages: { workspaceId: string }[]): Promise<void> {
+  const chunkSize = 2_000;
+  for (let from = 0; from < messages.length; from += chunkSize) {
+    await bus.publish(
+      topic,
+      messages.slice(from, from + chunkSize).map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })),
+    );
+  }
+}
+
+describe('ledger service (real Kafka, real PostgreSQL)', () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let bus: MessageBus;
+  let ledger: RunningLedger;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('tally_ledger');
+    database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
+    bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'ledger-int-test' });
+    ledger = await startLedger({ store: database.store, sql: database.sql, bus, groupId: uniqueName('ledger') });
+  }, 60_000);
+
+  afterAll(async () => {
+    await ledger?.stop();
+    await bus?.close();
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  it('debits every price-book rule with the exact amount and bucket split', async () => {
+    const workspaceId = randomUUID();
+    await publishJson(bus, Topics.subscription, [periodStarted(workspaceId)]);
+    const actions: ActionSpec[] = [
+      { kind: 'record.create' },
+      { kind: 'some.unlisted.step' },
+      { kind: 'http.request' },
+      { kind: 'code.run', durationMs: 1_234 },
+      { kind: 'email.send', recipients: 3 },
+      { kind: 'web.search' },
+      { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 1_200, outputTokens: 300, cachedInputTokens: 0 } },
+      { kind: 'ai.generate', ai: { model: 'mystery-model', inputTokens: 10, outputTokens: 10, cachedInputTokens: 10 } },
+    ];
+    const messages = actions.map((action) => actionExecuted(workspaceId, action));
+    await publishJson(bus, Topics.actionExecuted, messages);
+
+    const totals = await eventually(async () => {
+      const found = (await debitTotalsByWorkspace(database.store)).get(workspaceId);
+      return found && found.count === actions.length ? found : undefined;
+    }, 30_000, 'all debits');
+    const events = await database.store.readStream(`credits-${workspaceId}`);
+    const debits = events.filter((event) => event.type === 'CreditDebited').map((event) => event.data as Record<string, unknown>);
+    actions.forEach((action, index) => {
+      const expected = priceAction(action as never, defaultPriceBook);
+      const debit = debits.find((candidate) => candidate.sourceEventId === messages[index]?.eventId);
+      expect(debit?.amountMicro).toBe(expected.amountMicro.toString());
+      expect(debit?.rule).toBe(expected.rule);
+    });
+    expect(debits.find((debit) => debit.sourceEventId === messages[7]?.eventId)?.fallback).toBe(true);
+    expect(totals.amountMicro).toBe(100n + 100n + 1_000n + 224n + 900n + 10_000n + 6_000n + 915n);
+    // The first debit comes out of the period allocation (no rollover in a first period).
+    expect((debits[0]?.split as Record<string, string>).allocationMicro).toBe('100');
+  }, 60_000);
+
+  it('debits exactly once when the same 10,000 actions arrive twice in shuffled order', async () => {
+    const workspaces = Array.from({ length: 20 }, () => randomUUID());
+    await publishJson(bus, Topics.subscription, workspaces.map((id) => periodStarted(id, { allocationMicro: bigAllocationMicro })));
+    const actions = Array.from({ length: 10_000 }, (_, index) =>
+      actionExecuted(workspaces[index % workspaces.length] as string, { kind: 'record.update' }),
+    );
+    await publishJson(bus, Topics.actionExecuted, shuffled([...actions, ...actions], 7));
+
+    const totals = await eventually(async () => {
+      const all = await debitTotalsByWorkspace(database.store);
+      const count = workspaces.reduce((sum, id) => sum + (all.get(id)?.count ?? 0), 0);
+      return count >= actions.length ? all : undefined;
+    }, 90_000, '10,000 debits');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const settled = await debitTotalsByWorkspace(database.store);
+    for (const workspaceId of workspaces) {
+      const expectedCount = actions.filter((action) => action.workspaceId === workspaceId).length;
+      expect(settled.get(workspaceId)?.count).toBe(expectedCount);
+      expect(settled.get(workspaceId)?.amountMicro).toBe(BigInt(expectedCount) * 100n);
+      expect(settled.get(workspaceId)?.sourceEventIds.size).toBe(expectedCount);
+    }
+    expect(totals.size).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('dead-letters malformed messages with a reason and debits the good ones around them', async () => {
+    const workspaceId = randomUUID();
+    await publishJson(bus, Topics.subscription, [periodStarted(workspaceId)]);
+    const good = [actionExecuted(workspaceId, { kind: 'http.request' }), actionExecuted(workspaceId, { kind: 'web.search' })];
+    const bad: { value: string; expectedCode: string }[] = [
+      { value: '{"eventId": "x", ', expectedCode: 'MALFORMED_JSON' },
+      { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), eventId: undefined }), expectedCode: 'VALIDATION_FAILED' },
+      {
+        value: JSON.stringify(actionExecuted(workspaceId, { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: -5, outputTokens: 1 } })),
+        expectedCode: 'VALIDATION_FAILED',
+      },
+      { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), type: 'ActionTeleported' }), expectedCode: 'UNKNOWN_TYPE' },
+      { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), padding: 'x'.repeat(2 * 1024 * 1024) }), expectedCode: 'PAYLOAD_TOO_LARGE' },
+    ];
+    const dlqSeen: { code: string; offset: string; topic: string }[] = [];
+    const dlqConsumer = bus.createConsumer({
+      groupId: uniqueName('dlq-reader'),
+      topics: [dlqTopicOf(Topics.actionExecuted)],
+      handleBatch: async (batch) => {
+        for (const message of batch.messages) {
+          if (message.key !== workspaceId) continue;
+          dlqSeen.push({
+            code: message.headers['x-error-code'] ?? '',
+            offset: message.headers['x-original-offset'] ?? '',
+            topic: message.headers['x-original-topic'] ?? '',
+          });
+          expect(message.headers['x-error-message']).toBeTruthy();
+          expect(message.headers['x-original-partition']).toMatch(/^\d+$/);
+        }
+      },
+    });
+    await bus.ensureTopics([{ name: dlqTopicOf(Topics.actionExecuted), partitions: 1 }]);
+    await dlqConsumer.start();
+    await bus.publish(Topics.actionExecuted, [
+      { key: workspaceId, value: JSON.stringify(good[0]) },
+      ...bad.map((entry) => ({ key: workspaceId, value: entry.value })),
+      { key: workspaceId, value: JSON.stringify(good[1]) },
+    ]);
+    await eventually(async () => (dlqSeen.length >= bad.length ? true : undefined), 30_000, 'dead letters');
+    await dlqConsumer.stop();
+    expect(dlqSeen.map((entry) => entry.code).sort()).toEqual(bad.map((entry) => entry.expectedCode).sort());
+    expect(dlqSeen.every((entry) => entry.topic === Topics.actionExecuted)).toBe(true);
+    const totals = await eventually(async () => {
+      const found = (await debitTotalsByWorkspace(database.store)).get(workspaceId);
+      return found && found.count === 2 ? found : undefined;
+    }, 30_000, 'the two good debits');
+    expect(totals.amountMicro).toBe(11_000n);
+  }, 60_000);
+});

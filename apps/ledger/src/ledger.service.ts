@@ -1,0 +1,66 @@
+import { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Topics } from '@tally/contracts';
+import { DecideOptions } from '@tally/credits';
+import { EventStore, SqlClient } from '@tally/event-store';
+import { WorkspaceLedger } from '@tally/ledger';
+import { MessageBus, MessageBusTransport } from '@tally/messaging';
+import { createLogger, Logger } from '@tally/observability';
+import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
+import { LedgerMetrics } from './ledger.metrics';
+import { LedgerModule } from './ledger.module';
+import { AlertPublisher } from './publish-alerts/alert-publisher';
+import { CheckpointStore } from './publish-alerts/checkpoint-store';
+
+export interface LedgerDependencies {
+  store: EventStore;
+  sql: SqlClient;
+  bus: MessageBus;
+  groupId?: string;
+  topicPartitions?: number;
+  publishAlerts?: boolean;
+  decideOptions?: DecideOptions;
+  logger?: Logger;
+}
+
+export interface RunningLedger {
+  app: INestMicroservice;
+  ledger: WorkspaceLedger;
+  metrics: LedgerMetrics;
+  stop(): Promise<void>;
+}
+
+export const ledgerGroupIdDefault = 'tally-ledger';
+const topicPartitionsDefault = 8;
+
+/** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
+export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
+  const logger = deps.logger ?? createLogger('ledger');
+  const metrics = new LedgerMetrics();
+  const ledger = new WorkspaceLedger(deps.store, { decideOptions: deps.decideOptions });
+  const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger);
+  const alerts =
+    deps.publishAlerts === false
+      ? null
+      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger);
+  const partitions = deps.topicPartitions ?? topicPartitionsDefault;
+  await deps.bus.ensureTopics(
+    [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions })),
+  );
+  const app = await NestFactory.createMicroservice(LedgerModule.register(handler, alerts), {
+    logger: false,
+    strategy: new MessageBusTransport({
+      bus: deps.bus,
+      groupId: deps.groupId ?? ledgerGroupIdDefault,
+      onAssignment: (assignments) => {
+        // States of partitions we may have lost are stale now; reload lazily from the store.
+        ledger.forgetAll();
+        logger.info({ assignments }, 'partitions assigned');
+      },
+      onError: (error) => logger.error({ err: error }, 'batch failed; it will be redelivered'),
+    }),
+  });
+  await app.listen();
+  logger.info({ groupId: deps.groupId ?? ledgerGroupIdDefault }, 'ledger consuming');
+  return { app, ledger, metrics, stop: () => app.close() };
+}

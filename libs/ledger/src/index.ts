@@ -1,0 +1,5 @@
+export { storedEventId } from './event-ids';
+export { workspaceStreamName, workspaceIdOfStream, workspaceStreamPrefix } from './workspace-stream';
+export { loadWorkspace, loadWorkspaces, LoadedWorkspace } from './workspace-loader';
+export { WorkspaceLedger, KeyedCommand, CommandOutcome, WorkspaceLedgerOptions } from './workspace-ledger';
+export { idempotencyKeyOf } from './idempotency-key';

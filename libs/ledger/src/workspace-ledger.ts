@@ -1,0 +1,161 @@
+import {
+  CreditEvent,
+  decide,
+  DecideOptions,
+  encodeCreditEvent,
+  evolve,
+  WorkspaceCommand,
+} from '@tally/credits';
+import { EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
+import { storedEventId } from './event-ids';
+import { WorkspaceCache } from './workspace-cache';
+import { LoadedWorkspace, loadWorkspaces } from './workspace-loader';
+import { workspaceStreamName } from './workspace-stream';
+
+/** A command plus the key that makes it idempotent (upstream eventId, paymentRef, reference). */
+export interface KeyedCommand {
+  command: WorkspaceCommand;
+  idempotencyKey: string;
+}
+
+export type CommandOutcome =
+  | { kind: 'applied'; events: CreditEvent[]; eventIds: string[] }
+  | { kind: 'duplicate' }
+  | { kind: 'rejected'; code: string; message: string };
+
+export interface WorkspaceLedgerOptions {
+  decideOptions?: DecideOptions;
+  cacheSizeMax?: number;
+}
+
+const conflictRetriesMax = 8;
+const cacheSizeMaxDefault = 200_000;
+
+/**
+ * The one decide-and-append path: the Kafka ledger, the billing API (packs, grants) and the
+ * embedded runner all execute commands here. A batch becomes one atomic multi-stream append
+ * with an expected revision per workspace; a conflict (another instance wrote first, e.g. after
+ * a rebalance) reloads those workspaces and decides again — never overwrites.
+ */
+export class WorkspaceLedger {
+  private readonly cache: WorkspaceCache;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: WorkspaceLedgerOptions = {},
+  ) {
+    this.cache = new WorkspaceCache(options.cacheSizeMax ?? cacheSizeMaxDefault);
+  }
+
+  /** Drops every cached state, e.g. when partitions were reassigned. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  async execute(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcomes = await this.markDuplicates(commands);
+      const workspaces = await this.workspacesFor(commands, outcomes);
+      const appends = this.decideAll(commands, outcomes, workspaces);
+      try {
+        const results = await this.store.appendMany(appends.map((entry) => entry.append));
+        results.forEach((result, index) => {
+          const entry = appends[index];
+          if (!entry) return;
+          if (result.duplicateCount > 0) {
+            // Some of our ids were written by someone else meanwhile: our state is a guess.
+            this.cache.forget(entry.workspaceId);
+            return;
+          }
+          this.cache.set(entry.workspaceId, { state: entry.state, revision: result.nextExpectedRevision });
+        });
+        return outcomes.map((outcome) => outcome ?? { kind: 'duplicate' });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax) throw error;
+        for (const entry of appends) this.cache.forget(entry.workspaceId);
+      }
+    }
+  }
+
+  private async markDuplicates(commands: KeyedCommand[]): Promise<(CommandOutcome | undefined)[]> {
+    const firstIds = commands.map((keyed) => storedEventId(keyed.idempotencyKey));
+    const stored = await this.store.existingEventIds(firstIds);
+    const seen = new Set<string>();
+    return commands.map((keyed, index) => {
+      const id = firstIds[index] as string;
+      if (stored.has(id) || seen.has(id)) return { kind: 'duplicate' };
+      seen.add(id);
+      return undefined;
+    });
+  }
+
+  private async workspacesFor(
+    commands: KeyedCommand[],
+    outcomes: (CommandOutcome | undefined)[],
+  ): Promise<Map<string, LoadedWorkspace>> {
+    const needed = new Set<string>();
+    commands.forEach((keyed, index) => {
+      if (outcomes[index] === undefined) needed.add(keyed.command.workspaceId);
+    });
+    const workspaces = new Map<string, LoadedWorkspace>();
+    const missing: string[] = [];
+    for (const workspaceId of needed) {
+      const cached = this.cache.get(workspaceId);
+      if (cached) workspaces.set(workspaceId, cached);
+      else missing.push(workspaceId);
+    }
+    for (const [workspaceId, loaded] of await loadWorkspaces(this.store, missing)) {
+      workspaces.set(workspaceId, loaded);
+      this.cache.set(workspaceId, loaded);
+    }
+    return workspaces;
+  }
+
+  private decideAll(
+    commands: KeyedCommand[],
+    outcomes: (CommandOutcome | undefined)[],
+    workspaces: Map<string, LoadedWorkspace>,
+  ): { workspaceId: string; state: LoadedWorkspace['state']; append: StreamAppend }[] {
+    const pending = new Map<string, { state: LoadedWorkspace['state']; revision: bigint | null; events: EventData[] }>();
+    commands.forEach((keyed, index) => {
+      if (outcomes[index] !== undefined) return;
+      const workspaceId = keyed.command.workspaceId;
+      const loaded = workspaces.get(workspaceId) as LoadedWorkspace;
+      const entry = pending.get(workspaceId) ?? { state: loaded.state, revision: loaded.revision, events: [] };
+      pending.set(workspaceId, entry);
+      let decided: CreditEvent[];
+      try {
+        decided = decide(keyed.command, entry.state, this.options.decideOptions);
+      } catch (error) {
+        outcomes[index] = rejectionOf(error);
+        return;
+      }
+      const eventIds = decided.map((_, eventIndex) => storedEventId(keyed.idempotencyKey, eventIndex));
+      for (const [eventIndex, event] of decided.entries()) {
+        entry.state = evolve(entry.state, event);
+        entry.events.push({ id: eventIds[eventIndex] as string, ...encodeCreditEvent(event) });
+      }
+      outcomes[index] = { kind: 'applied', events: decided, eventIds };
+    });
+    return [...pending.entries()]
+      .filter(([, entry]) => entry.events.length > 0)
+      .map(([workspaceId, entry]) => ({
+        workspaceId,
+        state: entry.state,
+        append: {
+          streamName: workspaceStreamName(workspaceId),
+          events: entry.events,
+          expectedRevision: entry.revision === null ? 'no_stream' : entry.revision,
+        },
+      }));
+  }
+}
+
+/** Domain errors carry a `code`; anything else is a bug and propagates. */
+function rejectionOf(error: unknown): CommandOutcome {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  if (error instanceof Error && typeof code === 'string') {
+    return { kind: 'rejected', code, message: error.message };
+  }
+  throw error;
+}

@@ -1,0 +1,60 @@
+import { decodeCreditEvent, evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
+import { EventStore, RecordedEvent } from '@tally/event-store';
+import { workspaceStreamName } from './workspace-stream';
+
+/** A workspace's decided state and the stream revision it was built from (null: no stream). */
+export interface LoadedWorkspace {
+  state: WorkspaceState;
+  revision: bigint | null;
+}
+
+const readPageSize = 500;
+const readsConcurrentMax = 8;
+const booksOpeningType = 'CreditPeriodOpened';
+
+/**
+ * Rebuilds one workspace from its stream, reading backwards only as far as the last
+ * `CreditPeriodOpened`: that event carries the whole opening state, so a workspace loads in
+ * one period's worth of events however old it is ("closing the books").
+ */
+export async function loadWorkspace(store: EventStore, workspaceId: string): Promise<LoadedWorkspace> {
+  const streamName = workspaceStreamName(workspaceId);
+  const newestFirst: RecordedEvent[] = [];
+  let fromRevision: bigint | 'end' = 'end';
+  for (;;) {
+    const page = await store.readStream(streamName, {
+      direction: 'backwards',
+      fromRevision,
+      maxCount: readPageSize,
+    });
+    const opening = page.findIndex((event) => event.type === booksOpeningType);
+    newestFirst.push(...(opening >= 0 ? page.slice(0, opening + 1) : page));
+    const oldest = page[page.length - 1];
+    if (opening >= 0 || page.length < readPageSize || !oldest || oldest.revision === 0n) break;
+    fromRevision = oldest.revision - 1n;
+  }
+  let state = initialWorkspaceState(workspaceId);
+  for (let index = newestFirst.length - 1; index >= 0; index -= 1) {
+    const recorded = newestFirst[index] as RecordedEvent;
+    state = evolve(state, decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }));
+  }
+  return { state, revision: newestFirst[0]?.revision ?? null };
+}
+
+/** Loads several workspaces with a bounded number of reads in flight. */
+export async function loadWorkspaces(
+  store: EventStore,
+  workspaceIds: string[],
+): Promise<Map<string, LoadedWorkspace>> {
+  const loaded = new Map<string, LoadedWorkspace>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < workspaceIds.length) {
+      const workspaceId = workspaceIds[next] as string;
+      next += 1;
+      loaded.set(workspaceId, await loadWorkspace(store, workspaceId));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(readsConcurrentMax, workspaceIds.length) }, worker));
+  return loaded;
+}

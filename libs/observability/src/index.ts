@@ -1,0 +1,2 @@
+export { createLogger, Logger } from './logger';
+export { startMetricsServer } from './metrics-server';

@@ -1,0 +1,2 @@
+export { openDatabase, Database } from './database';
+export { runtimeConfigFromEnvironment, RuntimeConfig } from './runtime-config';

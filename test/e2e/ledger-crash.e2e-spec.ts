@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { defaultPriceBook, priceAction } from '@tally/credits';
+import { Topics } from '@tally/contracts';
+import { createKafkaBus, MessageBus } from '@tally/messaging';
+import { Database, openDatabase } from '@tally/runtime';
+import { actionExecuted, ActionSpec, eventually, periodStarted } from '../support/action-fixtures';
+import { AppProcess, startAppProcess } from '../support/app-process';
+import { debitTotalsByWorkspace } from '../support/ledger-audit';
+import { kafkaBrokers, uniqueName } from '../support/kafka';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const actionMix: ActionSpec[] = [
+  { kind: 'record.create' },
+  { kind: 'http.request' },
+  { kind: 'code.run', durationMs: 777 },
+  { kind: 'email.send', recipients: 2 },
+  { kind: 'ai.generate', ai: { model: 'claude-haiku-4', inputTokens: 333, outputTokens: 77, cachedInputTokens: 11 } },
+];
+
+interface Scenario {
+  workspaces: string[];
+  expected: Map<string, { count: number; amountMicro: bigint }>;
+}
+
+async function publishScenario(bus: MessageBus, actionCount: number, workspaceCount: number): Promise<Scenario> {
+  const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
+  const periods = workspaces.map((id) => periodStarted(id, { allocationMicro: '1000000000000' }));
+  await bus.publish(Topics.subscription, periods.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })));
+  const expected = new Map<string, { count: number; amountMicro: bigint }>();
+  const chunkSize = 5_000;
+  for (let from = 0; from < actionCount; from += chunkSize) {
+    const chunk = Array.from({ length: Math.min(chunkSize, actionCount - from) }, (_, offset) => {
+      const index = from + offset;
+      const action = actionMix[index % actionMix.length] as ActionSpec;
+      const message = actionExecuted(workspaces[index % workspaceCount] as string, action);
+      const entry = expected.get(message.workspaceId) ?? { count: 0, amountMicro: 0n };
+      entry.count += 1;
+      entry.amountMicro += priceAction(action as never, defaultPriceBook).amountMicro;
+      expected.set(message.workspaceId, entry);
+      return message;
+    });
+    await bus.publish(Topics.actionExecuted, chunk.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })));
+  }
+  return { workspaces, expected };
+}
+
+async function debitCount(database: Database, workspaces: string[]): Promise<number> {
+  const totals = await debitTotalsByWorkspace(database.store);
+  return workspaces.reduce((sum, id) => sum + (totals.get(id)?.count ?? 0), 0);
+}
+
+async function expectExactLedger(database: Database, scenario: Scenario): Promise<void> {
+  const totals = await debitTotalsByWorkspace(database.store);
+  for (const workspaceId of scenario.workspaces) {
+    const expected = scenario.expected.get(workspaceId);
+    const actual = totals.get(workspaceId);
+    expect({ workspaceId, count: actual?.count, amountMicro: actual?.amountMicro }).toEqual({
+      workspaceId,
+      count: expected?.count,
+      amountMicro: expected?.amountMicro,
+    });
+    expect(actual?.sourceEventIds.size).toBe(expected?.count);
+  }
+}
+
+describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let bus: MessageBus;
+  const processes: AppProcess[] = [];
+
+  const startLedgerProcess = (groupId: string): AppProcess => {
+    const started = startAppProcess('ledger', {
+      DATABASE_URL: testDatabase.connectionString,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      TALLY_LEDGER_GROUP_ID: groupId,
+      METRICS_PORT: '0',
+    });
+    processes.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('tally_crash');
+    database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
+    bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'ledger-crash-test' });
+    await bus.ensureTopics([Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions: 8 })));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((running) => running.kill('SIGKILL')));
+    await bus?.close();
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  it('ends with the exact ledger after SIGKILL mid-stream of 50,000 actions and a restart', async () => {
+    const groupId = uniqueName('crash');
+    const first = startLedgerProcess(groupId);
+    const scenario = await publishScenario(bus, 50_000, 200);
+    await eventually(async () => ((await debitCount(database, scenario.workspaces)) >= 5_000 ? true : undefined), 120_000, 'the first debits');
+    await first.kill('SIGKILL');
+    const countAtKill = await debitCount(database, scenario.workspaces);
+    expect(countAtKill).toBeLessThan(50_000);
+
+    startLedgerProcess(groupId);
+    await eventually(async () => ((await debitCount(database, scenario.workspaces)) >= 50_000 ? true : undefined), 240_000, 'all 50,000 debits');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await expectExactLedger(database, scenario);
+  }, 400_000);
+
+  it('ends with the exact ledger when one of two ledger instances is killed mid-run', async () => {
+    const groupId = uniqueName('pair');
+    const doomed = startLedgerProcess(groupId);
+    startLedgerProcess(groupId);
+    const scenario = await publishScenario(bus, 30_000, 100);
+    await eventually(async () => ((await debitCount(database, scenario.workspaces)) >= 5_000 ? true : undefined), 120_000, 'the first debits');
+    await doomed.kill('SIGKILL');
+    await eventually(async () => ((await debitCount(database, scenario.workspaces)) >= 30_000 ? true : undefined), 240_000, 'all 30,000 debits');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await expectExactLedger(database, scenario);
+  }, 400_000);
+});
