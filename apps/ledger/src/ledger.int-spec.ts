@@ -21,6 +21,13 @@ async function publishJson(bus: MessageBus, topic: string, messages: { workspace
   }
 }
 
+async function periodOpened(database: Database, workspaceId: string): Promise<void> {
+  await eventually(async () => {
+    const events = await database.store.readStream(`credits-${workspaceId}`);
+    return events.some((event) => event.type === 'CreditPeriodOpened') ? true : undefined;
+  }, 30_000, `the period of ${workspaceId} to open`);
+}
+
 describe('ledger service (real Kafka, real PostgreSQL)', () => {
   let testDatabase: TestDatabase;
   let database: Database;
@@ -44,6 +51,7 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
   it('debits every price-book rule with the exact amount and bucket split', async () => {
     const workspaceId = randomUUID();
     await publishJson(bus, Topics.subscription, [periodStarted(workspaceId)]);
+    await periodOpened(database, workspaceId);
     const actions: ActionSpec[] = [
       { kind: 'record.create' },
       { kind: 'some.unlisted.step' },
