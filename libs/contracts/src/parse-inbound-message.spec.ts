@@ -1,0 +1,224 @@
+import { ContractErrorCode } from './contract-error-code';
+import { formatMicroAsCredits, parseCreditsToMicro } from './credits-amount';
+import { PAYLOAD_SIZE_MAX_BYTES } from './limits';
+import { parseInboundMessage, ParseResult, validateInboundObject } from './parse-inbound-message';
+import { dlqTopicOf, Topics } from './topics';
+
+const envelope = {
+  eventId: '8a6f0000-0000-4000-8000-000000000001',
+  schemaVersion: 1,
+  occurredAt: '2026-11-25T10:00:00.000Z',
+  workspaceId: '0f1c0000-0000-4000-8000-000000000002',
+};
+
+const actionExecuted = {
+  ...envelope,
+  type: 'ActionExecuted',
+  source: 'workflow',
+  action: {
+    kind: 'ai.generate',
+    workflowId: 'wf-1',
+    ai: { model: 'gpt-4o', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0 },
+  },
+};
+
+function parse(value: unknown): ParseResult {
+  return parseInboundMessage(JSON.stringify(value));
+}
+
+function expectRefused(result: ParseResult, code: ContractErrorCode): void {
+  expect(result.ok).toBe(false);
+  if (!result.ok) {
+    expect(result.code).toBe(code);
+    expect(result.message.length).toBeGreaterThan(0);
+  }
+}
+
+describe('parseInboundMessage', () => {
+  it('accepts an ActionExecuted v1 and returns a plain typed value', () => {
+    const result = parse(actionExecuted);
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        ...envelope,
+        type: 'ActionExecuted',
+        source: 'workflow',
+        action: {
+          kind: 'ai.generate',
+          workflowId: 'wf-1',
+          ai: { model: 'gpt-4o', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0 },
+        },
+      },
+    });
+    if (result.ok) expect(Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+  });
+
+  it('accepts bytes as well as strings', () => {
+    expect(parseInboundMessage(new TextEncoder().encode(JSON.stringify(actionExecuted))).ok).toBe(true);
+  });
+
+  it('defaults missing cachedInputTokens to 0 and drops unknown fields', () => {
+    const result = parse({ ...actionExecuted, extra: 1, action: { ...actionExecuted.action, ai: { model: 'x', inputTokens: 1, outputTokens: 2 } } });
+    expect(result.ok && result.value.type === 'ActionExecuted' && result.value.action.ai).toEqual({
+      model: 'x',
+      inputTokens: 1,
+      outputTokens: 2,
+      cachedInputTokens: 0,
+    });
+    expect(result.ok && 'extra' in result.value).toBe(false);
+  });
+
+  it('converts a period start, normalising instants to UTC and allocationMicro to bigint', () => {
+    const result = parse({
+      ...envelope,
+      type: 'SubscriptionPeriodStarted',
+      cycle: 'yearly',
+      periodStart: '2026-02-01T01:00:00+01:00',
+      periodEnd: '2027-02-01T00:00:00Z',
+      allocationMicro: '50000000',
+    });
+    expect(result.ok && result.value).toMatchObject({
+      type: 'SubscriptionPeriodStarted',
+      periodStart: '2026-02-01T00:00:00.000Z',
+      periodEnd: '2027-02-01T00:00:00.000Z',
+      allocationMicro: 50_000_000n,
+    });
+  });
+
+  it('converts pack credits exactly to µcr', () => {
+    const result = parse({ ...envelope, type: 'CreditPackPurchased', credits: '10.000001', paymentRef: 'pay-1' });
+    expect(result.ok && result.value).toMatchObject({ creditsMicro: 10_000_001n, paymentRef: 'pay-1' });
+  });
+
+  it('converts a grant with and without expiresAt', () => {
+    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '0.5', reference: 'g-1' };
+    const withExpiry = parse({ ...grant, expiresAt: '2026-12-01T00:00:00Z' });
+    expect(withExpiry.ok && withExpiry.value).toMatchObject({ creditsMicro: 500_000n, expiresAt: '2026-12-01T00:00:00.000Z' });
+    const without = parse(grant);
+    expect(without.ok && 'expiresAt' in without.value).toBe(false);
+  });
+
+  it('refuses malformed JSON', () => {
+    expectRefused(parseInboundMessage('{"eventId": '), ContractErrorCode.MalformedJson);
+  });
+
+  it('refuses bytes that are not UTF-8', () => {
+    expectRefused(parseInboundMessage(new Uint8Array([0x7b, 0xff, 0x7d])), ContractErrorCode.MalformedJson);
+  });
+
+  it('refuses a payload over the size limit, as string or bytes', () => {
+    const padded = JSON.stringify({ ...actionExecuted, padding: 'x'.repeat(PAYLOAD_SIZE_MAX_BYTES) });
+    expectRefused(parseInboundMessage(padded), ContractErrorCode.PayloadTooLarge);
+    expectRefused(parseInboundMessage(new TextEncoder().encode(padded)), ContractErrorCode.PayloadTooLarge);
+    const multiByte = JSON.stringify({ ...actionExecuted, padding: 'é'.repeat(PAYLOAD_SIZE_MAX_BYTES / 2 + 10) });
+    expectRefused(parseInboundMessage(multiByte), ContractErrorCode.PayloadTooLarge);
+  });
+
+  it('refuses an unknown type', () => {
+    expectRefused(parse({ ...actionExecuted, type: 'ActionExploded' }), ContractErrorCode.UnknownType);
+  });
+
+  it('refuses an unsupported schemaVersion', () => {
+    expectRefused(parse({ ...actionExecuted, schemaVersion: 2 }), ContractErrorCode.UnsupportedSchemaVersion);
+  });
+
+  it.each([
+    ['a missing eventId', { ...actionExecuted, eventId: undefined }],
+    ['an empty eventId', { ...actionExecuted, eventId: '' }],
+    ['a missing type', { ...actionExecuted, type: undefined }],
+    ['a string schemaVersion', { ...actionExecuted, schemaVersion: '1' }],
+    ['a date-only occurredAt', { ...actionExecuted, occurredAt: '2026-11-25' }],
+    ['a nonsense occurredAt', { ...actionExecuted, occurredAt: 'yesterday' }],
+    ['a workspaceId of *', { ...actionExecuted, workspaceId: '*' }],
+    ['an unknown source', { ...actionExecuted, source: 'cron' }],
+    ['a missing action', { ...actionExecuted, action: undefined }],
+    ['a numeric action kind', { ...actionExecuted, action: { kind: 7 } }],
+    ['negative tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: -1, outputTokens: 0 } } }],
+    ['fractional tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 1.5, outputTokens: 0 } } }],
+    ['string tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: '10', outputTokens: 0 } } }],
+    ['tokens beyond a safe integer', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 2 ** 60, outputTokens: 0 } } }],
+    ['ai.generate without usage', { ...actionExecuted, action: { kind: 'ai.generate' } }],
+    ['code.run without durationMs', { ...actionExecuted, action: { kind: 'code.run' } }],
+    ['a negative durationMs', { ...actionExecuted, action: { kind: 'code.run', durationMs: -5 } }],
+    ['email.send without recipients', { ...actionExecuted, action: { kind: 'email.send' } }],
+    ['a deeply nested ai', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: { a: { b: {} } }, inputTokens: 1, outputTokens: 1 } } }],
+  ])('refuses an ActionExecuted with %s', (_name, message) => {
+    expectRefused(parse(message), ContractErrorCode.ValidationFailed);
+  });
+
+  it.each([
+    ['a number', 10],
+    ['a negative amount', '-1'],
+    ['zero', '0'],
+    ['more than 6 decimals', '0.0000001'],
+    ['an exponent', '1e3'],
+    ['a leading plus', '+5'],
+    ['spaces', ' 5'],
+    ['a trailing dot', '5.'],
+    ['a billion credits', '1000000000'],
+  ])('refuses pack credits given as %s', (_name, credits) => {
+    expectRefused(parse({ ...envelope, type: 'CreditPackPurchased', credits, paymentRef: 'p' }), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses a period that ends before it starts, and an allocationMicro that is not an integer string', () => {
+    const period = { ...envelope, type: 'SubscriptionPeriodStarted', cycle: 'monthly', periodStart: '2026-03-01T00:00:00Z', periodEnd: '2026-02-01T00:00:00Z' };
+    expectRefused(parse(period), ContractErrorCode.ValidationFailed);
+    const fixed = { ...period, periodEnd: '2026-04-01T00:00:00Z' };
+    expect(parse(fixed).ok).toBe(true);
+    expectRefused(parse({ ...fixed, allocationMicro: 5000000 }), ContractErrorCode.ValidationFailed);
+    expectRefused(parse({ ...fixed, allocationMicro: '1.5' }), ContractErrorCode.ValidationFailed);
+    expectRefused(parse({ ...fixed, cycle: 'weekly' }), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses a grant with an unknown grantType or a bad expiresAt', () => {
+    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r' };
+    expectRefused(parse({ ...grant, grantType: 'gift' }), ContractErrorCode.ValidationFailed);
+    expectRefused(parse({ ...grant, expiresAt: 'soon' }), ContractErrorCode.ValidationFailed);
+  });
+
+  it('reports each invalid field with its path', () => {
+    const result = parse({ ...actionExecuted, eventId: undefined, action: { kind: 'ai.generate', ai: { model: 'm', inputTokens: -1, outputTokens: 0 } } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      const paths = (result.details as { path: string }[]).map((issue) => issue.path);
+      expect(paths).toEqual(expect.arrayContaining(['eventId', 'action.ai.inputTokens']));
+    }
+  });
+});
+
+describe('validateInboundObject', () => {
+  it.each([null, 42, 'text', [actionExecuted]])('refuses %p as not an object without throwing', (value) => {
+    expectRefused(validateInboundObject(value), ContractErrorCode.ValidationFailed);
+  });
+
+  it('ignores __proto__ keys instead of letting them reach the class', () => {
+    const hostile = JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(actionExecuted).slice(1)}`) as unknown;
+    const result = validateInboundObject(hostile);
+    expect(result.ok).toBe(true);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('credits amounts', () => {
+  it.each([
+    ['10', 10_000_000n],
+    ['0.5', 500_000n],
+    ['0.000001', 1n],
+    ['999999999.999999', 999_999_999_999_999n],
+  ])('parses %s credits exactly', (credits, micro) => {
+    expect(parseCreditsToMicro(credits)).toBe(micro);
+    expect(formatMicroAsCredits(micro)).toBe(credits);
+  });
+
+  it('formats whole and negative amounts without trailing zeros', () => {
+    expect(formatMicroAsCredits(5_000_000n)).toBe('5');
+    expect(formatMicroAsCredits(-1_500_000n)).toBe('-1.5');
+    expect(formatMicroAsCredits(0n)).toBe('0');
+  });
+});
+
+describe('topics', () => {
+  it('derives the DLQ topic by suffix', () => {
+    expect(dlqTopicOf(Topics.actionExecuted)).toBe('credits.action-executed.v1.dlq');
+  });
+});
