@@ -1,0 +1,30 @@
+export type {
+  AppendResult,
+  EventData,
+  EventFilter,
+  EventStore,
+  EventSubscription,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAppend,
+  SubscribeToAllOptions,
+} from './event-store.port';
+export type { SqlClient } from './sql-client.port';
+export { EventStoreError, EventStoreErrorCode, WrongExpectedRevisionError } from './event-store.errors';
+export { START, comparePositions, positionFromString, positionToString } from './position';
+export {
+  EVENT_STORE_NOTIFY_CHANNEL,
+  READ_ALL_COUNT_DEFAULT,
+  READ_ALL_COUNT_MAX,
+  SUBSCRIPTION_BATCH_SIZE_DEFAULT,
+  SUBSCRIPTION_POLL_INTERVAL_MS,
+} from './event-store.limits';
+export { createPgSqlClient } from './pg-sql-client';
+export { createPgliteSqlClient } from './pglite-sql-client';
+export { migrateEventStore } from './migrations';
+export { SqlEventStore, createSqlEventStore } from './sql-event-store';
+export { createPostgresEventStore, type PostgresEventStoreOptions } from './create-postgres-event-store';
+export { createPgliteEventStore } from './create-pglite-event-store';

@@ -1,0 +1,56 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { SqlClient } from './sql-client.port';
+
+function transactionClient(connection: PoolClient): SqlClient {
+  const client: SqlClient = {
+    async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+      const result = await connection.query<QueryResultRow>(sql, params);
+      return result.rows as Row[];
+    },
+    transaction: (work) => work(client),
+    listen: () => Promise.reject(new Error('LISTEN inside a transaction is not supported.')),
+    close: () => Promise.resolve(),
+  };
+  return client;
+}
+
+/** A SqlClient over a `pg` pool. `ownsPool`: close() ends the pool. */
+export function createPgSqlClient(pool: Pool, options: { ownsPool?: boolean } = {}): SqlClient {
+  return {
+    async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+      const result = await pool.query<QueryResultRow>(sql, params);
+      return result.rows as Row[];
+    },
+    async transaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        const result = await work(transactionClient(connection));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+    async listen(channel, onNotification) {
+      // A dedicated connection for the life of the listener: LISTEN is per session.
+      const connection = await pool.connect();
+      const handler = (message: { channel: string; payload?: string }): void => {
+        if (message.channel === channel) onNotification(message.payload ?? '');
+      };
+      connection.on('notification', handler);
+      await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      return async () => {
+        connection.off('notification', handler);
+        await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
+        connection.release();
+      };
+    },
+    async close() {
+      if (options.ownsPool) await pool.end();
+    },
+  };
+}

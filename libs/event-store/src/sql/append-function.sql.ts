@@ -1,0 +1,94 @@
+// event_store_append: the whole append of one or many streams in ONE statement (one round trip),
+// set-based over arrays. Steps: find which event ids are new; lock every stream row in name order
+// (no deadlocks between overlapping batches) while bumping it by its count of new events; check
+// expected revisions (skipped for a stream whose events are all already stored: a retried append
+// that had committed); insert the new events in input order; notify live subscribers.
+// Expected revisions are encoded: -2 any, -1 no_stream, -3 stream_exists, >= 0 exact.
+// A mismatch raises SQLSTATE WRONG_EXPECTED_REVISION_SQLSTATE with a JSON detail, which rolls
+// back the whole statement (and the caller's transaction, if any).
+import { EVENT_STORE_NOTIFY_CHANNEL } from '../event-store.limits';
+
+export const WRONG_EXPECTED_REVISION_SQLSTATE = 'ES409';
+
+export const CREATE_APPEND_FUNCTION = `
+CREATE OR REPLACE FUNCTION event_store_append(
+  p_stream_names         text[],
+  p_expected_revisions   bigint[],
+  p_event_stream_indexes integer[],
+  p_event_ids            uuid[],
+  p_event_types          text[],
+  p_event_data           jsonb[],
+  p_event_metadata       jsonb[]
+) RETURNS TABLE (stream_index integer, next_expected_revision bigint, appended_count integer, duplicate_count integer)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_stream_count integer := coalesce(array_length(p_stream_names, 1), 0);
+  v_fresh        boolean[];
+  v_totals       integer[];
+  v_fresh_counts integer[];
+  v_revisions    bigint[];
+  v_expected     bigint;
+  v_previous     bigint;
+BEGIN
+  SELECT coalesce(array_agg(i.is_first AND NOT EXISTS (
+           SELECT 1 FROM event_store_events s WHERE s.event_id = i.id) ORDER BY i.ord), '{}')
+    INTO v_fresh
+    FROM (SELECT u.id, u.ord, row_number() OVER (PARTITION BY u.id ORDER BY u.ord) = 1 AS is_first
+            FROM unnest(p_event_ids) WITH ORDINALITY AS u(id, ord)) i;
+
+  SELECT array_agg(coalesce(c.total, 0) ORDER BY s.idx), array_agg(coalesce(c.fresh, 0) ORDER BY s.idx)
+    INTO v_totals, v_fresh_counts
+    FROM generate_series(1, v_stream_count) AS s(idx)
+    LEFT JOIN (SELECT e.sidx, count(*)::integer AS total, (count(*) FILTER (WHERE e.fresh))::integer AS fresh
+                 FROM unnest(p_event_stream_indexes, v_fresh) AS e(sidx, fresh)
+                GROUP BY e.sidx) c ON c.sidx = s.idx;
+
+  -- The proposed row for a new stream is (fresh - 1); on conflict the same value + 1 is added.
+  WITH locked AS (
+    INSERT INTO event_store_streams AS s (stream_name, revision)
+    SELECT n.name, n.fresh - 1
+      FROM unnest(p_stream_names, v_fresh_counts) AS n(name, fresh)
+     ORDER BY n.name
+    ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision + excluded.revision + 1
+    RETURNING s.stream_name, s.revision
+  )
+  SELECT array_agg(l.revision ORDER BY n.idx) INTO v_revisions
+    FROM unnest(p_stream_names) WITH ORDINALITY AS n(name, idx)
+    JOIN locked l ON l.stream_name = n.name;
+
+  FOR i IN 1..v_stream_count LOOP
+    CONTINUE WHEN v_totals[i] > 0 AND v_fresh_counts[i] = 0;
+    v_expected := p_expected_revisions[i];
+    v_previous := v_revisions[i] - v_fresh_counts[i];
+    IF (v_expected = -1 AND v_previous <> -1)
+       OR (v_expected = -3 AND v_previous = -1)
+       OR (v_expected >= 0 AND v_previous <> v_expected) THEN
+      RAISE EXCEPTION USING
+        ERRCODE = '${WRONG_EXPECTED_REVISION_SQLSTATE}',
+        MESSAGE = format('wrong expected revision on stream %s', p_stream_names[i]),
+        DETAIL = json_build_object('streamIndex', i, 'actual', v_previous::text)::text;
+    END IF;
+  END LOOP;
+
+  INSERT INTO event_store_events (event_id, stream_name, stream_revision, event_type, data, metadata)
+  SELECT e.id, p_stream_names[e.sidx],
+         v_revisions[e.sidx] - v_fresh_counts[e.sidx] + row_number() OVER (PARTITION BY e.sidx ORDER BY e.ord),
+         e.type, e.data, e.metadata
+    FROM unnest(p_event_stream_indexes, p_event_ids, p_event_types, p_event_data, p_event_metadata, v_fresh)
+         WITH ORDINALITY AS e(sidx, id, type, data, metadata, fresh, ord)
+   WHERE e.fresh
+   ORDER BY e.ord;
+
+  IF true = ANY(v_fresh) THEN
+    PERFORM pg_notify('${EVENT_STORE_NOTIFY_CHANNEL}', '');
+  END IF;
+
+  RETURN QUERY
+  SELECT s.idx::integer, v_revisions[s.idx], v_fresh_counts[s.idx], v_totals[s.idx] - v_fresh_counts[s.idx]
+    FROM generate_series(1, v_stream_count) AS s(idx);
+END
+$fn$`;
+
+export const CALL_APPEND_FUNCTION = `
+SELECT stream_index, next_expected_revision::text AS next_expected_revision, appended_count, duplicate_count
+  FROM event_store_append($1::text[], $2::bigint[], $3::integer[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`;
