@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type EventData,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  START,
+  WrongExpectedRevisionError,
+  comparePositions,
+  positionFromString,
+  positionToString,
+} from '@tally/event-store';
+
+export interface EventStoreFixture {
+  store: EventStore;
+  dispose(): Promise<void>;
+}
+
+const EVENTUALLY_TIMEOUT_MS = 10_000;
+const EVENTUALLY_STEP_MS = 20;
+
+function event(type = 'Tested', data: unknown = { n: 1 }): EventData {
+  return { id: randomUUID(), type, data };
+}
+
+function events(count: number, type = 'Tested'): EventData[] {
+  return Array.from({ length: count }, (_, index) => event(type, { index }));
+}
+
+async function eventually(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + EVENTUALLY_TIMEOUT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, EVENTUALLY_STEP_MS));
+  }
+}
+
+/** Every behaviour an EventStore implementation promises, run against a fresh store. */
+export function eventStoreContract(name: string, createFixture: () => Promise<EventStoreFixture>): void {
+  describe(`${name} event store contract`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+    // Isolation by fresh random names, never by truncation.
+    const stream = (label: string): string => `${label}-${randomUUID()}`;
+
+    beforeAll(async () => {
+      fixture = await createFixture();
+      store = fixture.store;
+    });
+    afterAll(async () => {
+      await fixture.dispose();
+    });
+
+    describe('expected revision', () => {
+      it('appends the first event at revision 0 when the stream must not exist', async () => {
+        const name = stream('first');
+        const result = await store.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
+        expect(result).toEqual({ streamName: name, nextExpectedRevision: 0n, appendedCount: 1, duplicateCount: 0 });
+      });
+
+      it('refuses no_stream on a stream that has events, with the typed error', async () => {
+        const name = stream('exists');
+        await store.appendToStream(name, [event()]);
+        const failure = store.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
+        await expect(failure).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(failure).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamName: name, expected: 'no_stream', actual: 0n });
+      });
+
+      it('refuses stream_exists on a stream without events', async () => {
+        const name = stream('missing');
+        await expect(store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' })).rejects.toMatchObject({
+          code: 'WRONG_EXPECTED_REVISION',
+          expected: 'stream_exists',
+          actual: 'no_stream',
+        });
+        await store.appendToStream(name, [event()]);
+        await expect(store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({ nextExpectedRevision: 1n });
+      });
+
+      it('refuses an exact revision that is not the current one and accepts the current one', async () => {
+        const name = stream('exact');
+        await store.appendToStream(name, events(3));
+        await expect(store.appendToStream(name, [event()], { expectedRevision: 1n })).rejects.toMatchObject({ expected: 1n, actual: 2n });
+        await expect(store.appendToStream(name, [event()], { expectedRevision: 2n })).resolves.toMatchObject({ nextExpectedRevision: 3n });
+      });
+
+      it('appends whatever the revision when the expectation is any', async () => {
+        const name = stream('any');
+        await store.appendToStream(name, events(2), { expectedRevision: 'any' });
+        await expect(store.appendToStream(name, events(2), { expectedRevision: 'any' })).resolves.toMatchObject({ nextExpectedRevision: 3n, appendedCount: 2 });
+      });
+
+      it('leaves the stream unchanged when the expected revision is wrong', async () => {
+        const name = stream('unchanged');
+        await store.appendToStream(name, [event()]);
+        await expect(store.appendToStream(name, events(2), { expectedRevision: 5n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(name)).toHaveLength(1);
+        expect((await store.streamRevisions([name])).get(name)).toBe(0n);
+      });
+    });
+
+    describe('idempotency by event id', () => {
+      it('stores an event once when the same append is retried, without checking the revision again', async () => {
+        const name = stream('retry');
+        const batch = events(3);
+        await store.appendToStream(name, batch, { expectedRevision: 'no_stream' });
+        const retried = await store.appendToStream(name, batch, { expectedRevision: 'no_stream' });
+        expect(retried).toEqual({ streamName: name, nextExpectedRevision: 2n, appendedCount: 0, duplicateCount: 3 });
+        expect(await store.readStream(name)).toHaveLength(3);
+      });
+
+      it('skips the stored events of a partly new append and appends the rest under the revision check', async () => {
+        const name = stream('partial');
+        const [first, second] = [event(), event()];
+        await store.appendToStream(name, [first]);
+        const result = await store.appendToStream(name, [first, second], { expectedRevision: 0n });
+        expect(result).toEqual({ streamName: name, nextExpectedRevision: 1n, appendedCount: 1, duplicateCount: 1 });
+        await expect(store.appendToStream(name, [first, event()], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect((await store.readStream(name)).map((recorded) => recorded.id)).toEqual([first.id, second.id]);
+      });
+
+      it('does not store an id again in another stream', async () => {
+        const shared = event();
+        const [left, right] = [stream('left'), stream('right')];
+        await store.appendToStream(left, [shared]);
+        const result = await store.appendToStream(right, [shared, event()]);
+        expect(result).toMatchObject({ appendedCount: 1, duplicateCount: 1, nextExpectedRevision: 0n });
+        expect(await store.readStream(right)).toHaveLength(1);
+      });
+
+      it('stores an id repeated within one append once', async () => {
+        const name = stream('repeat');
+        const once = event();
+        const result = await store.appendToStream(name, [once, once]);
+        expect(result).toMatchObject({ appendedCount: 1, duplicateCount: 1 });
+      });
+
+      it('reports which ids are already stored, as spelled by the caller', async () => {
+        const stored = event();
+        await store.appendToStream(stream('ids'), [stored]);
+        const unknown = randomUUID();
+        const found = await store.existingEventIds([stored.id.toUpperCase(), unknown, 'not-a-uuid']);
+        expect([...found]).toEqual([stored.id.toUpperCase()]);
+      });
+    });
+
+    describe('appendMany', () => {
+      it('appends to several streams in one transaction and reports each in input order', async () => {
+        const [a, b] = [stream('many-a'), stream('many-b')];
+        const results = await store.appendMany([
+          { streamName: a, events: events(2), expectedRevision: 'no_stream' },
+          { streamName: b, events: events(3), expectedRevision: 'any' },
+        ]);
+        expect(results).toEqual([
+          { streamName: a, nextExpectedRevision: 1n, appendedCount: 2, duplicateCount: 0 },
+          { streamName: b, nextExpectedRevision: 2n, appendedCount: 3, duplicateCount: 0 },
+        ]);
+      });
+
+      it('appends nothing to any stream when one stream has the wrong revision', async () => {
+        const [a, b] = [stream('atomic-a'), stream('atomic-b')];
+        await store.appendToStream(b, [event()]);
+        const failure = store.appendMany([
+          { streamName: a, events: events(2), expectedRevision: 'no_stream' },
+          { streamName: b, events: events(1), expectedRevision: 'no_stream' },
+        ]);
+        await expect(failure).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamName: b });
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
+      });
+
+      it('keeps the input order of events in the global order', async () => {
+        const [a, b] = [stream('order-a'), stream('order-b')];
+        const [a1, b1, a2] = [event(), event(), event()];
+        const before = await store.headPosition();
+        await store.appendMany([
+          { streamName: a, events: [a1, a2], expectedRevision: 'any' },
+          { streamName: b, events: [b1], expectedRevision: 'any' },
+        ]);
+        const read = await store.readAll({ fromPosition: before, filter: { streamPrefixes: [a, b] } });
+        expect(read.map((recorded) => recorded.id)).toEqual([a1.id, a2.id, b1.id]);
+      });
+    });
+
+    describe('reading a stream', () => {
+      it('reads forwards and backwards from a revision with a maximum count', async () => {
+        const name = stream('read');
+        await store.appendToStream(name, events(5));
+        const revisions = (read: RecordedEvent[]): bigint[] => read.map((recorded) => recorded.revision);
+        expect(revisions(await store.readStream(name))).toEqual([0n, 1n, 2n, 3n, 4n]);
+        expect(revisions(await store.readStream(name, { fromRevision: 2n, maxCount: 2 }))).toEqual([2n, 3n]);
+        expect(revisions(await store.readStream(name, { direction: 'backwards' }))).toEqual([4n, 3n, 2n, 1n, 0n]);
+        expect(revisions(await store.readStream(name, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }))).toEqual([3n, 2n]);
+        expect(await store.readStream(name, { fromRevision: 'end' })).toEqual([]);
+        expect(await store.readStream(stream('never-written'))).toEqual([]);
+      });
+
+      it('returns the stored fields of each event', async () => {
+        const name = stream('fields');
+        const written = { id: randomUUID(), type: 'CreditDebited', data: { amountMicro: '100', nested: { ok: true } }, metadata: { causationId: 'x' } };
+        await store.appendToStream(name, [written]);
+        const [read] = await store.readStream(name);
+        expect(read).toMatchObject({ id: written.id, type: written.type, streamName: name, revision: 0n, data: written.data, metadata: written.metadata });
+        expect(read?.createdAt).toBeInstanceOf(Date);
+        expect(comparePositions(read?.position ?? START, START)).toBe(1);
+      });
+    });
+
+    describe('reading all', () => {
+      it('reads after an exclusive position in global order, filtered by type and stream prefix', async () => {
+        const prefix = `filter-${randomUUID()}`;
+        const before = await store.headPosition();
+        await store.appendToStream(`${prefix}-a`, [event('Kept'), event('Dropped'), event('Kept')]);
+        await store.appendToStream(`${prefix}-b`, [event('Kept')]);
+        await store.appendToStream(stream('elsewhere'), [event('Kept')]);
+        const read = await store.readAll({ fromPosition: before, filter: { eventTypes: ['Kept'], streamPrefixes: [prefix] } });
+        expect(read.map((recorded) => [recorded.streamName, recorded.type])).toEqual([
+          [`${prefix}-a`, 'Kept'],
+          [`${prefix}-a`, 'Kept'],
+          [`${prefix}-b`, 'Kept'],
+        ]);
+        const afterFirst = await store.readAll({ fromPosition: read[0]?.position, maxCount: 1, filter: { streamPrefixes: [prefix] } });
+        expect(afterFirst.map((recorded) => recorded.type)).toEqual(['Dropped']);
+      });
+
+      it('reports the head position as the position of the last visible event', async () => {
+        await store.appendToStream(stream('head'), events(2));
+        const head = await store.headPosition();
+        expect(await store.readAll({ fromPosition: head })).toEqual([]);
+      });
+
+      it('round-trips positions through their checkpoint text', () => {
+        const position: Position = { commit: 123456789012n, prepare: 42n };
+        expect(positionFromString(positionToString(position))).toEqual(position);
+        expect(() => positionFromString('nope')).toThrow(expect.objectContaining({ code: 'INVALID_POSITION' }));
+      });
+    });
+
+    describe('subscribeToAll', () => {
+      it('resumed from a checkpoint delivers exactly the later events, catching up then live', async () => {
+        const prefix = `sub-${randomUUID()}`;
+        await store.appendToStream(`${prefix}-a`, events(3));
+        const checkpoint = await store.headPosition();
+        const caughtUpEvents = events(4);
+        await store.appendToStream(`${prefix}-a`, caughtUpEvents.slice(0, 2));
+        await store.appendToStream(`${prefix}-b`, caughtUpEvents.slice(2));
+        const received: RecordedEvent[] = [];
+        const subscription = store.subscribeToAll({
+          fromPosition: checkpoint,
+          filter: { streamPrefixes: [prefix] },
+          batchSizeMax: 3,
+          onEvents: async (batch) => {
+            expect(batch.length).toBeLessThanOrEqual(3);
+            received.push(...batch);
+          },
+        });
+        try {
+          await eventually(() => subscription.caughtUp && received.length === 4);
+          const live = events(2);
+          await store.appendToStream(`${prefix}-b`, live);
+          await eventually(() => received.length === 6);
+          expect(received.map((recorded) => recorded.id)).toEqual([...caughtUpEvents, ...live].map((written) => written.id));
+          for (let index = 1; index < received.length; index += 1) {
+            expect(comparePositions(received[index - 1]!.position, received[index]!.position)).toBe(-1);
+          }
+        } finally {
+          await subscription.stop();
+        }
+      });
+
+      it('hands the same batch again when onEvents fails, so nothing is lost', async () => {
+        const prefix = `redeliver-${randomUUID()}`;
+        const from = await store.headPosition();
+        await store.appendToStream(`${prefix}-a`, events(2));
+        const deliveries: string[][] = [];
+        const errors: Error[] = [];
+        const subscription = store.subscribeToAll({
+          fromPosition: from,
+          filter: { streamPrefixes: [prefix] },
+          onError: (error) => errors.push(error),
+          onEvents: async (batch) => {
+            deliveries.push(batch.map((recorded) => recorded.id));
+            if (deliveries.length === 1) throw new Error('projection failed once');
+          },
+        });
+        try {
+          await eventually(() => deliveries.length === 2);
+          expect(deliveries[1]).toEqual(deliveries[0]);
+          expect(errors.map((error) => error.message)).toEqual(['projection failed once']);
+        } finally {
+          await subscription.stop();
+        }
+      });
+    });
+  });
+}
