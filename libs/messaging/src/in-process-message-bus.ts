@@ -94,6 +94,7 @@ function createInProcessConsumer(
           topic: topicName,
           partition: 0,
           messages,
+          highWatermark: String(topic.messages.length),
           heartbeat: async () => undefined,
           isStale: () => !running,
         });

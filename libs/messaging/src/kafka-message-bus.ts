@@ -16,8 +16,8 @@ export interface KafkaBusOptions {
 const connectionTimeoutMs = 5_000;
 const requestTimeoutMs = 30_000;
 const retriesMax = 10;
-const sessionTimeoutMs = 30_000;
-const heartbeatIntervalMs = 3_000;
+const sessionTimeoutMs = 10_000;
+const heartbeatIntervalMs = 1_000;
 const fetchWaitMsMax = 100;
 const fetchBytesPerPartitionMax = 2 * 1024 * 1024;
 const fetchBytesMax = 16 * 1024 * 1024;
@@ -129,6 +129,7 @@ function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions): MessageCon
             topic: batch.topic,
             partition: batch.partition,
             messages,
+            highWatermark: batch.highWatermark,
             heartbeat,
             isStale: stale,
           });

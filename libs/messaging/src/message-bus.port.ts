@@ -21,6 +21,8 @@ export interface MessageBatch {
   topic: string;
   partition: number;
   messages: BusMessage[];
+  /** The partition's end offset when fetched: `highWatermark - lastOffset - 1` is the lag. */
+  highWatermark: string;
   /** Keeps the group membership alive during long work; call it between chunks. */
   heartbeat(): Promise<void>;
   /** True once the consumer is stopping or the partition was revoked: stop work, commit nothing. */
