@@ -1,0 +1,26 @@
+export type { Projection, ProjectionName, ProjectionTarget, ProjectedEvent } from './projection';
+export { PROJECTION_NAMES } from './projection';
+export {
+  BALANCE_CHANGED_CHANNEL,
+  CREDIT_STREAM_PREFIX,
+  LIVE_SCHEMA,
+  PROJECTOR_BATCH_SIZE_MAX,
+  REBUILD_PAGE_SIZE,
+  REBUILD_SCHEMA,
+  STATEMENT_PAGE_SIZE_DEFAULT,
+  STATEMENT_PAGE_SIZE_MAX,
+  USAGE_RANGE_DAYS_MAX,
+} from './projections.limits';
+export { ALL_PROJECTIONS, projectionsNamed, isProjectionName } from './projections.registry';
+export { migrateProjections, createProjectionSchema } from './projections.migrations';
+export { applyProjectionBatch, decodeBatch } from './projection-batch';
+export { Projector, ProjectorOptions } from './projector';
+export { ProjectionQueries, noPlanBalance } from './projection-queries';
+export type { BalanceView } from './balance/balance.view';
+export { balanceViewOf } from './balance/balance.view';
+export type { RolloverPeriodView } from './rollover/rollover.sql';
+export type { UsageBucketView } from './usage/usage.sql';
+export { utcDayOf } from './usage/usage.projection';
+export type { StatementEntryView, StatementPageView } from './statement/statement.sql';
+export type { CheckpointRow } from './checkpoints/checkpoints.sql';
+export { rebuildProjections, RebuildProgress, RebuildOptions } from './rebuild/rebuild';

@@ -1,0 +1,41 @@
+import { decodeCreditEvent } from '@tally/credits';
+import { comparePositions, RecordedEvent, SqlClient } from '@tally/event-store';
+import { workspaceIdOfStream } from '@tally/ledger';
+import { lockCheckpoint, writeCheckpoint } from './checkpoints/checkpoints.sql';
+import type { Projection, ProjectedEvent, ProjectionTarget } from './projection';
+
+/** Decodes a batch once for every projection; events of other streams are left out. */
+export function decodeBatch(events: RecordedEvent[]): ProjectedEvent[] {
+  const decoded: ProjectedEvent[] = [];
+  for (const recorded of events) {
+    const workspaceId = workspaceIdOfStream(recorded.streamName);
+    if (workspaceId === null) continue;
+    const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
+    decoded.push({ recorded, event, workspaceId });
+  }
+  return decoded;
+}
+
+/**
+ * Applies a batch to one projection in one transaction with its checkpoint: the checkpoint row
+ * is locked first, events at or before it are skipped (replay is a no-op), and it moves to the
+ * batch's last position. Returns how many events were new to the projection.
+ */
+export async function applyProjectionBatch(
+  sql: SqlClient,
+  projection: Projection,
+  target: ProjectionTarget,
+  events: ProjectedEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  return sql.transaction(async (transaction) => {
+    const checkpoint = await lockCheckpoint(transaction, target.schema, projection.name);
+    const fresh =
+      checkpoint === null ? events : events.filter((projected) => comparePositions(projected.recorded.position, checkpoint) > 0);
+    const last = fresh[fresh.length - 1];
+    if (!last) return 0;
+    await projection.apply(transaction, target, fresh);
+    await writeCheckpoint(transaction, target.schema, projection.name, last.recorded.position);
+    return fresh.length;
+  });
+}

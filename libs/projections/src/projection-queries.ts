@@ -1,0 +1,60 @@
+import type { SqlClient } from '@tally/event-store';
+import { selectBalancePage, selectBalanceView } from './balance/balance.sql';
+import { BalanceView } from './balance/balance.view';
+import { readCheckpoints, CheckpointRow } from './checkpoints/checkpoints.sql';
+import { LIVE_SCHEMA } from './projections.limits';
+import { RolloverPeriodView, selectRolloverPeriods } from './rollover/rollover.sql';
+import { selectStatementPage, StatementPageView } from './statement/statement.sql';
+import { selectUsageByDay, UsageBucketView } from './usage/usage.sql';
+
+/** The body of a workspace no projected event mentions yet: no plan, nothing available. */
+export function noPlanBalance(workspaceId: string): BalanceView {
+  return {
+    workspaceId,
+    status: 'no_plan',
+    period: null,
+    allocationMicro: '0',
+    allocationRemainingMicro: '0',
+    rolloverMicro: '0',
+    grantedMicro: '0',
+    purchasedMicro: '0',
+    overdraftMicro: '0',
+    usedThisPeriodMicro: '0',
+    totalAvailableMicro: '0',
+    position: '0',
+    updatedAt: null,
+  };
+}
+
+/** What readers (billing API, ops) ask of the live read models. Ids arrive validated. */
+export class ProjectionQueries {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string = LIVE_SCHEMA,
+  ) {}
+
+  async balance(workspaceId: string): Promise<BalanceView> {
+    return (await selectBalanceView(this.sql, this.schema, workspaceId)) ?? noPlanBalance(workspaceId);
+  }
+
+  balancePage(afterWorkspaceId: string, limit: number): Promise<BalanceView[]> {
+    return selectBalancePage(this.sql, this.schema, afterWorkspaceId, limit);
+  }
+
+  /** Usage per UTC day in [fromDay, toDay) (YYYY-MM-DD). */
+  usageByDay(workspaceId: string, fromDay: string, toDay: string): Promise<UsageBucketView[]> {
+    return selectUsageByDay(this.sql, this.schema, workspaceId, fromDay, toDay);
+  }
+
+  rollover(workspaceId: string): Promise<RolloverPeriodView[]> {
+    return selectRolloverPeriods(this.sql, this.schema, workspaceId);
+  }
+
+  statement(workspaceId: string, beforeRevision: bigint | null, limit: number): Promise<StatementPageView> {
+    return selectStatementPage(this.sql, this.schema, workspaceId, beforeRevision, limit);
+  }
+
+  checkpoints(): Promise<CheckpointRow[]> {
+    return readCheckpoints(this.sql, this.schema);
+  }
+}

@@ -1,0 +1,34 @@
+import type { CreditEvent } from '@tally/credits';
+import type { RecordedEvent, SqlClient } from '@tally/event-store';
+
+/** A stored event decoded once per batch and handed to every projection. */
+export interface ProjectedEvent {
+  recorded: RecordedEvent;
+  event: CreditEvent;
+  workspaceId: string;
+}
+
+export type ProjectionName = 'balance' | 'rollover' | 'usage' | 'statement';
+
+export const PROJECTION_NAMES: readonly ProjectionName[] = ['balance', 'rollover', 'usage', 'statement'];
+
+/** Where a projection writes: the live schema, or the rebuild schema beside it. */
+export interface ProjectionTarget {
+  schema: string;
+  /** Whether to NOTIFY readers of changes (live tables only). */
+  notify: boolean;
+}
+
+/**
+ * One read model. `apply` receives only events after the projection's checkpoint, in global
+ * order, and runs inside the transaction that also moves the checkpoint: it must be set-based
+ * (a fixed number of statements per batch, never one per event).
+ */
+export interface Projection {
+  readonly name: ProjectionName;
+  /** The tables the projection owns (moved as a unit when a rebuild switches). */
+  readonly tables: readonly string[];
+  /** Idempotent DDL. */
+  createTables(sql: SqlClient, schema: string): Promise<void>;
+  apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void>;
+}

@@ -1,0 +1,20 @@
+// Every batch and wait of the projector has one of these limits.
+
+/** Events handed to the projections per batch (the store's READ_ALL_COUNT_MAX bounds it). */
+export const PROJECTOR_BATCH_SIZE_MAX = 5_000;
+/** Events per page while rebuilding into fresh tables. */
+export const REBUILD_PAGE_SIZE = 10_000;
+/** Ledger statement entries returned per page when the caller names no limit. */
+export const STATEMENT_PAGE_SIZE_DEFAULT = 50;
+/** Most ledger statement entries in one page. */
+export const STATEMENT_PAGE_SIZE_MAX = 500;
+/** Most days in one usage query. */
+export const USAGE_RANGE_DAYS_MAX = 400;
+/** The schema the billing API reads. */
+export const LIVE_SCHEMA = 'projections';
+/** Where `projections rebuild` builds fresh tables before the switch. */
+export const REBUILD_SCHEMA = 'projections_rebuild';
+/** NOTIFY channel the balance projection signals (payload: workspace id) when a balance changes. */
+export const BALANCE_CHANGED_CHANNEL = 'tally_balance_changed';
+/** Stream prefix the projector subscribes to. */
+export const CREDIT_STREAM_PREFIX = 'credits-';

@@ -1,0 +1,26 @@
+import { balanceProjection } from './balance/balance.projection';
+import type { Projection, ProjectionName } from './projection';
+import { rolloverProjection } from './rollover/rollover.projection';
+import { statementProjection } from './statement/statement.projection';
+import { usageProjection } from './usage/usage.projection';
+
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  balanceProjection,
+  rolloverProjection,
+  usageProjection,
+  statementProjection,
+];
+
+export function projectionsNamed(names: readonly string[]): Projection[] {
+  return names.map((name) => {
+    const projection = ALL_PROJECTIONS.find((candidate) => candidate.name === name);
+    if (!projection) {
+      throw new Error(`unknown projection "${name}" (known: ${ALL_PROJECTIONS.map((known) => known.name).join(', ')})`);
+    }
+    return projection;
+  });
+}
+
+export function isProjectionName(name: string): name is ProjectionName {
+  return ALL_PROJECTIONS.some((projection) => projection.name === name);
+}

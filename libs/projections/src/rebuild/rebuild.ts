@@ -1,0 +1,134 @@
+import { comparePositions, EventStore, Position, RecordedEvent, SqlClient } from '@tally/event-store';
+import { lockCheckpoint, writeCheckpoint } from '../checkpoints/checkpoints.sql';
+import type { Projection, ProjectionTarget } from '../projection';
+import { applyProjectionBatch, decodeBatch } from '../projection-batch';
+import { createProjectionSchema, migrateProjections } from '../projections.migrations';
+import { CREDIT_STREAM_PREFIX, LIVE_SCHEMA, REBUILD_PAGE_SIZE, REBUILD_SCHEMA } from '../projections.limits';
+
+export interface RebuildProgress {
+  events: number;
+  eventsPerSecond: number;
+  /** Share of the global order read so far (by sequence number), 0..1. */
+  fraction: number;
+  etaSeconds: number | null;
+}
+
+export interface RebuildOptions {
+  pageSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildResult {
+  events: number;
+  seconds: number;
+}
+
+const filter = { streamPrefixes: [CREDIT_STREAM_PREFIX] };
+const rebuildTarget: ProjectionTarget = { schema: REBUILD_SCHEMA, notify: false };
+
+/**
+ * Rebuilds projections from the first event into fresh tables in REBUILD_SCHEMA while the live
+ * tables keep serving, then switches in one transaction: with the live checkpoints locked (the
+ * projector waits), the fresh tables catch up to exactly the live position, replace the live
+ * tables and take over the checkpoint. Readers see the old view or the new one, never half.
+ */
+export async function rebuildProjections(
+  store: EventStore,
+  sql: SqlClient,
+  projections: readonly Projection[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const started = performance.now();
+  await migrateProjections(sql);
+  await sql.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
+  await createProjectionSchema(sql, REBUILD_SCHEMA, projections);
+  const head = await store.headPosition();
+  const pageSize = options.pageSize ?? REBUILD_PAGE_SIZE;
+  let cursor: Position | undefined;
+  let events = 0;
+  let nextPage = store.readAll({ maxCount: pageSize, filter });
+  for (;;) {
+    const page = await nextPage;
+    const last = page[page.length - 1];
+    if (!last) break;
+    cursor = last.position;
+    // Read the next page while this one is applied.
+    nextPage = page.length < pageSize ? Promise.resolve([]) : store.readAll({ fromPosition: cursor, maxCount: pageSize, filter });
+    await applyToAll(sql, projections, page, null);
+    events += page.length;
+    options.onProgress?.(progressOf(events, started, last.position, head));
+  }
+  await switchToRebuilt(store, sql, projections, cursor, pageSize);
+  await sql.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
+  return { events, seconds: (performance.now() - started) / 1_000 };
+}
+
+async function applyToAll(
+  sql: SqlClient,
+  projections: readonly Projection[],
+  page: RecordedEvent[],
+  limits: Map<string, Position | null> | null,
+): Promise<void> {
+  const decoded = decodeBatch(page);
+  await Promise.all(
+    projections.map((projection) => {
+      const limit = limits?.get(projection.name);
+      const events =
+        limit === undefined
+          ? decoded
+          : decoded.filter((projected) => limit !== null && comparePositions(projected.recorded.position, limit) <= 0);
+      return applyProjectionBatch(sql, projection, rebuildTarget, events);
+    }),
+  );
+}
+
+async function switchToRebuilt(
+  store: EventStore,
+  sql: SqlClient,
+  projections: readonly Projection[],
+  from: Position | undefined,
+  pageSize: number,
+): Promise<void> {
+  await sql.transaction(async (transaction) => {
+    const live = new Map<string, Position | null>();
+    for (const projection of projections) live.set(projection.name, await lockCheckpoint(transaction, LIVE_SCHEMA, projection.name));
+    const target = [...live.values()].reduce<Position | null>(
+      (highest, position) => (position !== null && (highest === null || comparePositions(position, highest) > 0) ? position : highest),
+      null,
+    );
+    // Events the live projector applied after our last read: bring the fresh tables to exactly there.
+    let cursor = from;
+    while (target !== null && (cursor === undefined || comparePositions(cursor, target) < 0)) {
+      const page = await store.readAll({ ...(cursor ? { fromPosition: cursor } : {}), maxCount: pageSize, filter });
+      const within = page.filter((event) => comparePositions(event.position, target) <= 0);
+      const last = within[within.length - 1];
+      if (!last) break;
+      await applyToAll(transaction, projections, within, live);
+      cursor = last.position;
+    }
+    for (const projection of projections) {
+      const rebuilt = await lockCheckpoint(transaction, REBUILD_SCHEMA, projection.name);
+      for (const table of projection.tables) {
+        await transaction.query(`DROP TABLE IF EXISTS ${LIVE_SCHEMA}.${table}`);
+        await transaction.query(`ALTER TABLE ${REBUILD_SCHEMA}.${table} SET SCHEMA ${LIVE_SCHEMA}`);
+      }
+      const livePosition = live.get(projection.name) ?? null;
+      const position = higherOf(rebuilt, livePosition);
+      if (position !== null) await writeCheckpoint(transaction, LIVE_SCHEMA, projection.name, position);
+    }
+  });
+}
+
+function higherOf(a: Position | null, b: Position | null): Position | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return comparePositions(a, b) >= 0 ? a : b;
+}
+
+function progressOf(events: number, started: number, at: Position, head: Position): RebuildProgress {
+  const seconds = (performance.now() - started) / 1_000;
+  const eventsPerSecond = seconds > 0 ? events / seconds : 0;
+  const fraction = head.prepare > 0n ? Math.min(1, Number(at.prepare) / Number(head.prepare)) : 1;
+  const etaSeconds = fraction > 0 && fraction < 1 ? (seconds / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null;
+  return { events, eventsPerSecond, fraction, etaSeconds };
+}

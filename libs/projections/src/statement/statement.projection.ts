@@ -1,0 +1,53 @@
+import type { CreditEvent } from '@tally/credits';
+import type { Projection } from '../projection';
+import { createStatementTable, insertStatementEntries, StatementRow } from './statement.sql';
+
+type Movement = Pick<StatementRow, 'direction' | 'amountMicro' | 'occurredAt'>;
+
+/** What a statement line shows for an event; null for events that move no money (status changes). */
+export function movementOf(event: CreditEvent): Movement | null {
+  switch (event.type) {
+    case 'CreditDebited':
+      return { direction: 'debit', amountMicro: event.data.amountMicro, occurredAt: event.data.occurredAt };
+    case 'CreditPackAdded':
+      return { direction: 'credit', amountMicro: event.data.creditsMicro, occurredAt: event.data.occurredAt };
+    case 'CreditsGranted':
+      return { direction: 'credit', amountMicro: event.data.creditsMicro, occurredAt: event.data.occurredAt };
+    case 'CreditGrantExpired':
+      return { direction: 'debit', amountMicro: event.data.expiredMicro, occurredAt: event.data.expiresAt };
+    case 'CreditPeriodOpened':
+      return { direction: 'credit', amountMicro: event.data.allocationMicro, occurredAt: event.data.occurredAt };
+    case 'CreditPeriodClosed':
+      return { direction: 'debit', amountMicro: event.data.expiredMicro, occurredAt: event.data.processedAt };
+    case 'CreditStatusChanged':
+      return null;
+    default: {
+      const unexpected: never = event;
+      throw new Error(`assertion failed: no statement line for ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+export const statementProjection: Projection = {
+  name: 'statement',
+  tables: ['statement_entries'],
+  createTables: (sql, schema) => createStatementTable(sql, schema),
+  async apply(sql, target, events) {
+    const rows: StatementRow[] = [];
+    for (const { recorded, event, workspaceId } of events) {
+      const movement = movementOf(event);
+      if (movement === null) continue;
+      rows.push({
+        eventId: recorded.id,
+        workspaceId,
+        revision: recorded.revision,
+        position: recorded.position.prepare,
+        eventType: recorded.type,
+        recordedAt: recorded.createdAt,
+        data: recorded.data,
+        ...movement,
+      });
+    }
+    await insertStatementEntries(sql, target.schema, rows);
+  },
+};

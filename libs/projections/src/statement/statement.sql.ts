@@ -1,0 +1,120 @@
+import type { SqlClient } from '@tally/event-store';
+
+// The ledger statement: one row per money movement, keyed by the stored event id (a replayed
+// event hits the key and changes nothing), paged newest first by stream revision.
+
+export async function createStatementTable(sql: SqlClient, schema: string): Promise<void> {
+  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.statement_entries (
+    event_id     uuid   PRIMARY KEY,
+    workspace_id text   NOT NULL,
+    revision     bigint NOT NULL,
+    position     bigint NOT NULL,
+    event_type   text   NOT NULL,
+    direction    text   NOT NULL,
+    amount_micro bigint NOT NULL,
+    occurred_at  text   NOT NULL,
+    recorded_at  timestamptz NOT NULL,
+    data         jsonb  NOT NULL
+  )`);
+  await sql.query(
+    `CREATE UNIQUE INDEX IF NOT EXISTS statement_entries_workspace_revision_key
+     ON ${schema}.statement_entries (workspace_id, revision DESC)`,
+  );
+}
+
+export interface StatementRow {
+  eventId: string;
+  workspaceId: string;
+  revision: bigint;
+  position: bigint;
+  eventType: string;
+  direction: 'credit' | 'debit';
+  amountMicro: bigint;
+  occurredAt: string;
+  recordedAt: Date;
+  data: unknown;
+}
+
+export async function insertStatementEntries(sql: SqlClient, schema: string, rows: StatementRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO ${schema}.statement_entries
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
+       $8::text[], $9::timestamptz[], $10::jsonb[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      rows.map((row) => row.eventId),
+      rows.map((row) => row.workspaceId),
+      rows.map((row) => row.revision.toString()),
+      rows.map((row) => row.position.toString()),
+      rows.map((row) => row.eventType),
+      rows.map((row) => row.direction),
+      rows.map((row) => row.amountMicro.toString()),
+      rows.map((row) => row.occurredAt),
+      rows.map((row) => row.recordedAt.toISOString()),
+      rows.map((row) => JSON.stringify(row.data)),
+    ],
+  );
+}
+
+/** One entry of the ledger statement body. */
+export interface StatementEntryView {
+  eventId: string;
+  type: string;
+  direction: 'credit' | 'debit';
+  amountMicro: string;
+  occurredAt: string;
+  recordedAt: string;
+  revision: string;
+  position: string;
+  data: unknown;
+}
+
+export interface StatementPageView {
+  entries: StatementEntryView[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export async function selectStatementPage(
+  sql: SqlClient,
+  schema: string,
+  workspaceId: string,
+  beforeRevision: bigint | null,
+  limit: number,
+): Promise<StatementPageView> {
+  const rows = await sql.query<{
+    event_id: string;
+    event_type: string;
+    direction: 'credit' | 'debit';
+    amount_micro: string;
+    occurred_at: string;
+    recorded_at: Date | string;
+    revision: string;
+    position: string;
+    data: unknown;
+  }>(
+    `SELECT event_id::text, event_type, direction, amount_micro::text, occurred_at, recorded_at, revision::text,
+       position::text, data
+     FROM ${schema}.statement_entries
+     WHERE workspace_id = $1 AND ($2::bigint IS NULL OR revision < $2::bigint)
+     ORDER BY statement_entries.revision DESC LIMIT $3`,
+    [workspaceId, beforeRevision === null ? null : beforeRevision.toString(), limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map((row) => ({
+      eventId: row.event_id,
+      type: row.event_type,
+      direction: row.direction,
+      amountMicro: row.amount_micro,
+      occurredAt: row.occurred_at,
+      recordedAt: new Date(row.recorded_at).toISOString(),
+      revision: row.revision,
+      position: row.position,
+      data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+    })),
+    nextCursor: rows.length > limit && last ? last.revision : null,
+  };
+}

@@ -1,0 +1,27 @@
+import type { Projection } from '../projection';
+import { addUsage, createUsageTable, UsageIncrement } from './usage.sql';
+
+/** UTC day of an ISO instant. */
+export function utcDayOf(instant: string): string {
+  return new Date(Date.parse(instant)).toISOString().slice(0, 10);
+}
+
+// Pre-aggregates the batch in memory, then one upsert adds it to the stored totals.
+export const usageProjection: Projection = {
+  name: 'usage',
+  tables: ['usage_daily'],
+  createTables: (sql, schema) => createUsageTable(sql, schema),
+  async apply(sql, target, events) {
+    const increments = new Map<string, UsageIncrement>();
+    for (const { event, workspaceId } of events) {
+      if (event.type !== 'CreditDebited') continue;
+      const day = utcDayOf(event.data.occurredAt);
+      const key = `${workspaceId}\u0000${day}\u0000${event.data.actionKind}`;
+      const increment = increments.get(key) ?? { workspaceId, day, actionKind: event.data.actionKind, totalMicro: 0n, actionCount: 0 };
+      increment.totalMicro += event.data.amountMicro;
+      increment.actionCount += 1;
+      increments.set(key, increment);
+    }
+    await addUsage(sql, target.schema, [...increments.values()]);
+  },
+};
