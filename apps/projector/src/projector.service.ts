@@ -1,0 +1,32 @@
+import type { EventStore, SqlClient } from '@tally/event-store';
+import { createLogger, Logger } from '@tally/observability';
+import { Projector } from '@tally/projections';
+import { ProjectorMetrics } from './projector.metrics';
+
+export interface RunningProjector {
+  projector: Projector;
+  metrics: ProjectorMetrics;
+  stop(): Promise<void>;
+}
+
+/** Starts the projector on the given database; `stop()` finishes the batch in hand. */
+export async function startProjector(deps: { store: EventStore; sql: SqlClient; logger?: Logger }): Promise<RunningProjector> {
+  const logger = deps.logger ?? createLogger('projector');
+  const metrics = new ProjectorMetrics();
+  const projector = new Projector(deps.store, deps.sql, {
+    onError: (error) => {
+      metrics.errors.inc();
+      logger.error({ err: error }, 'projection batch failed; it will be retried');
+    },
+    onBatch: ({ events, seconds, lastPosition, createdAt }) => {
+      metrics.eventsProjected.inc(events);
+      metrics.batchDuration.observe(seconds);
+      metrics.lagSeconds.set(Math.max(0, (Date.now() - createdAt.getTime()) / 1_000));
+      metrics.lastPosition.set(Number(lastPosition.prepare));
+      logger.debug({ events, seconds }, 'batch projected');
+    },
+  });
+  await projector.start();
+  logger.info('projector subscribed');
+  return { projector, metrics, stop: () => projector.stop() };
+}
