@@ -17,6 +17,12 @@ export type ReadGlobalPage = (from: Position, maxCount: number, filter: EventFil
 
 const PREPARE_MAX = 2n ** 63n - 1n;
 
+interface PendingPage {
+  /** AppendSignal generation when the read started: a later notification means read again. */
+  generation: number;
+  page: Promise<GlobalPage>;
+}
+
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -53,39 +59,52 @@ export class AllSubscription implements EventSubscription {
 
   private async run(): Promise<void> {
     let handlerFailures = 0;
+    let readAhead: PendingPage | undefined;
     while (!this.stopped) {
-      const generation = this.signal.current;
+      const pending = readAhead ?? this.startRead(this.cursor);
+      readAhead = undefined;
       let page: GlobalPage;
       try {
-        page = await this.readPage(this.cursor, this.options.batchSizeMax, this.options.filter);
+        page = await pending.page;
       } catch (error) {
         this.report(error);
-        await this.pause(generation, SUBSCRIPTION_ERROR_RETRY_DELAY_MS, false);
+        await this.pause(pending.generation, SUBSCRIPTION_ERROR_RETRY_DELAY_MS, false);
         continue;
       }
       if (this.stopped) break;
       const last = page.events[page.events.length - 1];
+      const full = page.events.length >= this.options.batchSizeMax;
       if (last) {
+        // Read one page ahead while the consumer works: at most two pages are ever in memory.
+        if (full) readAhead = this.startRead(last.position);
         try {
           await this.options.onEvents(page.events);
           handlerFailures = 0;
         } catch (error) {
+          readAhead = undefined;
           handlerFailures += 1;
           this.report(error);
           if (handlerFailures > SUBSCRIPTION_HANDLER_RETRY_LIMIT) break;
-          await this.pause(generation, SUBSCRIPTION_ERROR_RETRY_DELAY_MS, false);
+          await this.pause(pending.generation, SUBSCRIPTION_ERROR_RETRY_DELAY_MS, false);
           continue;
         }
         this.cursor = last.position;
       }
-      if (page.events.length < this.options.batchSizeMax) {
+      if (!full) {
         this.skipScannedRange(page.visibleBelow);
         this.isCaughtUp = true;
-        await this.pause(generation, SUBSCRIPTION_POLL_INTERVAL_MS, true);
+        await this.pause(pending.generation, SUBSCRIPTION_POLL_INTERVAL_MS, true);
       }
     }
     this.stopped = true;
     this.onStopped(this);
+  }
+
+  private startRead(from: Position): PendingPage {
+    const generation = this.signal.current;
+    const page = this.readPage(from, this.options.batchSizeMax, this.options.filter);
+    page.catch(() => undefined); // a dropped read-ahead must not become an unhandled rejection
+    return { generation, page };
   }
 
   // A short page means every transaction below visibleBelow was scanned, including events the

@@ -11,6 +11,8 @@ export interface PostgresEventStoreOptions {
   /** Milliseconds to wait for a connection before failing. */
   connectionTimeoutMs?: number;
   applicationName?: string;
+  /** Errors of idle pooled connections (e.g. a server restart); the pool replaces the connection. */
+  onConnectionError?: (error: Error) => void;
 }
 
 const CONNECTION_TIMEOUT_MS_DEFAULT = 10_000;
@@ -25,6 +27,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     application_name: options.applicationName ?? 'tally-event-store',
   });
+  // Without a listener an idle connection's error would crash the process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
   const sql = createPgSqlClient(pool, { ownsPool: true });
   try {
     const store = await createSqlEventStore(sql);

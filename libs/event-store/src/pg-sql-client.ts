@@ -41,12 +41,17 @@ export function createPgSqlClient(pool: Pool, options: { ownsPool?: boolean } = 
       const handler = (message: { channel: string; payload?: string }): void => {
         if (message.channel === channel) onNotification(message.payload ?? '');
       };
+      let broken = false;
+      // A lost LISTEN connection must not crash the process: subscribers fall back to polling.
+      connection.on('error', () => {
+        broken = true;
+      });
       connection.on('notification', handler);
       await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
       return async () => {
         connection.off('notification', handler);
-        await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
-        connection.release();
+        if (!broken) await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
+        connection.release(broken);
       };
     },
     async close() {
