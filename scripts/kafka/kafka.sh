@@ -7,11 +7,12 @@
 #   .kafka/logs/        broker.log (stdout/stderr of the JVM)
 #   .kafka/bootstrap    host:port that clients use (read by tests via KAFKA_BROKERS)
 #   .kafka/pid          the JVM's pid
+# TALLY_KAFKA_HOME moves all of it elsewhere (benchmarks use their own broker that way).
 # Usage: kafka.sh start | stop | status | fetch
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-home="$root/.kafka"
+home="$(cd "$root" && realpath -m "${TALLY_KAFKA_HOME:-.kafka}")"
 pom="$root/scripts/kafka/pom.xml"
 start_timeout_seconds=90
 

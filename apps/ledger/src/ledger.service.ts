@@ -18,6 +18,7 @@ export interface LedgerDependencies {
   bus: MessageBus;
   groupId?: string;
   topicPartitions?: number;
+  partitionsConcurrentlyMax?: number;
   publishAlerts?: boolean;
   decideOptions?: DecideOptions;
   logger?: Logger;
@@ -32,6 +33,9 @@ export interface RunningLedger {
 
 export const ledgerGroupIdDefault = 'tally-ledger';
 const topicPartitionsDefault = 8;
+// Batches of different partitions hold different workspaces (messages are keyed by workspace),
+// so they can be decided and appended concurrently; each partition stays in order.
+const partitionsConcurrentlyMaxDefault = 4;
 
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
@@ -52,6 +56,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
     strategy: new MessageBusTransport({
       bus: deps.bus,
       groupId: deps.groupId ?? ledgerGroupIdDefault,
+      partitionsConcurrentlyMax: deps.partitionsConcurrentlyMax ?? partitionsConcurrentlyMaxDefault,
       onAssignment: (assignments) => {
         // States of partitions we may have lost are stale now; reload lazily from the store.
         ledger.forgetAll();
