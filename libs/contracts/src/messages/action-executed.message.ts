@@ -1,3 +1,6 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must load before the
+// decorators below run, whoever imports this library first.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   Equals,

@@ -14,23 +14,33 @@ export interface DebitAllocation {
  * the action already ran.
  */
 export function allocateDebit(state: WorkspaceState, amountMicro: bigint): DebitAllocation {
+  // Written out rather than looped over a bucket list: this is the hot path, and comparisons
+  // cost far less than the bigint arithmetic they let a debit skip.
   let restMicro = amountMicro;
-  const take = (availableMicro: bigint): bigint => {
-    const takenMicro = restMicro < availableMicro ? restMicro : availableMicro;
-    restMicro -= takenMicro;
-    return takenMicro;
-  };
-  const rolloverMicro = take(state.rolloverMicro);
-  const allocationMicro = take(state.allocationRemainingMicro);
+  let rolloverMicro = 0n;
+  if (restMicro > 0n && state.rolloverMicro > 0n) {
+    rolloverMicro = restMicro < state.rolloverMicro ? restMicro : state.rolloverMicro;
+    restMicro -= rolloverMicro;
+  }
+  let allocationMicro = 0n;
+  if (restMicro > 0n && state.allocationRemainingMicro > 0n) {
+    allocationMicro = restMicro < state.allocationRemainingMicro ? restMicro : state.allocationRemainingMicro;
+    restMicro -= allocationMicro;
+  }
   const grants: GrantDebit[] = [];
   let grantedMicro = 0n;
   for (const grant of state.grants) {
     if (restMicro === 0n) break;
-    const takenMicro = take(grant.remainingMicro);
-    if (takenMicro > 0n) grants.push({ reference: grant.reference, amountMicro: takenMicro });
+    const takenMicro = restMicro < grant.remainingMicro ? restMicro : grant.remainingMicro;
+    grants.push({ reference: grant.reference, amountMicro: takenMicro });
     grantedMicro += takenMicro;
+    restMicro -= takenMicro;
   }
-  const purchasedMicro = take(state.purchasedMicro);
+  let purchasedMicro = 0n;
+  if (restMicro > 0n && state.purchasedMicro > 0n) {
+    purchasedMicro = restMicro < state.purchasedMicro ? restMicro : state.purchasedMicro;
+    restMicro -= purchasedMicro;
+  }
   return {
     split: { rolloverMicro, allocationMicro, grantedMicro, purchasedMicro, overdraftMicro: restMicro },
     grants,

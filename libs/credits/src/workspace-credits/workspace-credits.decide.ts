@@ -1,7 +1,8 @@
-import type { AddCreditPack, GrantCredits, WorkspaceCommand } from './workspace-credits.commands';
+import type { WorkspaceStatus } from '@tally/contracts';
+import type { AddCreditPack, DebitAction, GrantCredits, WorkspaceCommand } from './workspace-credits.commands';
 import { decideDebit } from './workspace-credits.debit';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
-import type { CreditEvent, CreditGrantExpired } from './workspace-credits.events';
+import type { CreditEvent, CreditGrantExpired, CreditStatusChanged } from './workspace-credits.events';
 import { evolve } from './workspace-credits.evolve';
 import { OPEN_GRANTS_MAX } from './workspace-credits.limits';
 import { CycleAllocations, decideOpenPeriod, defaultCycleAllocations } from './workspace-credits.period';
@@ -23,6 +24,9 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState, options
   assertAcceptable(command, state);
   if (isDuplicate(command, state)) return [];
   const expired = expireGrants(state, command.processedAt);
+  if (command.type === 'DebitAction' && expired.length === 0) {
+    return decideDebitOnly(command, state, options.priceBook ?? defaultPriceBook);
+  }
   const afterExpiry = expired.length === 0 ? state : expired.reduce(evolve, state);
   const own = decideCommand(command, afterExpiry, options);
   const events = expired.length === 0 ? own : [...expired, ...own];
@@ -30,20 +34,39 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState, options
   for (const event of own) next = evolve(next, event);
   const totalAvailableMicro = totalAvailableOf(next);
   const to = statusFor(next.period, totalAvailableMicro);
-  if (to !== state.status) {
-    events.push({
-      type: 'CreditStatusChanged',
-      data: {
-        workspaceId: state.workspaceId,
-        from: state.status,
-        to,
-        totalAvailableMicro,
-        occurredAt: command.occurredAt,
-        processedAt: command.processedAt,
-      },
-    });
-  }
+  if (to !== state.status) events.push(statusChanged(command, state, to, totalAvailableMicro));
   return events;
+}
+
+// The common case, a debit with no grant expiring, computes the resulting total from the
+// split instead of evolving a copy of the state: the property tests hold both paths to the
+// same rule (recorded status = status the balances call for).
+function decideDebitOnly(command: DebitAction, state: WorkspaceState, priceBook: PriceBook): CreditEvent[] {
+  const debited = decideDebit(command, state, priceBook);
+  const { amountMicro, split } = debited.data;
+  const totalAvailableMicro = totalAvailableOf(state) - (amountMicro - split.overdraftMicro);
+  const to = statusFor(state.period, totalAvailableMicro);
+  if (to === state.status) return [debited];
+  return [debited, statusChanged(command, state, to, totalAvailableMicro)];
+}
+
+function statusChanged(
+  command: WorkspaceCommand,
+  state: WorkspaceState,
+  to: WorkspaceStatus,
+  totalAvailableMicro: bigint,
+): CreditStatusChanged {
+  return {
+    type: 'CreditStatusChanged',
+    data: {
+      workspaceId: state.workspaceId,
+      from: state.status,
+      to,
+      totalAvailableMicro,
+      occurredAt: command.occurredAt,
+      processedAt: command.processedAt,
+    },
+  };
 }
 
 function decideCommand(command: WorkspaceCommand, state: WorkspaceState, options: DecideOptions): CreditEvent[] {

@@ -72,42 +72,41 @@ function ceilToMicro(scaled: bigint): bigint {
 
 /** Prices one executed action. Pure and total: every action gets a price and the rule used. */
 export function priceAction(action: ActionToPrice, priceBook: PriceBook): ActionPrice {
-  const priced = (amountMicro: bigint, rule: string, fallback = false): ActionPrice => ({
-    amountMicro,
-    rule,
-    priceBookVersion: priceBook.version,
-    fallback,
-  });
   switch (action.kind) {
     case 'code.run': {
-      const scaled = priceBook.codeRun.baseMicro * RATE_SCALE + priceBook.codeRun.perMsRate * BigInt(action.durationMs ?? 0);
-      return priced(ceilToMicro(scaled), 'code.run');
+      const { baseMicro, perMsRate } = priceBook.codeRun;
+      const scaled = baseMicro * RATE_SCALE + perMsRate * BigInt(action.durationMs ?? 0);
+      return priced(ceilToMicro(scaled), 'code.run', priceBook, false);
     }
     case 'email.send':
-      return priced(priceBook.emailSend.perRecipientMicro * BigInt(action.recipients ?? 0), 'email.send');
+      return priced(priceBook.emailSend.perRecipientMicro * BigInt(action.recipients ?? 0), 'email.send', priceBook, false);
     case 'ai.generate':
-      return priceAi(action.ai, priceBook, priced);
+      return priceAi(action.ai, priceBook);
     default:
       if (Object.hasOwn(priceBook.flatMicroByKind, action.kind)) {
-        return priced(priceBook.flatMicroByKind[action.kind] as bigint, action.kind);
+        return priced(priceBook.flatMicroByKind[action.kind] as bigint, action.kind, priceBook, false);
       }
-      return priced(priceBook.stepDefaultMicro, 'step.default');
+      return priced(priceBook.stepDefaultMicro, 'step.default', priceBook, false);
   }
 }
 
-function priceAi(
-  ai: ActionToPrice['ai'],
-  priceBook: PriceBook,
-  priced: (amountMicro: bigint, rule: string, fallback?: boolean) => ActionPrice,
-): ActionPrice {
+function priced(amountMicro: bigint, rule: string, priceBook: PriceBook, fallback: boolean): ActionPrice {
+  return { amountMicro, rule, priceBookVersion: priceBook.version, fallback };
+}
+
+function tokenCost(tokens: number | undefined, rateScaled: bigint): bigint {
+  return tokens === undefined || tokens === 0 ? 0n : BigInt(tokens) * rateScaled;
+}
+
+function priceAi(ai: ActionToPrice['ai'], priceBook: PriceBook): ActionPrice {
   // An ai.generate without usage cannot happen past the contract; if it does, it is still
   // recorded (the action ran), at zero tokens and flagged as fallback.
   const model = ai?.model ?? '';
   const known = Object.hasOwn(priceBook.aiModels, model);
   const rates = known ? (priceBook.aiModels[model] as AiModelRates) : priceBook.aiFallback;
   const scaled =
-    BigInt(ai?.inputTokens ?? 0) * rates.inputRate +
-    BigInt(ai?.outputTokens ?? 0) * rates.outputRate +
-    BigInt(ai?.cachedInputTokens ?? 0) * rates.cachedInputRate;
-  return priced(ceilToMicro(scaled), known ? `ai.generate:${model}` : 'ai.generate:fallback', !known);
+    tokenCost(ai?.inputTokens, rates.inputRate) +
+    tokenCost(ai?.outputTokens, rates.outputRate) +
+    tokenCost(ai?.cachedInputTokens, rates.cachedInputRate);
+  return priced(ceilToMicro(scaled), known ? `ai.generate:${model}` : 'ai.generate:fallback', priceBook, !known);
 }
