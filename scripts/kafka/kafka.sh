@@ -4,11 +4,11 @@
 # scripts/kafka/pom.xml. State lives in .kafka/ at the repository root:
 #   .kafka/libs/        the jars (copied from ~/.m2 after the first fetch)
 #   .kafka/data/        the KRaft log dir (wiped on every start: tests want a clean broker)
-#   .kafka/logs/        broker.log (stdout/stderr of the JVM)
+#   .kafka/logs/        broker.log (stdout/stderr of the JVM; broker.previous.log after a restart)
 #   .kafka/bootstrap    host:port that clients use (read by tests via KAFKA_BROKERS)
 #   .kafka/pid          the JVM's pid
 # TALLY_KAFKA_HOME moves all of it elsewhere (benchmarks use their own broker that way).
-# Usage: kafka.sh start | stop | status | fetch
+# Usage: kafka.sh start | stop | restart | status | fetch
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -73,13 +73,30 @@ start() {
     --cluster-id "$(java -cp "$cp" kafka.tools.StorageTool random-uuid)" \
     --config "$home/server.properties" > "$home/logs/format.log" 2>&1 \
     || { log "formatting the log dir failed; see $home/logs/format.log"; exit 1; }
+  launch "$broker_port"
+  log "broker ready at 127.0.0.1:${broker_port} (logs: $home/logs/broker.log)"
+}
+
+# Starts the JVM on the existing config and log dir (used by start, and by restart, which keeps
+# every topic and committed offset: the chaos run restarts the broker mid-stream).
+launch() {
+  local broker_port="$1" cp="$home/libs/*"
   nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
     -cp "$cp" kafka.Kafka "$home/server.properties" > "$home/logs/broker.log" 2>&1 &
   echo $! > "$home/pid"
   echo "127.0.0.1:${broker_port}" > "$home/bootstrap"
   wait_ready "$broker_port"
-  log "broker ready at 127.0.0.1:${broker_port} (logs: $home/logs/broker.log)"
+}
+
+restart() {
+  [ -f "$home/server.properties" ] || { log "nothing to restart: run start first"; exit 1; }
+  stop
+  mv -f "$home/logs/broker.log" "$home/logs/broker.previous.log"
+  local broker_port
+  broker_port="$(sed -n 's/^listeners=PLAINTEXT:\/\/127.0.0.1:\([0-9]*\),.*/\1/p' "$home/server.properties")"
+  launch "$broker_port"
+  log "broker restarted at 127.0.0.1:${broker_port}"
 }
 
 wait_ready() {
@@ -108,8 +125,9 @@ status() {
 
 case "${1:-}" in
   start) start ;;
+  restart) restart ;;
   stop) stop ;;
   status) status ;;
   fetch) fetch ;;
-  *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|fetch" >&2; exit 2 ;;
 esac
