@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { acceptActionExecutedFast } from './action-executed.fast-path';
 import { ContractErrorCode } from './contract-error-code';
 import { INBOUND_MESSAGE_TYPES, InboundMessage, InboundMessageType } from './inbound-message';
 import { PAYLOAD_SIZE_MAX_BYTES, SUPPORTED_SCHEMA_VERSIONS } from './limits';
@@ -31,6 +32,8 @@ const MESSAGE_CLASSES = {
 // hostile, deeply nested message cannot exhaust the stack in the transformer.
 const KNOWN_DEPTH_MAX = 3;
 const ISSUES_IN_MESSAGE_MAX = 3;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function failure(code: ContractErrorCode, message: string, details: unknown = null): ParseResult {
   return { ok: false, code, message, details };
@@ -69,7 +72,7 @@ function decodeWithinLimit(raw: string | Uint8Array): string | ParseResult {
   }
   if (raw.byteLength > PAYLOAD_SIZE_MAX_BYTES) return tooLarge;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return utf8.decode(raw);
   } catch {
     return failure(ContractErrorCode.MalformedJson, 'message is not valid UTF-8');
   }
@@ -77,6 +80,13 @@ function decodeWithinLimit(raw: string | Uint8Array): string | ParseResult {
 
 /** Validates an already-parsed JSON value (the HTTP API's path). Never throws. */
 export function validateInboundObject(input: unknown): ParseResult {
+  const accepted = acceptActionExecutedFast(input);
+  if (accepted !== null) return { ok: true, value: accepted };
+  return validateWithClasses(input);
+}
+
+/** The class-validator path alone (exported for the fast path's equivalence test). */
+export function validateWithClasses(input: unknown): ParseResult {
   try {
     return validateObject(input);
   } catch (error) {

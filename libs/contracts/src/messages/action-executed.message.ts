@@ -24,7 +24,9 @@ export type ActionSource = (typeof ACTION_SOURCES)[number];
 
 // Any workflow step kind is accepted (unknown ones are priced as a plain step), but a kind is
 // a short dotted name, never free text.
-const ACTION_KIND_PATTERN = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
+export const ACTION_KIND_PATTERN = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
+
+export const RECIPIENTS_MAX = 1_000_000;
 
 export class AiUsageDto {
   @IsString()
@@ -70,7 +72,7 @@ export class ActionDto {
   @IsDefined()
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(RECIPIENTS_MAX)
   recipients?: number;
 
   @ValidateIf((action: ActionDto) => action.kind === 'ai.generate' || action.ai !== undefined)

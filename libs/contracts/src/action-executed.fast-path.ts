@@ -1,0 +1,70 @@
+import type { ActionExecuted, ExecutedAction } from './inbound-message';
+import { IDENTIFIER_LENGTH_MAX } from './limits';
+import { ACTION_KIND_PATTERN, ACTION_SOURCES, RECIPIENTS_MAX } from './messages/action-executed.message';
+import { WORKSPACE_ID_PATTERN } from './messages/envelope';
+import { canonicalInstant, isInstant } from './validators';
+
+// The ledger parses tens of thousands of ActionExecuted messages a second; class-transformer
+// plus class-validator cost ~50 µs each. This check accepts only messages that the class-based
+// validation certainly accepts and returns the identical value (a property test holds it to
+// that); anything else — including every invalid message — takes the class-based path, which
+// stays the one source of error codes and details.
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isIdentifier = (value: unknown, lengthMax = IDENTIFIER_LENGTH_MAX): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= lengthMax;
+
+const isCount = (value: unknown, max = Number.MAX_SAFE_INTEGER): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
+
+/** The validated value, or null when the full class-based validation must decide. */
+export function acceptActionExecutedFast(input: unknown): ActionExecuted | null {
+  if (!isObject(input) || input.type !== 'ActionExecuted' || input.schemaVersion !== 1) return null;
+  const { eventId, occurredAt, workspaceId, source } = input;
+  if (!isIdentifier(eventId) || !isInstant(occurredAt)) return null;
+  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) return null;
+  if (typeof source !== 'string' || !(ACTION_SOURCES as readonly string[]).includes(source)) return null;
+  const action = acceptAction(input.action);
+  if (action === null) return null;
+  return {
+    eventId,
+    schemaVersion: 1,
+    occurredAt: canonicalInstant(occurredAt),
+    workspaceId,
+    type: 'ActionExecuted',
+    source: source as ActionExecuted['source'],
+    action,
+  };
+}
+
+function acceptAction(input: unknown): ExecutedAction | null {
+  if (!isObject(input)) return null;
+  const { kind, workflowId, workflowRunId, stepId, durationMs, recipients, ai } = input;
+  if (!isIdentifier(kind, 100) || !ACTION_KIND_PATTERN.test(kind)) return null;
+  const action: ExecutedAction = { kind };
+  for (const [name, value] of [['workflowId', workflowId], ['workflowRunId', workflowRunId], ['stepId', stepId]] as const) {
+    if (value === undefined) continue;
+    if (!isIdentifier(value)) return null;
+    action[name] = value;
+  }
+  if (durationMs !== undefined || kind === 'code.run') {
+    if (!isCount(durationMs)) return null;
+    action.durationMs = durationMs;
+  }
+  if (recipients !== undefined || kind === 'email.send') {
+    if (!isCount(recipients, RECIPIENTS_MAX)) return null;
+    action.recipients = recipients;
+  }
+  if (ai !== undefined || kind === 'ai.generate') {
+    if (!isObject(ai)) return null;
+    const { model, inputTokens, outputTokens, cachedInputTokens } = ai;
+    if (!isIdentifier(model) || !isCount(inputTokens) || !isCount(outputTokens)) return null;
+    if (cachedInputTokens !== undefined && !isCount(cachedInputTokens)) return null;
+    action.ai = { model, inputTokens, outputTokens, cachedInputTokens: cachedInputTokens ?? 0 };
+  }
+  return action;
+}
