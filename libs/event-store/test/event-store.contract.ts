@@ -19,6 +19,9 @@ export interface EventStoreFixture {
 
 const EVENTUALLY_TIMEOUT_MS = 10_000;
 const EVENTUALLY_STEP_MS = 20;
+// Generous: PGlite start-up and a loaded CI machine are slow; timings are not what these tests check.
+const SETUP_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 30_000;
 
 function event(type = 'Tested', data: unknown = { n: 1 }): EventData {
   return { id: randomUUID(), type, data };
@@ -47,10 +50,10 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
     beforeAll(async () => {
       fixture = await createFixture();
       store = fixture.store;
-    });
+    }, SETUP_TIMEOUT_MS);
     afterAll(async () => {
       await fixture.dispose();
-    });
+    }, SETUP_TIMEOUT_MS);
 
     describe('expected revision', () => {
       it('appends the first event at revision 0 when the stream must not exist', async () => {
@@ -267,7 +270,7 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         } finally {
           await subscription.stop();
         }
-      });
+      }, TEST_TIMEOUT_MS);
 
       it('hands the same batch again when onEvents fails, so nothing is lost', async () => {
         const prefix = `redeliver-${randomUUID()}`;
@@ -291,7 +294,7 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         } finally {
           await subscription.stop();
         }
-      });
+      }, TEST_TIMEOUT_MS);
     });
   });
 }
