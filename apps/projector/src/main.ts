@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const logger = createLogger('projector');
   const database = await openDatabase(runtimeConfigFromEnvironment());
   const running = await startProjector({ store: database.store, sql: database.sql, logger });
-  const metricsServer = await startMetricsServer(running.metrics.registry, Number(process.env.METRICS_PORT ?? metricsPortDefault));
+  const metricsServer = await startMetricsServer(
+    running.metrics.registry,
+    Number(process.env.METRICS_PORT ?? metricsPortDefault),
+  );
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping: finishing the batch in hand');
     await running.stop();

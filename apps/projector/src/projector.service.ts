@@ -10,7 +10,11 @@ export interface RunningProjector {
 }
 
 /** Starts the projector on the given database; `stop()` finishes the batch in hand. */
-export async function startProjector(deps: { store: EventStore; sql: SqlClient; logger?: Logger }): Promise<RunningProjector> {
+export async function startProjector(deps: {
+  store: EventStore;
+  sql: SqlClient;
+  logger?: Logger;
+}): Promise<RunningProjector> {
   const logger = deps.logger ?? createLogger('projector');
   const metrics = new ProjectorMetrics();
   const projector = new Projector(deps.store, deps.sql, {

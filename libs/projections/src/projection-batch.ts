@@ -10,7 +10,10 @@ export function decodeBatch(events: RecordedEvent[]): ProjectedEvent[] {
   for (const recorded of events) {
     const workspaceId = workspaceIdOfStream(recorded.streamName);
     if (workspaceId === null) continue;
-    const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
+    const event = decodeCreditEvent({
+      type: recorded.type,
+      data: recorded.data as Record<string, unknown>,
+    });
     decoded.push({ recorded, event, workspaceId });
   }
   return decoded;
@@ -31,7 +34,11 @@ export async function applyProjectionBatch(
   return sql.transaction(async (transaction) => {
     const checkpoint = await lockCheckpoint(transaction, target.schema, projection.name);
     const fresh =
-      checkpoint === null ? events : events.filter((projected) => comparePositions(projected.recorded.position, checkpoint) > 0);
+      checkpoint === null
+        ? events
+        : events.filter(
+            (projected) => comparePositions(projected.recorded.position, checkpoint) > 0,
+          );
     const last = fresh[fresh.length - 1];
     if (!last) return 0;
     await projection.apply(transaction, target, fresh);

@@ -34,7 +34,9 @@ export class ProjectionQueries {
   ) {}
 
   async balance(workspaceId: string): Promise<BalanceView> {
-    return (await selectBalanceView(this.sql, this.schema, workspaceId)) ?? noPlanBalance(workspaceId);
+    return (
+      (await selectBalanceView(this.sql, this.schema, workspaceId)) ?? noPlanBalance(workspaceId)
+    );
   }
 
   balancePage(afterWorkspaceId: string, limit: number): Promise<BalanceView[]> {
@@ -50,7 +52,11 @@ export class ProjectionQueries {
     return selectRolloverPeriods(this.sql, this.schema, workspaceId);
   }
 
-  statement(workspaceId: string, beforeRevision: bigint | null, limit: number): Promise<StatementPageView> {
+  statement(
+    workspaceId: string,
+    beforeRevision: bigint | null,
+    limit: number,
+  ): Promise<StatementPageView> {
     return selectStatementPage(this.sql, this.schema, workspaceId, beforeRevision, limit);
   }
 

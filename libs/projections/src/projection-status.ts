@@ -3,7 +3,10 @@ import type { CheckpointRow } from './checkpoints/checkpoints.sql';
 import type { Projection } from './projection';
 
 /** Where a subscription feeding these projections starts: the lowest checkpoint (null: the beginning). */
-export function lowestCheckpoint(checkpoints: CheckpointRow[], projections: readonly Projection[]): Position | null {
+export function lowestCheckpoint(
+  checkpoints: CheckpointRow[],
+  projections: readonly Projection[],
+): Position | null {
   let lowest: Position | null = null;
   for (const projection of projections) {
     const row = checkpoints.find((checkpoint) => checkpoint.projection === projection.name);

@@ -10,7 +10,12 @@ export interface ProjectedEvent {
 
 export type ProjectionName = 'balance' | 'rollover' | 'usage' | 'statement';
 
-export const PROJECTION_NAMES: readonly ProjectionName[] = ['balance', 'rollover', 'usage', 'statement'];
+export const PROJECTION_NAMES: readonly ProjectionName[] = [
+  'balance',
+  'rollover',
+  'usage',
+  'statement',
+];
 
 /** Where a projection writes: the live schema, or the rebuild schema beside it. */
 export interface ProjectionTarget {

@@ -15,7 +15,9 @@ export function projectionsNamed(names: readonly string[]): Projection[] {
   return names.map((name) => {
     const projection = ALL_PROJECTIONS.find((candidate) => candidate.name === name);
     if (!projection) {
-      throw new Error(`unknown projection "${name}" (known: ${ALL_PROJECTIONS.map((known) => known.name).join(', ')})`);
+      throw new Error(
+        `unknown projection "${name}" (known: ${ALL_PROJECTIONS.map((known) => known.name).join(', ')})`,
+      );
     }
     return projection;
   });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
-import { ALL_PROJECTIONS, ProjectionQueries, Projector, rebuildProjections } from '@tally/projections';
+import {
+  ALL_PROJECTIONS,
+  ProjectionQueries,
+  Projector,
+  rebuildProjections,
+} from '@tally/projections';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { appendBurst } from '../test/credit-burst';
 import { replayWorkspace } from '../test/replay-views';
@@ -36,17 +41,37 @@ describe('Projector over PostgreSQL', () => {
     expect(await queries.balance(workspaceId)).toEqual(replayed.balance);
 
     const usage = await queries.usageByDay(workspaceId, '2025-12-01', '2026-04-01');
-    expect(usage.map((bucket) => bucket.bucketStart.slice(0, 10))).toEqual([...replayed.usage.keys()].sort());
+    expect(usage.map((bucket) => bucket.bucketStart.slice(0, 10))).toEqual(
+      [...replayed.usage.keys()].sort(),
+    );
     for (const bucket of usage) {
       const expected = replayed.usage.get(bucket.bucketStart.slice(0, 10));
       expect(bucket.totalMicro).toBe(expected?.totalMicro.toString());
       expect(bucket.count).toBe(expected?.count);
-      expect(bucket.byKind).toEqual(Object.fromEntries([...(expected?.byKind ?? [])].map(([kind, micro]) => [kind, micro.toString()])));
+      expect(bucket.byKind).toEqual(
+        Object.fromEntries(
+          [...(expected?.byKind ?? [])].map(([kind, micro]) => [kind, micro.toString()]),
+        ),
+      );
     }
 
     const rollover = await queries.rollover(workspaceId);
-    expect(rollover.map((period) => [period.periodStart, period.rolledOverMicro, period.expiredMicro, period.unusedMicro])).toEqual(
-      replayed.closes.map((close) => [close.periodStart, close.rolledOverMicro.toString(), close.expiredMicro.toString(), close.unusedMicro.toString()]).reverse(),
+    expect(
+      rollover.map((period) => [
+        period.periodStart,
+        period.rolledOverMicro,
+        period.expiredMicro,
+        period.unusedMicro,
+      ]),
+    ).toEqual(
+      replayed.closes
+        .map((close) => [
+          close.periodStart,
+          close.rolledOverMicro.toString(),
+          close.expiredMicro.toString(),
+          close.unusedMicro.toString(),
+        ])
+        .reverse(),
     );
 
     const statement = await queries.statement(workspaceId, null, 500);

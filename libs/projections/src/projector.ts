@@ -1,4 +1,10 @@
-import { EventStore, EventSubscription, Position, RecordedEvent, SqlClient } from '@tally/event-store';
+import {
+  EventStore,
+  EventSubscription,
+  Position,
+  RecordedEvent,
+  SqlClient,
+} from '@tally/event-store';
 import { readCheckpoints } from './checkpoints/checkpoints.sql';
 import type { Projection } from './projection';
 import { applyProjectionBatch, decodeBatch } from './projection-batch';
@@ -12,7 +18,12 @@ export interface ProjectorOptions {
   batchSizeMax?: number;
   onError?: (error: Error) => void;
   /** Called after every batch (metrics). */
-  onBatch?: (report: { events: number; seconds: number; lastPosition: Position; createdAt: Date }) => void;
+  onBatch?: (report: {
+    events: number;
+    seconds: number;
+    lastPosition: Position;
+    createdAt: Date;
+  }) => void;
 }
 
 const waitPollIntervalMs = 20;
@@ -63,7 +74,11 @@ export class Projector {
     const started = performance.now();
     const decoded = decodeBatch(events);
     const target = { schema: LIVE_SCHEMA, notify: true };
-    await Promise.all(this.projections.map((projection) => applyProjectionBatch(this.sql, projection, target, decoded)));
+    await Promise.all(
+      this.projections.map((projection) =>
+        applyProjectionBatch(this.sql, projection, target, decoded),
+      ),
+    );
     const last = events[events.length - 1];
     if (last) {
       this.options.onBatch?.({
@@ -81,7 +96,10 @@ export class Projector {
     for (;;) {
       const checkpoints = await readCheckpoints(this.sql, LIVE_SCHEMA);
       if (projectionsReached(checkpoints, this.projections, position)) return;
-      if (Date.now() > deadline) throw new Error(`projections did not reach ${position.commit}/${position.prepare} in ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `projections did not reach ${position.commit}/${position.prepare} in ${timeoutMs} ms`,
+        );
       await new Promise((resolve) => setTimeout(resolve, waitPollIntervalMs));
     }
   }

@@ -2,7 +2,12 @@ import { evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
 import type { SqlClient } from '@tally/event-store';
 import type { Projection, ProjectedEvent, ProjectionTarget } from '../projection';
 import { BALANCE_CHANGED_CHANNEL } from '../projections.limits';
-import { createBalancesTable, notifyBalancesChanged, selectBalanceStates, upsertBalances } from './balance.sql';
+import {
+  createBalancesTable,
+  notifyBalancesChanged,
+  selectBalanceStates,
+  upsertBalances,
+} from './balance.sql';
 
 // Folds the domain's own `evolve` per workspace in memory (so the view is exactly what the
 // ledger decides with), starting from the stored row: one SELECT and one upsert per batch.
@@ -15,7 +20,10 @@ export const balanceProjection: Projection = {
     const states = await selectBalanceStates(sql, target.schema, workspaceIds);
     const folded = new Map<string, { state: WorkspaceState; position: bigint; updatedAt: Date }>();
     for (const { recorded, event, workspaceId } of events) {
-      const previous = folded.get(workspaceId)?.state ?? states.get(workspaceId) ?? initialWorkspaceState(workspaceId);
+      const previous =
+        folded.get(workspaceId)?.state ??
+        states.get(workspaceId) ??
+        initialWorkspaceState(workspaceId);
       folded.set(workspaceId, {
         state: evolve(previous, event),
         position: recorded.position.prepare,

@@ -60,13 +60,18 @@ const SELECT_COLUMNS = `workspace_id, status, cycle, period_start, period_end,
   grants, position::text, updated_at`;
 
 function stateOfRow(row: BalanceRow): WorkspaceState {
-  const grants = (typeof row.grants === 'string' ? (JSON.parse(row.grants) as StoredGrant[]) : row.grants).map(
-    (grant): GrantBucket => ({ ...grant, remainingMicro: BigInt(grant.remainingMicro) }),
-  );
+  const grants = (
+    typeof row.grants === 'string' ? (JSON.parse(row.grants) as StoredGrant[]) : row.grants
+  ).map((grant): GrantBucket => ({ ...grant, remainingMicro: BigInt(grant.remainingMicro) }));
   const period =
     row.cycle === null || row.period_start === null || row.period_end === null
       ? null
-      : { cycle: row.cycle, start: row.period_start, end: row.period_end, allocationMicro: BigInt(row.allocation_micro) };
+      : {
+          cycle: row.cycle,
+          start: row.period_start,
+          end: row.period_end,
+          allocationMicro: BigInt(row.allocation_micro),
+        };
   return {
     ...initialWorkspaceState(row.workspace_id),
     status: row.status,
@@ -101,12 +106,19 @@ export interface BalanceUpsert {
 }
 
 /** One statement for the whole batch: a row per workspace, arrays unnested. */
-export async function upsertBalances(sql: SqlClient, schema: string, upserts: BalanceUpsert[]): Promise<void> {
+export async function upsertBalances(
+  sql: SqlClient,
+  schema: string,
+  upserts: BalanceUpsert[],
+): Promise<void> {
   if (upserts.length === 0) return;
   const columns: unknown[][] = Array.from({ length: 16 }, () => []);
   for (const { state, position, updatedAt } of upserts) {
     const balance = balanceOf(state);
-    const grants = state.grants.map((grant) => ({ ...grant, remainingMicro: grant.remainingMicro.toString() }));
+    const grants = state.grants.map((grant) => ({
+      ...grant,
+      remainingMicro: grant.remainingMicro.toString(),
+    }));
     const values = [
       state.workspaceId,
       state.status,
@@ -144,16 +156,28 @@ export async function upsertBalances(sql: SqlClient, schema: string, upserts: Ba
   );
 }
 
-export async function notifyBalancesChanged(sql: SqlClient, channel: string, workspaceIds: string[]): Promise<void> {
+export async function notifyBalancesChanged(
+  sql: SqlClient,
+  channel: string,
+  workspaceIds: string[],
+): Promise<void> {
   if (workspaceIds.length === 0) return;
-  await sql.query(`SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id`, [channel, workspaceIds]);
+  await sql.query(`SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id`, [
+    channel,
+    workspaceIds,
+  ]);
 }
 
 /** The balance body as projected, or null when no event of the workspace was projected yet. */
-export async function selectBalanceView(sql: SqlClient, schema: string, workspaceId: string): Promise<BalanceView | null> {
-  const rows = await sql.query<BalanceRow>(`SELECT ${SELECT_COLUMNS} FROM ${schema}.balances WHERE workspace_id = $1`, [
-    workspaceId,
-  ]);
+export async function selectBalanceView(
+  sql: SqlClient,
+  schema: string,
+  workspaceId: string,
+): Promise<BalanceView | null> {
+  const rows = await sql.query<BalanceRow>(
+    `SELECT ${SELECT_COLUMNS} FROM ${schema}.balances WHERE workspace_id = $1`,
+    [workspaceId],
+  );
   const row = rows[0];
   if (!row) return null;
   return balanceViewOf(balanceOf(stateOfRow(row)), BigInt(row.position), new Date(row.updated_at));
@@ -170,5 +194,7 @@ export async function selectBalancePage(
     `SELECT ${SELECT_COLUMNS} FROM ${schema}.balances WHERE workspace_id > $1 ORDER BY workspace_id LIMIT $2`,
     [afterWorkspaceId, limit],
   );
-  return rows.map((row) => balanceViewOf(balanceOf(stateOfRow(row)), BigInt(row.position), new Date(row.updated_at)));
+  return rows.map((row) =>
+    balanceViewOf(balanceOf(stateOfRow(row)), BigInt(row.position), new Date(row.updated_at)),
+  );
 }

@@ -19,7 +19,11 @@ export interface BalanceView {
   updatedAt: string | null;
 }
 
-export function balanceViewOf(balance: WorkspaceBalance, position: bigint, updatedAt: Date | null): BalanceView {
+export function balanceViewOf(
+  balance: WorkspaceBalance,
+  position: bigint,
+  updatedAt: Date | null,
+): BalanceView {
   return {
     workspaceId: balance.workspaceId,
     status: balance.status,

@@ -11,28 +11,45 @@ export async function createCheckpointsTable(sql: SqlClient, schema: string): Pr
   )`);
 }
 
-export async function ensureCheckpointRow(sql: SqlClient, schema: string, projection: string): Promise<void> {
-  await sql.query(`INSERT INTO ${schema}.checkpoints (projection, position) VALUES ($1, NULL) ON CONFLICT DO NOTHING`, [
-    projection,
-  ]);
+export async function ensureCheckpointRow(
+  sql: SqlClient,
+  schema: string,
+  projection: string,
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO ${schema}.checkpoints (projection, position) VALUES ($1, NULL) ON CONFLICT DO NOTHING`,
+    [projection],
+  );
 }
 
 /** Reads and row-locks a checkpoint for the rest of the transaction (serialises writers and the rebuild switch). */
-export async function lockCheckpoint(sql: SqlClient, schema: string, projection: string): Promise<Position | null> {
+export async function lockCheckpoint(
+  sql: SqlClient,
+  schema: string,
+  projection: string,
+): Promise<Position | null> {
   const rows = await sql.query<{ position: string | null }>(
     `SELECT position FROM ${schema}.checkpoints WHERE projection = $1 FOR UPDATE`,
     [projection],
   );
   const row = rows[0];
-  if (!row) throw new Error(`assertion failed: no checkpoint row for projection "${projection}" in ${schema}`);
+  if (!row)
+    throw new Error(
+      `assertion failed: no checkpoint row for projection "${projection}" in ${schema}`,
+    );
   return row.position === null ? null : positionFromString(row.position);
 }
 
-export async function writeCheckpoint(sql: SqlClient, schema: string, projection: string, position: Position): Promise<void> {
-  await sql.query(`UPDATE ${schema}.checkpoints SET position = $2, updated_at = now() WHERE projection = $1`, [
-    projection,
-    positionToString(position),
-  ]);
+export async function writeCheckpoint(
+  sql: SqlClient,
+  schema: string,
+  projection: string,
+  position: Position,
+): Promise<void> {
+  await sql.query(
+    `UPDATE ${schema}.checkpoints SET position = $2, updated_at = now() WHERE projection = $1`,
+    [projection, positionToString(position)],
+  );
 }
 
 export interface CheckpointRow {
@@ -42,9 +59,11 @@ export interface CheckpointRow {
 }
 
 export async function readCheckpoints(sql: SqlClient, schema: string): Promise<CheckpointRow[]> {
-  const rows = await sql.query<{ projection: string; position: string | null; updated_at: Date | string }>(
-    `SELECT projection, position, updated_at FROM ${schema}.checkpoints ORDER BY projection`,
-  );
+  const rows = await sql.query<{
+    projection: string;
+    position: string | null;
+    updated_at: Date | string;
+  }>(`SELECT projection, position, updated_at FROM ${schema}.checkpoints ORDER BY projection`);
   return rows.map((row) => ({
     projection: row.projection,
     position: row.position === null ? null : positionFromString(row.position),

@@ -1,9 +1,20 @@
-import { comparePositions, EventStore, Position, RecordedEvent, SqlClient } from '@tally/event-store';
+import {
+  comparePositions,
+  EventStore,
+  Position,
+  RecordedEvent,
+  SqlClient,
+} from '@tally/event-store';
 import { lockCheckpoint, writeCheckpoint } from '../checkpoints/checkpoints.sql';
 import type { Projection, ProjectionTarget } from '../projection';
 import { applyProjectionBatch, decodeBatch } from '../projection-batch';
 import { createProjectionSchema, migrateProjections } from '../projections.migrations';
-import { CREDIT_STREAM_PREFIX, LIVE_SCHEMA, REBUILD_PAGE_SIZE, REBUILD_SCHEMA } from '../projections.limits';
+import {
+  CREDIT_STREAM_PREFIX,
+  LIVE_SCHEMA,
+  REBUILD_PAGE_SIZE,
+  REBUILD_SCHEMA,
+} from '../projections.limits';
 
 export interface RebuildProgress {
   events: number;
@@ -53,7 +64,10 @@ export async function rebuildProjections(
     if (!last) break;
     cursor = last.position;
     // Read the next page while this one is applied.
-    nextPage = page.length < pageSize ? Promise.resolve([]) : store.readAll({ fromPosition: cursor, maxCount: pageSize, filter });
+    nextPage =
+      page.length < pageSize
+        ? Promise.resolve([])
+        : store.readAll({ fromPosition: cursor, maxCount: pageSize, filter });
     await applyToAll(sql, projections, page, null);
     events += page.length;
     options.onProgress?.(progressOf(events, started, last.position, head));
@@ -76,7 +90,10 @@ async function applyToAll(
       const events =
         limit === undefined
           ? decoded
-          : decoded.filter((projected) => limit !== null && comparePositions(projected.recorded.position, limit) <= 0);
+          : decoded.filter(
+              (projected) =>
+                limit !== null && comparePositions(projected.recorded.position, limit) <= 0,
+            );
       return applyProjectionBatch(sql, projection, rebuildTarget, events);
     }),
   );
@@ -91,15 +108,23 @@ async function switchToRebuilt(
 ): Promise<void> {
   await sql.transaction(async (transaction) => {
     const live = new Map<string, Position | null>();
-    for (const projection of projections) live.set(projection.name, await lockCheckpoint(transaction, LIVE_SCHEMA, projection.name));
+    for (const projection of projections)
+      live.set(projection.name, await lockCheckpoint(transaction, LIVE_SCHEMA, projection.name));
     const target = [...live.values()].reduce<Position | null>(
-      (highest, position) => (position !== null && (highest === null || comparePositions(position, highest) > 0) ? position : highest),
+      (highest, position) =>
+        position !== null && (highest === null || comparePositions(position, highest) > 0)
+          ? position
+          : highest,
       null,
     );
     // Events the live projector applied after our last read: bring the fresh tables to exactly there.
     let cursor = from;
     while (target !== null && (cursor === undefined || comparePositions(cursor, target) < 0)) {
-      const page = await store.readAll({ ...(cursor ? { fromPosition: cursor } : {}), maxCount: pageSize, filter });
+      const page = await store.readAll({
+        ...(cursor ? { fromPosition: cursor } : {}),
+        maxCount: pageSize,
+        filter,
+      });
       const within = page.filter((event) => comparePositions(event.position, target) <= 0);
       const last = within[within.length - 1];
       if (!last) break;
@@ -114,7 +139,8 @@ async function switchToRebuilt(
       }
       const livePosition = live.get(projection.name) ?? null;
       const position = higherOf(rebuilt, livePosition);
-      if (position !== null) await writeCheckpoint(transaction, LIVE_SCHEMA, projection.name, position);
+      if (position !== null)
+        await writeCheckpoint(transaction, LIVE_SCHEMA, projection.name, position);
     }
   });
 }
@@ -125,10 +151,16 @@ function higherOf(a: Position | null, b: Position | null): Position | null {
   return comparePositions(a, b) >= 0 ? a : b;
 }
 
-function progressOf(events: number, started: number, at: Position, head: Position): RebuildProgress {
+function progressOf(
+  events: number,
+  started: number,
+  at: Position,
+  head: Position,
+): RebuildProgress {
   const seconds = (performance.now() - started) / 1_000;
   const eventsPerSecond = seconds > 0 ? events / seconds : 0;
   const fraction = head.prepare > 0n ? Math.min(1, Number(at.prepare) / Number(head.prepare)) : 1;
-  const etaSeconds = fraction > 0 && fraction < 1 ? (seconds / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null;
+  const etaSeconds =
+    fraction > 0 && fraction < 1 ? (seconds / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null;
   return { events, eventsPerSecond, fraction, etaSeconds };
 }

@@ -34,10 +34,15 @@ export interface RolloverRow {
   position: bigint;
 }
 
-export async function upsertRolloverPeriods(sql: SqlClient, schema: string, rows: RolloverRow[]): Promise<void> {
+export async function upsertRolloverPeriods(
+  sql: SqlClient,
+  schema: string,
+  rows: RolloverRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const pick = <T>(get: (row: RolloverRow) => T): T[] => rows.map(get);
-  const micro = (get: (row: RolloverRow) => bigint): string[] => rows.map((row) => get(row).toString());
+  const micro = (get: (row: RolloverRow) => bigint): string[] =>
+    rows.map((row) => get(row).toString());
   await sql.query(
     `INSERT INTO ${schema}.rollover_periods
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
@@ -75,7 +80,11 @@ export interface RolloverPeriodView {
 }
 
 /** Closed periods of a workspace, newest first. */
-export async function selectRolloverPeriods(sql: SqlClient, schema: string, workspaceId: string): Promise<RolloverPeriodView[]> {
+export async function selectRolloverPeriods(
+  sql: SqlClient,
+  schema: string,
+  workspaceId: string,
+): Promise<RolloverPeriodView[]> {
   return sql.query<RolloverPeriodView>(
     `SELECT period_start AS "periodStart", period_end AS "periodEnd", allocation_micro::text AS "allocationMicro",
        unused_micro::text AS "unusedMicro", rolled_over_micro::text AS "rolledOverMicro",

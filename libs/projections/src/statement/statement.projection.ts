@@ -8,17 +8,41 @@ type Movement = Pick<StatementRow, 'direction' | 'amountMicro' | 'occurredAt'>;
 export function movementOf(event: CreditEvent): Movement | null {
   switch (event.type) {
     case 'CreditDebited':
-      return { direction: 'debit', amountMicro: event.data.amountMicro, occurredAt: event.data.occurredAt };
+      return {
+        direction: 'debit',
+        amountMicro: event.data.amountMicro,
+        occurredAt: event.data.occurredAt,
+      };
     case 'CreditPackAdded':
-      return { direction: 'credit', amountMicro: event.data.creditsMicro, occurredAt: event.data.occurredAt };
+      return {
+        direction: 'credit',
+        amountMicro: event.data.creditsMicro,
+        occurredAt: event.data.occurredAt,
+      };
     case 'CreditsGranted':
-      return { direction: 'credit', amountMicro: event.data.creditsMicro, occurredAt: event.data.occurredAt };
+      return {
+        direction: 'credit',
+        amountMicro: event.data.creditsMicro,
+        occurredAt: event.data.occurredAt,
+      };
     case 'CreditGrantExpired':
-      return { direction: 'debit', amountMicro: event.data.expiredMicro, occurredAt: event.data.expiresAt };
+      return {
+        direction: 'debit',
+        amountMicro: event.data.expiredMicro,
+        occurredAt: event.data.expiresAt,
+      };
     case 'CreditPeriodOpened':
-      return { direction: 'credit', amountMicro: event.data.allocationMicro, occurredAt: event.data.occurredAt };
+      return {
+        direction: 'credit',
+        amountMicro: event.data.allocationMicro,
+        occurredAt: event.data.occurredAt,
+      };
     case 'CreditPeriodClosed':
-      return { direction: 'debit', amountMicro: event.data.expiredMicro, occurredAt: event.data.processedAt };
+      return {
+        direction: 'debit',
+        amountMicro: event.data.expiredMicro,
+        occurredAt: event.data.processedAt,
+      };
     case 'CreditStatusChanged':
       return null;
     default: {

@@ -35,7 +35,11 @@ export interface StatementRow {
   data: unknown;
 }
 
-export async function insertStatementEntries(sql: SqlClient, schema: string, rows: StatementRow[]): Promise<void> {
+export async function insertStatementEntries(
+  sql: SqlClient,
+  schema: string,
+  rows: StatementRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await sql.query(
     `INSERT INTO ${schema}.statement_entries

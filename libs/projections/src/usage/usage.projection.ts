@@ -17,7 +17,13 @@ export const usageProjection: Projection = {
       if (event.type !== 'CreditDebited') continue;
       const day = utcDayOf(event.data.occurredAt);
       const key = `${workspaceId}\u0000${day}\u0000${event.data.actionKind}`;
-      const increment = increments.get(key) ?? { workspaceId, day, actionKind: event.data.actionKind, totalMicro: 0n, actionCount: 0 };
+      const increment = increments.get(key) ?? {
+        workspaceId,
+        day,
+        actionKind: event.data.actionKind,
+        totalMicro: 0n,
+        actionCount: 0,
+      };
       increment.totalMicro += event.data.amountMicro;
       increment.actionCount += 1;
       increments.set(key, increment);

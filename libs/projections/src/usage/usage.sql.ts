@@ -24,7 +24,11 @@ export interface UsageIncrement {
   actionCount: number;
 }
 
-export async function addUsage(sql: SqlClient, schema: string, increments: UsageIncrement[]): Promise<void> {
+export async function addUsage(
+  sql: SqlClient,
+  schema: string,
+  increments: UsageIncrement[],
+): Promise<void> {
   if (increments.length === 0) return;
   await sql.query(
     `INSERT INTO ${schema}.usage_daily AS u
@@ -57,13 +61,21 @@ export async function selectUsageByDay(
   fromDay: string,
   toDay: string,
 ): Promise<UsageBucketView[]> {
-  const rows = await sql.query<{ day: string; action_kind: string; total_micro: string; action_count: string }>(
+  const rows = await sql.query<{
+    day: string;
+    action_kind: string;
+    total_micro: string;
+    action_count: string;
+  }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, action_kind, total_micro::text, action_count::text
      FROM ${schema}.usage_daily WHERE workspace_id = $1 AND day >= $2::date AND day < $3::date
      ORDER BY day, action_kind`,
     [workspaceId, fromDay, toDay],
   );
-  const buckets = new Map<string, { total: bigint; count: number; byKind: Record<string, string> }>();
+  const buckets = new Map<
+    string,
+    { total: bigint; count: number; byKind: Record<string, string> }
+  >();
   for (const row of rows) {
     const bucket = buckets.get(row.day) ?? { total: 0n, count: 0, byKind: {} };
     bucket.total += BigInt(row.total_micro);

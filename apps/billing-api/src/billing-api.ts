@@ -1,0 +1,84 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { parseCreditsToMicro } from '@tally/contracts';
+import type { EventStore, SqlClient } from '@tally/event-store';
+import { WorkspaceLedger } from '@tally/ledger';
+import type { MessageBus } from '@tally/messaging';
+import { createLogger, Logger } from '@tally/observability';
+import { migrateProjections } from '@tally/projections';
+import { BillingApiModule } from './billing-api.module';
+import {
+  BODY_SIZE_MAX_BYTES,
+  DEFAULT_TOPICS,
+  PACK_SIZES_CREDITS_DEFAULT,
+  RATE_LIMIT_PER_SECOND_DEFAULT,
+} from './billing-api.config';
+import { validationException } from './errors/validation-exception.factory';
+import { HttpMetrics } from './health/http-metrics';
+
+export interface BillingApiDependencies {
+  store: EventStore;
+  sql: SqlClient;
+  bus: MessageBus;
+  jwtSecret: string;
+  /** Share the embedded runner's ledger (one cache); default: a ledger of the API's own. */
+  ledger?: WorkspaceLedger;
+  /** Pack sizes in credits; default 10, 50, 100, 500. */
+  packSizesCredits?: readonly string[];
+  /** Requests per client IP per second; default 1000. */
+  rateLimitPerSecond?: number;
+  topics?: { actionExecuted: string; subscription: string };
+  logger?: Logger;
+}
+
+/**
+ * Builds the billing API (design §3) on the given store, SQL client and bus, migrated and
+ * initialised but not listening: call `app.listen(port)`, and `app.close()` to stop.
+ */
+export async function createBillingApi(
+  deps: BillingApiDependencies,
+): Promise<NestExpressApplication> {
+  if (deps.jwtSecret.length < 16) throw new Error('the JWT secret must be at least 16 characters');
+  const packSizesMicro = (deps.packSizesCredits ?? PACK_SIZES_CREDITS_DEFAULT).map((credits) => {
+    const micro = parseCreditsToMicro(credits);
+    if (micro === null || micro <= 0n)
+      throw new Error(`pack size "${credits}" is not a positive credits amount`);
+    return micro;
+  });
+  await migrateProjections(deps.sql);
+  const logger = deps.logger ?? createLogger('billing-api');
+  const metrics = new HttpMetrics();
+  const module = BillingApiModule.register({
+    config: { jwtSecret: deps.jwtSecret, packSizesMicro, topics: deps.topics ?? DEFAULT_TOPICS },
+    sql: deps.sql,
+    bus: deps.bus,
+    ledger: deps.ledger ?? new WorkspaceLedger(deps.store),
+    logger,
+    metrics,
+    rateLimitPerSecond: deps.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND_DEFAULT,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    logger: false,
+    bodyParser: false,
+  });
+  app.use(metrics.middleware);
+  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Tally billing API').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.init();
+  return app;
+}

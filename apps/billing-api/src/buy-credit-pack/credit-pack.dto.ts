@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  GRANT_TYPES,
+  GrantType,
+  IDENTIFIER_LENGTH_MAX,
+  IsCreditsAmount,
+  IsInstant,
+} from '@tally/contracts';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+
+export class BuyCreditPackBody {
+  @ApiProperty({
+    example: '10',
+    description: 'Pack size in credits (10, 50, 100 or 500 by default)',
+  })
+  @IsCreditsAmount()
+  credits!: string;
+
+  @ApiProperty({ description: 'Payment reference; the purchase is idempotent by it' })
+  @IsString()
+  @Length(1, IDENTIFIER_LENGTH_MAX)
+  paymentRef!: string;
+}
+
+export class GrantCreditsBody {
+  @ApiProperty({ enum: GRANT_TYPES })
+  @IsIn(GRANT_TYPES)
+  grantType!: GrantType;
+
+  @ApiProperty({ example: '5' })
+  @IsCreditsAmount()
+  credits!: string;
+
+  @ApiProperty({ description: 'The grant is idempotent by it' })
+  @IsString()
+  @Length(1, IDENTIFIER_LENGTH_MAX)
+  reference!: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z' })
+  @IsOptional()
+  @IsInstant()
+  expiresAt?: string;
+}

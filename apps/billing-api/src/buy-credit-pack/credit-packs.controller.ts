@@ -1,0 +1,74 @@
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
+import { WorkspaceLedger } from '@tally/ledger';
+import type { Response } from 'express';
+import { RequireScope, Scopes } from '../auth/scopes';
+import { BILLING_API_CONFIG, BillingApiConfig } from '../billing-api.config';
+import { ApiErrorCode } from '../errors/api-error-code';
+import { ApiException } from '../errors/api.exception';
+import { WorkspaceParams } from '../read-credits/read-credits.dto';
+import { BuyCreditPackBody } from './credit-pack.dto';
+import { statusOfOutcome } from './ledger-outcome';
+
+export interface CreditPackReceipt {
+  workspaceId: string;
+  paymentRef: string;
+  credits: string;
+  creditsMicro: string;
+  replayed: boolean;
+}
+
+/** Packs go through the ledger's one decide-and-append path, idempotent by paymentRef. */
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:id/credit-packs')
+@RequireScope(Scopes.creditsPurchase)
+export class CreditPacksController {
+  constructor(
+    private readonly ledger: WorkspaceLedger,
+    @Inject(BILLING_API_CONFIG) private readonly config: BillingApiConfig,
+  ) {}
+
+  @Post()
+  async buy(
+    @Param() params: WorkspaceParams,
+    @Body() body: BuyCreditPackBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CreditPackReceipt> {
+    const creditsMicro = parseCreditsToMicro(body.credits);
+    if (creditsMicro === null || !this.config.packSizesMicro.includes(creditsMicro)) {
+      const sizes = this.config.packSizesMicro.map(formatMicroAsCredits);
+      throw new ApiException(
+        ApiErrorCode.InvalidPackSize,
+        `credits must be one of the pack sizes ${sizes.join(', ')}`,
+        { packSizes: sizes },
+      );
+    }
+    const now = new Date().toISOString();
+    const idempotencyKey = `${params.id}/pack/${body.paymentRef}`;
+    const [outcome] = await this.ledger.execute([
+      {
+        command: {
+          type: 'AddCreditPack',
+          commandId: idempotencyKey,
+          workspaceId: params.id,
+          occurredAt: now,
+          processedAt: now,
+          creditsMicro,
+          paymentRef: body.paymentRef,
+        },
+        idempotencyKey,
+      },
+    ]);
+    const { status, replayed } = statusOfOutcome(outcome);
+    response.status(status);
+    return {
+      workspaceId: params.id,
+      paymentRef: body.paymentRef,
+      credits: formatMicroAsCredits(creditsMicro),
+      creditsMicro: creditsMicro.toString(),
+      replayed,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Logger } from '@tally/observability';
+import type { Response } from 'express';
+import { API_ERROR_STATUS, ApiErrorCode } from './api-error-code';
+import { ApiErrorBody, ApiException } from './api.exception';
+
+const codeOfHttpStatus: Record<number, ApiErrorCode> = {
+  400: ApiErrorCode.ValidationFailed,
+  401: ApiErrorCode.Unauthenticated,
+  403: ApiErrorCode.InsufficientScope,
+  404: ApiErrorCode.NotFound,
+  413: ApiErrorCode.PayloadTooLarge,
+  429: ApiErrorCode.RateLimited,
+};
+
+/** Maps anything thrown to `{ code, message, details }` and the status of its code; the one place that does. */
+export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBody } {
+  if (error instanceof ApiException) {
+    return {
+      status: API_ERROR_STATUS[error.code],
+      body: { code: error.code, message: error.message, details: error.details },
+    };
+  }
+  const bodyParserType = (error as { type?: unknown } | null)?.type;
+  if (bodyParserType === 'entity.parse.failed') {
+    return errorBodyOf(
+      new ApiException(ApiErrorCode.MalformedJson, 'request body is not valid JSON'),
+    );
+  }
+  if (bodyParserType === 'entity.too.large') {
+    return errorBodyOf(
+      new ApiException(ApiErrorCode.PayloadTooLarge, 'request body is too large', {
+        limitBytes: (error as { limit?: unknown }).limit,
+      }),
+    );
+  }
+  if (error instanceof HttpException) {
+    // Nest turns body-parser's SyntaxError into a plain 400 before any filter sees it.
+    if (error.getStatus() === 400 && /JSON/.test(error.message)) {
+      return errorBodyOf(
+        new ApiException(
+          ApiErrorCode.MalformedJson,
+          `request body is not valid JSON: ${error.message}`,
+        ),
+      );
+    }
+    const code = codeOfHttpStatus[error.getStatus()];
+    if (code !== undefined) return errorBodyOf(new ApiException(code, error.message));
+  }
+  return errorBodyOf(new ApiException(ApiErrorCode.Internal, 'internal error; it was logged'));
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = errorBodyOf(error);
+    if (status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(status).json(body);
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { canonicalInstant, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
+import { WorkspaceLedger } from '@tally/ledger';
+import type { Response } from 'express';
+import { RequireScope, Scopes } from '../auth/scopes';
+import { GrantCreditsBody } from '../buy-credit-pack/credit-pack.dto';
+import { statusOfOutcome } from '../buy-credit-pack/ledger-outcome';
+import { WorkspaceParams } from '../read-credits/read-credits.dto';
+
+export interface CreditGrantReceipt {
+  workspaceId: string;
+  reference: string;
+  grantType: string;
+  credits: string;
+  creditsMicro: string;
+  expiresAt: string | null;
+  replayed: boolean;
+}
+
+/** Operator grants through the ledger's one decide-and-append path, idempotent by reference. */
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:id/credit-grants')
+@RequireScope(Scopes.creditsAdmin)
+export class CreditGrantsController {
+  constructor(private readonly ledger: WorkspaceLedger) {}
+
+  @Post()
+  async grant(
+    @Param() params: WorkspaceParams,
+    @Body() body: GrantCreditsBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CreditGrantReceipt> {
+    const creditsMicro = parseCreditsToMicro(body.credits);
+    if (creditsMicro === null) throw new Error('assertion failed: validated credits did not parse');
+    const expiresAt = body.expiresAt === undefined ? undefined : canonicalInstant(body.expiresAt);
+    const now = new Date().toISOString();
+    const idempotencyKey = `${params.id}/grant/${body.reference}`;
+    const [outcome] = await this.ledger.execute([
+      {
+        command: {
+          type: 'GrantCredits',
+          commandId: idempotencyKey,
+          workspaceId: params.id,
+          occurredAt: now,
+          processedAt: now,
+          grantType: body.grantType,
+          creditsMicro,
+          reference: body.reference,
+          ...(expiresAt === undefined ? {} : { expiresAt }),
+        },
+        idempotencyKey,
+      },
+    ]);
+    const { status, replayed } = statusOfOutcome(outcome);
+    response.status(status);
+    return {
+      workspaceId: params.id,
+      reference: body.reference,
+      grantType: body.grantType,
+      credits: formatMicroAsCredits(creditsMicro),
+      creditsMicro: creditsMicro.toString(),
+      expiresAt: expiresAt ?? null,
+      replayed,
+    };
+  }
+}

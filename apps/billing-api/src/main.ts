@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { messageBusFromEnvironment } from '@tally/messaging';
+import { createLogger } from '@tally/observability';
+import { openDatabase, runtimeConfigFromEnvironment } from '@tally/runtime';
+import { createBillingApi } from './billing-api';
+
+async function main(): Promise<void> {
+  const logger = createLogger('billing-api');
+  const config = runtimeConfigFromEnvironment();
+  const jwtSecret = process.env.TALLY_JWT_SECRET;
+  if (!jwtSecret)
+    throw new Error('TALLY_JWT_SECRET must be set (the embedded `npm start` generates one)');
+  const database = await openDatabase(config);
+  const bus = messageBusFromEnvironment('tally-billing-api');
+  const app = await createBillingApi({
+    store: database.store,
+    sql: database.sql,
+    bus,
+    jwtSecret,
+    logger,
+  });
+  await app.listen(config.port);
+  logger.info({ port: config.port }, 'billing API listening');
+  const shutdown = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    await bus.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { validateInboundObject } from '@tally/contracts';
+import type { MessageBus, OutboundMessage } from '@tally/messaging';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import { ANY_WORKSPACE, Principal, RequireScope, Scopes } from '../auth/scopes';
+import {
+  BILLING_API_CONFIG,
+  BillingApiConfig,
+  EVENTS_PER_REQUEST_MAX,
+  MESSAGE_BUS,
+} from '../billing-api.config';
+import { ApiErrorCode } from '../errors/api-error-code';
+import { ApiException } from '../errors/api.exception';
+
+export interface PublishEventsResult {
+  accepted: number;
+  rejected: { index: number; code: string; message: string }[];
+}
+
+/**
+ * Validates each envelope with the contracts' own validator (the one the ledger's consumer
+ * runs) and publishes the valid ones to their topic, keyed by workspaceId. The ledger does the
+ * rest; 202 means "on the bus", not "applied".
+ */
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('v1/events')
+@RequireScope(Scopes.eventsWrite)
+export class EventsController {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(BILLING_API_CONFIG) private readonly config: BillingApiConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiBody({
+    description: 'One envelope of design §2, or an array of at most 1000',
+    schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
+  })
+  async publish(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PublishEventsResult> {
+    const envelopes = Array.isArray(body) ? body : [body];
+    if (envelopes.length === 0 || envelopes.length > EVENTS_PER_REQUEST_MAX) {
+      throw new ApiException(
+        ApiErrorCode.TooManyEvents,
+        `send between 1 and ${EVENTS_PER_REQUEST_MAX} envelopes per request`,
+        {
+          count: envelopes.length,
+          limit: EVENTS_PER_REQUEST_MAX,
+        },
+      );
+    }
+    const byTopic = new Map<string, OutboundMessage[]>();
+    const rejected: PublishEventsResult['rejected'] = [];
+    envelopes.forEach((envelope, index) => {
+      const parsed = validateInboundObject(envelope);
+      if (!parsed.ok) {
+        rejected.push({ index, code: parsed.code, message: parsed.message });
+        return;
+      }
+      const { workspaceId, type } = parsed.value;
+      if (principal.workspaceId !== ANY_WORKSPACE && principal.workspaceId !== workspaceId) {
+        rejected.push({
+          index,
+          code: ApiErrorCode.WorkspaceForbidden,
+          message: 'this token is for another workspace',
+        });
+        return;
+      }
+      const topic =
+        type === 'ActionExecuted'
+          ? this.config.topics.actionExecuted
+          : this.config.topics.subscription;
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({ key: workspaceId, value: JSON.stringify(envelope) });
+      byTopic.set(topic, messages);
+    });
+    for (const [topic, messages] of byTopic) await this.bus.publish(topic, messages);
+    return { accepted: envelopes.length - rejected.length, rejected };
+  }
+}
