@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { dlqTopicOf } from '@tally/contracts';
+import type { BusMessage, MessageBus } from '@tally/messaging';
+import type { ExitCode, OpsContext } from '../ops-context';
+
+const idleStopMs = 3_000;
+const redriveGroupId = 'tally-ops-dlq-redrive';
+
+// Reads `<topic>.dlq` until it has been idle for idleStopMs.
+async function drain(
+  bus: MessageBus,
+  groupId: string,
+  dlqTopic: string,
+  onMessage: (message: BusMessage) => Promise<void>,
+): Promise<number> {
+  let count = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let finish: () => void = () => undefined;
+  const idle = new Promise<void>((resolve) => (finish = resolve));
+  const armIdle = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(finish, idleStopMs);
+  };
+  const consumer = bus.createConsumer({
+    groupId,
+    topics: [dlqTopic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      armIdle();
+      for (const message of batch.messages) {
+        await onMessage(message);
+        count += 1;
+      }
+    },
+  });
+  await consumer.start();
+  armIdle();
+  await idle;
+  await consumer.stop();
+  return count;
+}
+
+/** `dlq list <topic>`: the dead letters of a topic with why they were refused (commits nothing). */
+export async function dlqListCommand(context: OpsContext, topic: string): Promise<ExitCode> {
+  if (!context.bus) throw new Error('assertion failed: dlq needs a bus');
+  const bus = context.bus();
+  const count = await drain(
+    bus,
+    `tally-ops-dlq-list-${randomUUID()}`,
+    dlqTopicOf(topic),
+    async (message) => {
+      const headers = message.headers;
+      context.out(
+        `${message.partition}/${message.offset} key=${message.key ?? ''} ${headers['x-error-code'] ?? '?'}: ${headers['x-error-message'] ?? ''} (from ${headers['x-original-topic'] ?? '?'} ${headers['x-original-partition'] ?? '?'}/${headers['x-original-offset'] ?? '?'})`,
+      );
+    },
+  );
+  context.out(`${count} dead letter(s) on ${dlqTopicOf(topic)}`);
+  return 0;
+}
+
+/** `dlq redrive <topic>`: republishes each dead letter to its original topic once (a committed group). */
+export async function dlqRedriveCommand(context: OpsContext, topic: string): Promise<ExitCode> {
+  if (!context.bus) throw new Error('assertion failed: dlq needs a bus');
+  const bus = context.bus();
+  const count = await drain(bus, redriveGroupId, dlqTopicOf(topic), async (message) => {
+    if (message.value === null) return;
+    await bus.publish(message.headers['x-original-topic'] ?? topic, [
+      { key: message.key ?? '', value: message.value },
+    ]);
+  });
+  context.out(`redrove ${count} message(s) from ${dlqTopicOf(topic)} to ${topic}`);
+  return 0;
+}

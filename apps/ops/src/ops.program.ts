@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { balanceAtCommand } from './commands/balance-at.command';
+import { dlqListCommand, dlqRedriveCommand } from './commands/dlq.command';
+import { rebuildCommand } from './commands/projections-rebuild.command';
+import { statusCommand } from './commands/projections-status.command';
+import { reconcileCommand } from './commands/reconcile.command';
+import { streamShowCommand } from './commands/stream-show.command';
+import type { ExitCode, OpsContext } from './ops-context';
+
+/** The `tally-ops` command tree; each action resolves to the process exit code. */
+export function opsProgram(
+  openContext: () => Promise<OpsContext & { close(): Promise<void> }>,
+  setExitCode: (code: ExitCode) => void,
+): Command {
+  const run =
+    <A extends unknown[]>(action: (context: OpsContext, ...args: A) => Promise<ExitCode>) =>
+    async (...args: A): Promise<void> => {
+      const context = await openContext();
+      try {
+        setExitCode(await action(context, ...args));
+      } finally {
+        await context.close();
+      }
+    };
+  const program = new Command('tally-ops').description(
+    'Operate Tally: projections, streams, balances, dead letters',
+  );
+  const projections = program.command('projections').description('read models');
+  projections
+    .command('rebuild <name>')
+    .description(
+      'rebuild balance|rollover|usage|statement|all into fresh tables and switch when caught up',
+    )
+    .action(run((context, name: string) => rebuildCommand(context, name)));
+  projections
+    .command('status')
+    .description('checkpoint and lag of each projection')
+    .action(run((context) => statusCommand(context)));
+  program
+    .command('stream')
+    .description('event streams')
+    .command('show <workspaceId>')
+    .description("the workspace's events, one line each")
+    .action(run((context, workspaceId: string) => streamShowCommand(context, workspaceId)));
+  program
+    .command('balance-at <workspaceId> <timestamp>')
+    .description('the balance as it was at an instant, replayed from events')
+    .action(
+      run((context, workspaceId: string, timestamp: string) =>
+        balanceAtCommand(context, workspaceId, timestamp),
+      ),
+    );
+  program
+    .command('reconcile')
+    .description(
+      'replay every workspace and compare with the balance projection; exit 1 on a difference',
+    )
+    .action(run((context) => reconcileCommand(context)));
+  const dlq = program.command('dlq').description('dead-letter topics');
+  dlq
+    .command('list <topic>')
+    .action(run((context, topic: string) => dlqListCommand(context, topic)));
+  dlq
+    .command('redrive <topic>')
+    .action(run((context, topic: string) => dlqRedriveCommand(context, topic)));
+  return program;
+}
