@@ -29,15 +29,14 @@ function encodeExpectedRevision(streamName: string, expected: ExpectedRevision):
   }
 }
 
-/** The parameter arrays of one event_store_append call, validated. */
-export function encodeAppendParameters(appends: StreamAppend[]): unknown[] {
-  const streamNames: string[] = [];
-  const expectedRevisions: string[] = [];
-  const eventStreamIndexes: number[] = [];
-  const ids: string[] = [];
-  const types: string[] = [];
-  const data: string[] = [];
-  const metadata: (string | null)[] = [];
+/**
+ * The two parameters of one event_store_append call, validated: the streams and the events as
+ * two JSON documents. One JSON.stringify per call is far cheaper than the driver's escaping of
+ * seven text arrays (a measured hot spot of the ledger), and PostgreSQL parses JSON natively.
+ */
+export function encodeAppendParameters(appends: StreamAppend[]): [string, string] {
+  const streams: [string, string][] = [];
+  const events: { s: number; i: string; t: string; d: unknown; m: unknown }[] = [];
   const seenStreams = new Set<string>();
   for (const [index, append] of appends.entries()) {
     if (typeof append.streamName !== 'string' || append.streamName.length === 0) {
@@ -47,24 +46,18 @@ export function encodeAppendParameters(appends: StreamAppend[]): unknown[] {
       throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `Stream "${append.streamName}" appears twice in one appendMany; merge its events into one append.`);
     }
     seenStreams.add(append.streamName);
-    streamNames.push(append.streamName);
-    expectedRevisions.push(encodeExpectedRevision(append.streamName, append.expectedRevision));
+    streams.push([append.streamName, encodeExpectedRevision(append.streamName, append.expectedRevision)]);
     for (const event of append.events) {
       if (!isUuid(event.id)) throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event id "${event.id}" is not a UUID.`);
       if (typeof event.type !== 'string' || event.type.length === 0) {
         throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event ${event.id} has no type.`);
       }
-      const json = JSON.stringify(event.data);
-      if (json === undefined) throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event ${event.id} has no JSON data.`);
-      eventStreamIndexes.push(index + 1);
-      ids.push(event.id);
-      types.push(event.type);
-      data.push(json);
-      metadata.push(event.metadata === undefined ? null : JSON.stringify(event.metadata));
+      if (event.data === undefined) throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event ${event.id} has no JSON data.`);
+      events.push({ s: index + 1, i: event.id, t: event.type, d: event.data, m: event.metadata ?? null });
     }
   }
-  if (ids.length > APPEND_EVENT_COUNT_MAX) {
-    throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `One append holds at most ${APPEND_EVENT_COUNT_MAX} events, got ${ids.length}.`);
+  if (events.length > APPEND_EVENT_COUNT_MAX) {
+    throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `One append holds at most ${APPEND_EVENT_COUNT_MAX} events, got ${events.length}.`);
   }
-  return [streamNames, expectedRevisions, eventStreamIndexes, ids, types, data, metadata];
+  return [JSON.stringify(streams), JSON.stringify(events)];
 }

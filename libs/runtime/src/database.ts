@@ -1,14 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool } from 'pg';
-import {
-  createPgliteEventStore,
-  createPgliteSqlClient,
-  createPgSqlClient,
-  createPostgresEventStore,
-  EventStore,
-  SqlClient,
-} from '@tally/event-store';
+import { createPgliteEventStore, createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { createLogger } from '@tally/observability';
 
 /** The event store plus a SQL client on the same database (projections, checkpoints). */
 export interface Database {
@@ -18,29 +11,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const sqlPoolSizeMax = 10;
-
 /**
  * `DATABASE_URL` set → that PostgreSQL server; unset → embedded PostgreSQL (PGlite) kept in
  * `<dataDir>/pgdata`, so the zero-setup mode survives restarts.
  */
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
   if (options.databaseUrl) {
-    const store = await createPostgresEventStore({ connectionString: options.databaseUrl });
-    const pool = new Pool({ connectionString: options.databaseUrl, max: sqlPoolSizeMax });
-    const sql = createPgSqlClient(pool, { ownsPool: true });
-    return {
-      store,
-      sql,
-      mode: 'postgres',
-      close: async () => {
-        await store.close();
-        await sql.close();
-      },
-    };
+    const logger = createLogger('database');
+    const store = await createPostgresEventStore({
+      connectionString: options.databaseUrl,
+      onConnectionError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool replaces it'),
+    });
+    return { store, sql: store.sql, mode: 'postgres', close: () => store.close() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const store = await createPgliteEventStore({ dataDir: join(options.dataDir, 'pgdata') });
-  const sql = createPgliteSqlClient(store.pglite);
-  return { store, sql, mode: 'embedded', close: () => store.close() };
+  return { store, sql: store.sql, mode: 'embedded', close: () => store.close() };
 }
