@@ -20,7 +20,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     const logger = createLogger('database');
     const store = await createPostgresEventStore({
       connectionString: options.databaseUrl,
-      onConnectionError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool replaces it'),
+      onConnectionError: (error) => logger.warn({ error: error.message }, 'an idle PostgreSQL connection failed; the pool replaces it'),
     });
     return { store, sql: store.sql, mode: 'postgres', close: () => store.close() };
   }
