@@ -1,0 +1,2 @@
+export { startProjector, RunningProjector } from './projector.service';
+export { ProjectorMetrics } from './projector.metrics';
