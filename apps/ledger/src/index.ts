@@ -1,0 +1,2 @@
+export { startLedger, LedgerDependencies, RunningLedger, ledgerGroupIdDefault } from './ledger.service';
+export { LedgerMetrics } from './ledger.metrics';
