@@ -4,7 +4,7 @@ import { Topics } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, periodStarted } from '../support/action-fixtures';
-import { AppProcess, startAppProcess } from '../support/app-process';
+import { AppProcess, startAppProcess } from '../../tools/support/app-process';
 import { debitTotalsByWorkspace } from '../support/ledger-audit';
 import { kafkaBrokers, uniqueName } from '../support/kafka';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
