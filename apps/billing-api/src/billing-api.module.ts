@@ -7,6 +7,7 @@ import type { MessageBus } from '@tally/messaging';
 import type { Logger } from '@tally/observability';
 import { ProjectionQueries } from '@tally/projections';
 import { AuthGuard } from './auth/auth.guard';
+import { BillingPageController } from './billing-page/billing-page.controller';
 import {
   API_LOGGER,
   BILLING_API_CONFIG,
@@ -69,6 +70,7 @@ export class BillingApiModule {
         CreditGrantsController,
         EventsController,
         HealthController,
+        BillingPageController,
       ],
       providers,
     };
