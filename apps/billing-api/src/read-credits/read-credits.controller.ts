@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
-  BalanceView,
   ProjectionQueries,
   STATEMENT_PAGE_SIZE_DEFAULT,
   StatementPageView,
@@ -13,6 +12,7 @@ import { RequireScope, Scopes } from '../auth/scopes';
 import { USAGE_RANGE_DAYS_DEFAULT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { BalanceWithForecast, withForecast } from './balance-forecast';
 import { CheckCreditsBody, StatementQuery, UsageQuery, WorkspaceParams } from './read-credits.dto';
 
 const DAY_MS = 86_400_000;
@@ -32,8 +32,8 @@ export class ReadCreditsController {
   constructor(private readonly queries: ProjectionQueries) {}
 
   @Get('credits')
-  balance(@Param() params: WorkspaceParams): Promise<BalanceView> {
-    return this.queries.balance(params.id);
+  async balance(@Param() params: WorkspaceParams): Promise<BalanceWithForecast> {
+    return withForecast(this.queries, await this.queries.balance(params.id), Date.now());
   }
 
   @Get('credits/usage')
