@@ -7,5 +7,6 @@ cd "$root"
 echo "== lint"; npx eslint . --max-warnings 0
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== build"; npx tsc -p tsconfig.build.json
+echo "== chromium (browser test)"; bash scripts/ensure-chromium.sh
 echo "== tests (unit, integration, e2e)"
 bash scripts/with-kafka.sh npx jest --maxWorkers=2 "$@"

@@ -243,11 +243,11 @@
     return element;
   }
 
-  /** A round step (1, 2 or 5 × 10^n µcr) so that about four gridlines cover `max`. */
+  /** A round step (1, 2 or 5 × 10^n µcr) so that at most five gridlines cover `max`. */
   function niceStep(maxMicro) {
     let step = 1n;
     for (;;) {
-      for (const factor of [1n, 2n, 5n]) if (step * factor * 4n >= maxMicro) return step * factor;
+      for (const factor of [1n, 2n, 5n]) if (step * factor * 5n >= maxMicro) return step * factor;
       step *= 10n;
     }
   }
@@ -279,13 +279,15 @@
     }
     const width = 760, height = 220, left = 64, right = 8, top = 10, bottom = 26;
     const plotHeight = height - top - bottom;
-    const step = niceStep(maxMicro === 0n ? 400n : maxMicro);
-    const axisMax = step * 4n;
+    const ceiling = maxMicro === 0n ? 400n : maxMicro;
+    const step = niceStep(ceiling);
+    const lines = (ceiling + step - 1n) / step;
+    const axisMax = step * lines;
     const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'chart-svg', 'aria-labelledby': 'chart-svg-title' });
     svg('title', { id: 'chart-svg-title' }, root).textContent = 'Daily credit usage by action kind' +
       (maxMicro === 0n ? ': no usage yet' : ', highest day ' + creditsText(maxMicro.toString()));
     const y = (micro) => top + plotHeight - Number((micro * BigInt(plotHeight * 1000)) / axisMax) / 1000;
-    for (let line = 0n; line <= 4n; line += 1n) {
+    for (let line = 0n; line <= lines; line += 1n) {
       const value = step * line;
       svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), class: line === 0n ? 'axis' : 'grid' }, root);
       const label = svg('text', { x: left - 8, y: y(value) + 4, class: 'tick', 'text-anchor': 'end' }, root);

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultPriceBook, priceAction } from '@tally/credits';
+import { BrowserContext, chromium } from 'playwright-core';
+import { actionExecuted, ActionSpec, periodStarted } from '../support/action-fixtures';
+import { AppProcess, startAppProcess } from '../support/app-process';
+
+// The billing page in real headless Chromium (Debian's package, installed by
+// scripts/ensure-chromium.sh) against the embedded app running as a process.
+const chromiumPath = '/usr/bin/chromium';
+// Without the background-networking flags Chromium waits on the closed network.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const screenshotPath = join(__dirname, '..', '..', 'docs', 'billing-page.png');
+const waitMs = 180_000;
+const pollIntervalMs = 250;
+const packMicro = 10_000_000n;
+
+const dayMix: ActionSpec[] = [
+  { kind: 'record.create' },
+  { kind: 'record.update' },
+  { kind: 'http.request' },
+  { kind: 'code.run', durationMs: 1_800 },
+  { kind: 'email.send', recipients: 3 },
+  { kind: 'ai.generate', ai: { model: 'gpt-4o-mini', inputTokens: 2_400, outputTokens: 600, cachedInputTokens: 0 } },
+  { kind: 'ai.generate', ai: { model: 'claude-sonnet-4', inputTokens: 1_200, outputTokens: 350, cachedInputTokens: 400 } },
+  { kind: 'web.search' },
+];
+
+/** A few actions a day from the period start to now, a busier day now and then. */
+function sampleUsage(workspaceId: string, periodStartMs: number, nowMs: number): { messages: unknown[]; usedMicro: bigint } {
+  const messages: unknown[] = [];
+  let usedMicro = 0n;
+  for (let dayMs = periodStartMs, day = 0; dayMs < nowMs; dayMs += 86_400_000, day += 1) {
+    const count = 3 + ((day * 7) % 5) + (day % 4 === 2 ? 6 : 0);
+    for (let index = 0; index < count; index += 1) {
+      const action = dayMix[(day + index * 3) % dayMix.length] as ActionSpec;
+      const occurredAt = new Date(Math.min(nowMs - 1_000, dayMs + 3_600_000 + index * 600_000)).toISOString();
+      messages.push(actionExecuted(workspaceId, action, { occurredAt }));
+      usedMicro += priceAction(action as never, defaultPriceBook).amountMicro;
+    }
+  }
+  return { messages, usedMicro };
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}
+
+describe('billing page (headless Chromium against the embedded app)', () => {
+  let dataDir: string;
+  let profileDir: string;
+  let app: AppProcess;
+  let browser: BrowserContext | undefined;
+  let baseUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tally-billing-page-'));
+    profileDir = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
+    // Empty DATABASE_URL / KAFKA_BROKERS count as unset: the embedded mode.
+    app = startAppProcess('tally', { TALLY_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', KAFKA_BROKERS: '' });
+    const printed = await until('the billing page URL', async () => {
+      if (app.child.exitCode !== null) throw new Error(`tally exited:\n${app.output()}`);
+      return /Billing page: (http:\/\/localhost:\d+)\/billing\?token=([A-Za-z0-9._-]+)/.exec(app.output()) ?? undefined;
+    });
+    baseUrl = printed[1] as string;
+    token = printed[2] as string;
+  }, waitMs + 10_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  it('shows the four credit lines and raises Total Available by exactly 10 credits after buying a pack, without a reload', async () => {
+    const workspaceId = `acme-${randomUUID().slice(0, 8)}`;
+    const now = new Date();
+    const periodStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const period = periodStarted(workspaceId, {
+      periodStart: new Date(periodStartMs).toISOString(),
+      periodEnd: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+    });
+    const usage = sampleUsage(workspaceId, periodStartMs, now.getTime());
+    const ingest = await fetch(`${baseUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([period, ...usage.messages]),
+    });
+    expect(ingest.status).toBe(202);
+    const balance = await until('the ingested usage in the balance', async () => {
+      const response = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credits`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { usedThisPeriodMicro: string; totalAvailableMicro: string };
+      return body.usedThisPeriodMicro === usage.usedMicro.toString() ? body : undefined;
+    });
+
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${baseUrl}/billing?token=${token}&workspace=${workspaceId}`);
+
+    // The token moves to sessionStorage and leaves the address bar.
+    expect(page.url()).toBe(`${baseUrl}/billing?workspace=${workspaceId}`);
+    const total = page.locator('[data-line="total"] [data-field="totalAvailable"]');
+    await total.and(page.locator(`[data-micro="${balance.totalAvailableMicro}"]`)).waitFor({ timeout: waitMs });
+    for (const line of ['Period credits', 'Rollover Credits', 'Purchased', 'Total Available'])
+      await page.getByRole('heading', { name: line, exact: true }).waitFor({ timeout: waitMs });
+    await page.locator('#live-indicator[data-state="on"]').waitFor({ timeout: waitMs });
+    await page.locator('#chart svg rect').first().waitFor({ timeout: waitMs });
+    expect(await page.locator('#forecast-text').textContent()).toMatch(/^(At this rate, credits run out on [A-Z][a-z]{2} \d{1,2}\.|Credits last beyond this period\.)$/);
+
+    // A reload would drop this marker: the rise must come from the live stream.
+    await page.evaluate(() => Object.assign(globalThis, { billingTestMarker: 'same page' }));
+    await page.getByRole('button', { name: 'Buy 10 credits' }).click();
+    await page.locator('#buy-status[data-state="done"]').waitFor({ timeout: waitMs });
+    const raised = (BigInt(balance.totalAvailableMicro) + packMicro).toString();
+    await total.and(page.locator(`[data-micro="${raised}"]`)).waitFor({ timeout: waitMs });
+    expect(await page.evaluate(() => (globalThis as { billingTestMarker?: string }).billingTestMarker)).toBe('same page');
+    expect(await page.locator('[data-field="purchased"]').textContent()).toBe('10 credits');
+
+    // Every amount on the page is credits with at most six decimals: no float artefacts.
+    const amounts = await page.locator('[data-field]').allTextContents();
+    for (const amount of amounts) expect(amount).toMatch(/^−?\d{1,3}(,\d{3})*(\.\d{1,6})? credits?$/);
+    expect(pageErrors).toEqual([]);
+
+    await page.locator('#ledger-rows tr', { hasText: 'Credit pack purchased' }).waitFor({ timeout: waitMs });
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+  }, 2 * waitMs);
+});
