@@ -1,17 +1,23 @@
-// Projection rebuild and catch-up rates on a fresh database filled through the ledger.
-// BENCH_EVENTS (default 300000) actions over BENCH_WORKSPACES (default 1000) workspaces.
+// `projections rebuild all` on a fresh database: rate, identical result, API served meanwhile.
+// BENCH_EVENTS (default 300000) events over BENCH_WORKSPACES (default 10000) Zipf-skewed
+// workspaces, seeded straight into the store (see bench-seed.ts).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { createPostgresEventStore } from '@tally/event-store';
-import { KeyedCommand, WorkspaceLedger } from '@tally/ledger';
-import { ALL_PROJECTIONS, Projector, rebuildProjections } from '@tally/projections';
+import { createPostgresEventStore, SqlClient } from '@tally/event-store';
+import { createInProcessBus } from '@tally/messaging';
+import { ALL_PROJECTIONS, LIVE_SCHEMA, Projector, rebuildProjections } from '@tally/projections';
+import { createBillingApi } from '../../billing-api/src';
+import { startApiLoad } from './api-load';
+import { seedCreditEvents } from './bench-seed';
 
-const actionsTotal = Number(process.env.BENCH_EVENTS ?? 300_000);
-const workspacesTotal = Number(process.env.BENCH_WORKSPACES ?? 1_000);
-const commandsPerAppend = 5_000;
+const eventsTotal = Number(process.env.BENCH_EVENTS ?? 300_000);
+const workspacesTotal = Number(process.env.BENCH_WORKSPACES ?? 10_000);
+const apiClients = Number(process.env.BENCH_API_CLIENTS ?? 4);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const kinds = ['record.create', 'http.request', 'code.run', 'email.send', 'ai.generate'];
+const jwtSecret = 'bench-secret-0123456789';
+const snapshotSchema = 'bench_live_before';
 
 async function admin(sql: string): Promise<void> {
   const client = new Client({ connectionString: serverUrl });
@@ -23,16 +29,32 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-function command(workspaceId: string, index: number): KeyedCommand {
-  const now = new Date().toISOString();
-  const commandId = randomUUID();
-  const kind = kinds[index % kinds.length] ?? 'record.create';
-  const action =
-    kind === 'ai.generate' ? { kind, ai: { model: 'gpt-4o-mini', inputTokens: 500, outputTokens: 100, cachedInputTokens: 0 } } : { kind, durationMs: 10, recipients: 1 };
-  return {
-    command: { type: 'DebitAction', commandId, workspaceId, occurredAt: `2026-01-${String(1 + (index % 28)).padStart(2, '0')}T12:00:00.000Z`, processedAt: now, source: 'workflow', action },
-    idempotencyKey: `${workspaceId}/action/${commandId}`,
-  };
+function rate(events: number, seconds: number): string {
+  return `${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s`;
+}
+
+async function snapshotLiveTables(sql: SqlClient): Promise<void> {
+  await sql.query(`DROP SCHEMA IF EXISTS ${snapshotSchema} CASCADE`);
+  await sql.query(`CREATE SCHEMA ${snapshotSchema}`);
+  for (const table of ALL_PROJECTIONS.flatMap((projection) => projection.tables)) {
+    await sql.query(
+      `CREATE TABLE ${snapshotSchema}.${table} AS SELECT * FROM ${LIVE_SCHEMA}.${table}`,
+    );
+  }
+}
+
+/** Rows that differ between the live tables before the rebuild and after it, per table. */
+async function differencesFromSnapshot(sql: SqlClient): Promise<Record<string, number>> {
+  const differences: Record<string, number> = {};
+  for (const table of ALL_PROJECTIONS.flatMap((projection) => projection.tables)) {
+    const [row] = await sql.query<{ differing: string; total: string }>(
+      `SELECT (SELECT count(*) FROM ((SELECT * FROM ${snapshotSchema}.${table} EXCEPT ALL SELECT * FROM ${LIVE_SCHEMA}.${table})
+               UNION ALL (SELECT * FROM ${LIVE_SCHEMA}.${table} EXCEPT ALL SELECT * FROM ${snapshotSchema}.${table})) d)::text AS differing,
+              (SELECT count(*) FROM ${LIVE_SCHEMA}.${table})::text AS total`,
+    );
+    differences[`${table} (${row?.total ?? '?'} rows)`] = Number(row?.differing);
+  }
+  return differences;
 }
 
 async function main(): Promise<void> {
@@ -40,48 +62,55 @@ async function main(): Promise<void> {
   await admin(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const store = await createPostgresEventStore({ connectionString: url.toString() });
+  const store = await createPostgresEventStore({
+    connectionString: url.toString(),
+    poolSizeMax: 16,
+  });
   try {
-    const ledger = new WorkspaceLedger(store);
-    const workspaceIds = Array.from({ length: workspacesTotal }, () => `bench-${randomUUID()}`);
-    const now = new Date().toISOString();
-    await ledger.execute(
-      workspaceIds.map((workspaceId) => ({
-        command: { type: 'OpenPeriod', commandId: `p-${workspaceId}`, workspaceId, occurredAt: now, processedAt: now, cycle: 'monthly', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' },
-        idempotencyKey: `${workspaceId}/period/1`,
-      })),
-    );
     const seedStarted = performance.now();
-    for (let from = 0; from < actionsTotal; from += commandsPerAppend) {
-      const chunk = Array.from({ length: Math.min(commandsPerAppend, actionsTotal - from) }, (_, offset) =>
-        command(workspaceIds[(from + offset) % workspacesTotal] as string, from + offset),
-      );
-      await ledger.execute(chunk);
-    }
+    const seeded = await seedCreditEvents(store, { eventsTotal, workspacesTotal });
+    console.log(
+      `seeded (decide in memory + appendMany): ${rate(seeded.events, (performance.now() - seedStarted) / 1_000)}`,
+    );
+    await store.sql.query('VACUUM ANALYZE event_store_events');
     const head = await store.headPosition();
-    const storedEvents = Number(head.prepare);
-    console.log(`seeded ${storedEvents} events in ${((performance.now() - seedStarted) / 1_000).toFixed(1)} s`);
-
-    const readStarted = performance.now();
-    let cursor: Awaited<ReturnType<typeof store.headPosition>> | undefined;
-    for (;;) {
-      const page = await store.readAll({ ...(cursor ? { fromPosition: cursor } : {}), maxCount: 10_000, filter: { streamPrefixes: ['credits-'] } });
-      const last = page[page.length - 1];
-      if (!last) break;
-      cursor = last.position;
-    }
-    const readSeconds = (performance.now() - readStarted) / 1_000;
-    console.log(`readAll alone: ${storedEvents} events in ${readSeconds.toFixed(2)} s = ${Math.round(storedEvents / readSeconds)} events/s`);
 
     const projector = new Projector(store, store.sql);
     const catchUpStarted = performance.now();
     await projector.start();
     await projector.waitFor(head, 3_600_000);
-    const catchUpSeconds = (performance.now() - catchUpStarted) / 1_000;
-    console.log(`live projector catch-up from zero: ${storedEvents} events in ${catchUpSeconds.toFixed(2)} s = ${Math.round(storedEvents / catchUpSeconds)} events/s`);
+    console.log(
+      `live projector catch-up from zero: ${rate(seeded.events, (performance.now() - catchUpStarted) / 1_000)}`,
+    );
+    await snapshotLiveTables(store.sql);
 
+    const api = await createBillingApi({
+      store,
+      sql: store.sql,
+      bus: createInProcessBus(),
+      jwtSecret,
+      rateLimitPerSecond: 1_000_000,
+    });
+    await api.listen(0, '127.0.0.1');
+    const { port } = api.getHttpServer().address() as AddressInfo;
+    const load = startApiLoad({
+      baseUrl: `http://127.0.0.1:${port}`,
+      jwtSecret,
+      workspaceIds: seeded.workspaceIds,
+      clients: apiClients,
+    });
     const rebuild = await rebuildProjections(store, store.sql, ALL_PROJECTIONS);
-    console.log(`projections rebuild all (projector running): ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s = ${Math.round(rebuild.events / rebuild.seconds)} events/s`);
+    const served = await load.stop();
+    console.log(
+      `projections rebuild all (projector running): ${rate(rebuild.events, rebuild.seconds)}`,
+    );
+    console.log(
+      `API during the rebuild: ${served.served} GET /credits served (${Math.round(served.served / rebuild.seconds)}/s), ${served.failed} failed, latency p99 ${served.latencyMsP99.toFixed(1)} ms, max ${served.latencyMsMax.toFixed(1)} ms`,
+    );
+    console.log(
+      `rows differing from the live projections: ${JSON.stringify(await differencesFromSnapshot(store.sql))}`,
+    );
+    await api.close();
     await projector.stop();
   } finally {
     await store.close();

@@ -1,5 +1,6 @@
 import type { CreditEvent } from '@tally/credits';
 import type { RecordedEvent, SqlClient } from '@tally/event-store';
+import type { PositionRange } from './rebuild/event-range.sql';
 
 /** A stored event decoded once per batch and handed to every projection. */
 export interface ProjectedEvent {
@@ -36,4 +37,19 @@ export interface Projection {
   /** Idempotent DDL. */
   createTables(sql: SqlClient, schema: string): Promise<void>;
   apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void>;
+  /** The set-based path of `projections rebuild`, for fresh tables in `schema`. */
+  bulkRebuilder(schema: string): BulkRebuilder;
+}
+
+/**
+ * Fills a projection's fresh tables straight from the stored events, range by range, with the
+ * same result as `apply` over the same events. Ranges arrive consecutive and in global order;
+ * `applyRange` calls of different projections run concurrently, each in its own statement(s).
+ */
+export interface BulkRebuilder {
+  /** Before the first range (e.g. drop an index that is cheaper to build once at the end). */
+  prepare(sql: SqlClient): Promise<void>;
+  applyRange(sql: SqlClient, range: PositionRange): Promise<void>;
+  /** After the last range: leaves the tables exactly as `createTables` makes them, filled. */
+  finish(sql: SqlClient): Promise<void>;
 }

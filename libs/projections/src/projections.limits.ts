@@ -18,3 +18,11 @@ export const REBUILD_SCHEMA = 'projections_rebuild';
 export const BALANCE_CHANGED_CHANNEL = 'tally_balance_changed';
 /** Stream prefix the projector subscribes to. */
 export const CREDIT_STREAM_PREFIX = 'credits-';
+/** Events (of any stream) per range of the set-based rebuild; one range is one statement per projection. */
+export const REBUILD_RANGE_EVENTS_MAX = 100_000;
+/** Workspace fold states the balance rebuild keeps in memory before writing them out. */
+export const BALANCE_REBUILD_STATES_MAX = 200_000;
+/** Balance rows per upsert statement when the rebuild writes its states. */
+export const BALANCE_REBUILD_UPSERT_ROWS_MAX = 5_000;
+/** work_mem of each rebuild statement: a range's hash aggregates and sorts stay in memory. */
+export const REBUILD_WORK_MEM = '64MB';

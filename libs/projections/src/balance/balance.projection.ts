@@ -2,6 +2,7 @@ import { evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
 import type { SqlClient } from '@tally/event-store';
 import type { Projection, ProjectedEvent, ProjectionTarget } from '../projection';
 import { BALANCE_CHANGED_CHANNEL } from '../projections.limits';
+import { balanceBulkRebuilder } from './balance.rebuild';
 import {
   createBalancesTable,
   notifyBalancesChanged,
@@ -15,6 +16,7 @@ export const balanceProjection: Projection = {
   name: 'balance',
   tables: ['balances'],
   createTables: (sql, schema) => createBalancesTable(sql, schema),
+  bulkRebuilder: (schema) => balanceBulkRebuilder(schema),
   async apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void> {
     const workspaceIds = [...new Set(events.map((projected) => projected.workspaceId))];
     const states = await selectBalanceStates(sql, target.schema, workspaceIds);

@@ -4,6 +4,7 @@ import {
   Position,
   RecordedEvent,
   SqlClient,
+  START,
 } from '@tally/event-store';
 import { lockCheckpoint, writeCheckpoint } from '../checkpoints/checkpoints.sql';
 import type { Projection, ProjectionTarget } from '../projection';
@@ -13,8 +14,11 @@ import {
   CREDIT_STREAM_PREFIX,
   LIVE_SCHEMA,
   REBUILD_PAGE_SIZE,
+  REBUILD_RANGE_EVENTS_MAX,
   REBUILD_SCHEMA,
+  REBUILD_WORK_MEM,
 } from '../projections.limits';
+import { nextRange } from './event-range.sql';
 
 export interface RebuildProgress {
   events: number;
@@ -25,7 +29,10 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
+  /** Events per page of the catch-up at the switch. */
   pageSize?: number;
+  /** Events per range of the set-based pass (REBUILD_RANGE_EVENTS_MAX). */
+  rangeEventsMax?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -42,6 +49,10 @@ const rebuildTarget: ProjectionTarget = { schema: REBUILD_SCHEMA, notify: false 
  * tables keep serving, then switches in one transaction: with the live checkpoints locked (the
  * projector waits), the fresh tables catch up to exactly the live position, replace the live
  * tables and take over the checkpoint. Readers see the old view or the new one, never half.
+ *
+ * The fresh tables are filled set-based in the database up to the head position taken at the
+ * start (see BulkRebuilder), range by range in global order so progress can be reported; only
+ * the catch-up at the switch goes through the batch path.
  */
 export async function rebuildProjections(
   store: EventStore,
@@ -54,25 +65,36 @@ export async function rebuildProjections(
   await sql.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
   await createProjectionSchema(sql, REBUILD_SCHEMA, projections);
   const head = await store.headPosition();
-  const pageSize = options.pageSize ?? REBUILD_PAGE_SIZE;
-  let cursor: Position | undefined;
+  const rangeEventsMax = options.rangeEventsMax ?? REBUILD_RANGE_EVENTS_MAX;
+  const rebuilders = projections.map((projection) => projection.bulkRebuilder(REBUILD_SCHEMA));
+  await Promise.all(rebuilders.map((rebuilder) => rebuilder.prepare(sql)));
+  let reached: Position | undefined;
   let events = 0;
-  let nextPage = store.readAll({ maxCount: pageSize, filter });
+  let next = nextRange(sql, START, head, rangeEventsMax);
   for (;;) {
-    const page = await nextPage;
-    const last = page[page.length - 1];
-    if (!last) break;
-    cursor = last.position;
-    // Read the next page while this one is applied.
-    nextPage =
-      page.length < pageSize
-        ? Promise.resolve([])
-        : store.readAll({ fromPosition: cursor, maxCount: pageSize, filter });
-    await applyToAll(sql, projections, page, null);
-    events += page.length;
-    options.onProgress?.(progressOf(events, started, last.position, head));
+    const found = await next;
+    if (!found) break;
+    // Find the next range while this one is applied.
+    next = nextRange(sql, found.range.upTo, head, rangeEventsMax);
+    await Promise.all(
+      rebuilders.map((rebuilder) =>
+        sql.transaction(async (transaction) => {
+          await transaction.query(`SET LOCAL work_mem = '${REBUILD_WORK_MEM}'`);
+          await transaction.query('SET LOCAL jit = off'); // compiling costs more than a range's statement gains
+          await rebuilder.applyRange(transaction, found.range);
+        }),
+      ),
+    );
+    reached = found.range.upTo;
+    events += found.events;
+    options.onProgress?.(progressOf(events, started, reached, head));
   }
-  await switchToRebuilt(store, sql, projections, cursor, pageSize);
+  await Promise.all(rebuilders.map((rebuilder) => rebuilder.finish(sql)));
+  if (reached !== undefined) {
+    for (const projection of projections)
+      await writeCheckpoint(sql, REBUILD_SCHEMA, projection.name, reached);
+  }
+  await switchToRebuilt(store, sql, projections, reached, options.pageSize ?? REBUILD_PAGE_SIZE);
   await sql.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
   return { events, seconds: (performance.now() - started) / 1_000 };
 }

@@ -1,4 +1,5 @@
 import type { Projection } from '../projection';
+import { rolloverBulkRebuilder } from './rollover.rebuild.sql';
 import { createRolloverTable, RolloverRow, upsertRolloverPeriods } from './rollover.sql';
 
 // Rollover history comes from the close events alone: each records the period's allocation,
@@ -7,6 +8,7 @@ export const rolloverProjection: Projection = {
   name: 'rollover',
   tables: ['rollover_periods'],
   createTables: (sql, schema) => createRolloverTable(sql, schema),
+  bulkRebuilder: (schema) => rolloverBulkRebuilder(schema),
   async apply(sql, target, events) {
     const rows = new Map<string, RolloverRow>();
     for (const { recorded, event, workspaceId } of events) {

@@ -1,5 +1,6 @@
 import type { CreditEvent } from '@tally/credits';
 import type { Projection } from '../projection';
+import { statementBulkRebuilder } from './statement.rebuild.sql';
 import { createStatementTable, insertStatementEntries, StatementRow } from './statement.sql';
 
 type Movement = Pick<StatementRow, 'direction' | 'amountMicro' | 'occurredAt'>;
@@ -56,6 +57,7 @@ export const statementProjection: Projection = {
   name: 'statement',
   tables: ['statement_entries'],
   createTables: (sql, schema) => createStatementTable(sql, schema),
+  bulkRebuilder: (schema) => statementBulkRebuilder(schema),
   async apply(sql, target, events) {
     const rows: StatementRow[] = [];
     for (const { recorded, event, workspaceId } of events) {

@@ -1,4 +1,5 @@
 import type { Projection } from '../projection';
+import { usageBulkRebuilder } from './usage.rebuild.sql';
 import { addUsage, createUsageTable, UsageIncrement } from './usage.sql';
 
 /** UTC day of an ISO instant. */
@@ -11,6 +12,7 @@ export const usageProjection: Projection = {
   name: 'usage',
   tables: ['usage_daily'],
   createTables: (sql, schema) => createUsageTable(sql, schema),
+  bulkRebuilder: (schema) => usageBulkRebuilder(schema),
   async apply(sql, target, events) {
     const increments = new Map<string, UsageIncrement>();
     for (const { event, workspaceId } of events) {

@@ -1,0 +1,67 @@
+// Benchmark driver: keeps GET /v1/workspaces/:id/credits busy with a fixed number of clients
+// and counts what was served and how slowly. Reports, never asserts.
+import { signHs256 } from '../../billing-api/src';
+
+export interface ApiLoadReport {
+  served: number;
+  failed: number;
+  latencyMsMax: number;
+  latencyMsP99: number;
+}
+
+export interface ApiLoad {
+  stop(): Promise<ApiLoadReport>;
+}
+
+export function startApiLoad(options: {
+  baseUrl: string;
+  jwtSecret: string;
+  workspaceIds: string[];
+  clients: number;
+}): ApiLoad {
+  let running = true;
+  let failed = 0;
+  const latenciesMs: number[] = [];
+  const tokens = new Map<string, string>();
+  const tokenFor = (workspaceId: string): string => {
+    let token = tokens.get(workspaceId);
+    if (!token) {
+      token = signHs256(
+        { workspaceId, scope: 'credits:read', exp: Math.floor(Date.now() / 1_000) + 3_600 },
+        options.jwtSecret,
+      );
+      tokens.set(workspaceId, token);
+    }
+    return token;
+  };
+  const client = async (offset: number): Promise<void> => {
+    for (let index = offset; running; index += options.clients) {
+      const workspaceId = options.workspaceIds[index % options.workspaceIds.length] as string;
+      const started = performance.now();
+      try {
+        const response = await fetch(`${options.baseUrl}/v1/workspaces/${workspaceId}/credits`, {
+          headers: { authorization: `Bearer ${tokenFor(workspaceId)}` },
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) latenciesMs.push(performance.now() - started);
+        else failed += 1;
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  const clients = Array.from({ length: options.clients }, (_, offset) => client(offset));
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(clients);
+      const sorted = [...latenciesMs].sort((a, b) => a - b);
+      return {
+        served: sorted.length,
+        failed,
+        latencyMsMax: sorted[sorted.length - 1] ?? 0,
+        latencyMsP99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+      };
+    },
+  };
+}

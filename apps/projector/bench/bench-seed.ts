@@ -1,0 +1,193 @@
+// Benchmark seed: realistic credit events decided by the domain in memory and appended straight
+// to the store with appendMany (the ledger's load and idempotency checks are not what is
+// measured here). Workspaces are picked Zipf-skewed, actions are of mixed kinds, time runs over
+// three months so every workspace that stays active closes a period or two; heavy users run
+// out and buy packs, some get grants that later expire.
+import { randomUUID } from 'node:crypto';
+import {
+  decide,
+  encodeCreditEvent,
+  evolve,
+  initialWorkspaceState,
+  WorkspaceCommand,
+  WorkspaceState,
+} from '@tally/credits';
+import type { EventData, EventStore, StreamAppend } from '@tally/event-store';
+import { workspaceStreamName } from '@tally/ledger';
+
+export interface SeedOptions {
+  eventsTotal: number;
+  workspacesTotal: number;
+  /** Zipf exponent of workspace activity (1: the busiest has ~1/H(n) of all actions). */
+  zipfExponent?: number;
+  /** Events per appendMany call. */
+  appendEventsMax?: number;
+}
+
+const seedStart = Date.parse('2026-01-01T00:00:00.000Z');
+const seedDays = 90;
+const dayMs = 86_400_000;
+const kinds = [
+  'record.create',
+  'http.request',
+  'code.run',
+  'email.send',
+  'web.search',
+  'ai.generate',
+];
+const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'mystery-model'];
+
+// Deterministic PRNG (mulberry32) so two runs seed the same shape.
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function zipfSampler(count: number, exponent: number, next: () => number): () => number {
+  const cumulative = new Float64Array(count);
+  let total = 0;
+  for (let rank = 0; rank < count; rank += 1) {
+    total += 1 / Math.pow(rank + 1, exponent);
+    cumulative[rank] = total;
+  }
+  return () => {
+    const target = next() * total;
+    let low = 0;
+    let high = count - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((cumulative[middle] as number) < target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}
+
+function monthOf(instantMs: number): { start: string; end: string } {
+  const date = new Date(instantMs);
+  const start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+  const end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+function commandsFor(
+  state: WorkspaceState,
+  workspaceId: string,
+  at: string,
+  next: () => number,
+): WorkspaceCommand[] {
+  const base = { workspaceId, occurredAt: at, processedAt: at };
+  const commands: WorkspaceCommand[] = [];
+  const month = monthOf(Date.parse(at));
+  if (state.period === null || state.period.start !== month.start) {
+    commands.push({
+      ...base,
+      type: 'OpenPeriod',
+      commandId: randomUUID(),
+      cycle: 'monthly',
+      periodStart: month.start,
+      periodEnd: month.end,
+    });
+  }
+  const roll = next();
+  if (state.status === 'exhausted' && roll < 0.02) {
+    commands.push({
+      ...base,
+      type: 'AddCreditPack',
+      commandId: randomUUID(),
+      creditsMicro: 100_000_000n,
+      paymentRef: `pay-${randomUUID()}`,
+    });
+  } else if (roll < 0.001) {
+    const expiresAt = new Date(Date.parse(at) + Math.floor(next() * 30 + 1) * dayMs).toISOString();
+    commands.push({
+      ...base,
+      type: 'GrantCredits',
+      commandId: randomUUID(),
+      grantType: 'compensation',
+      creditsMicro: 2_000_000n,
+      reference: `grant-${randomUUID()}`,
+      expiresAt,
+    });
+  }
+  const kind = kinds[Math.floor(next() * kinds.length)] as string;
+  const action =
+    kind === 'ai.generate'
+      ? {
+          kind,
+          ai: {
+            model: models[Math.floor(next() * models.length)] as string,
+            inputTokens: 200 + Math.floor(next() * 2_000),
+            outputTokens: 50 + Math.floor(next() * 500),
+            cachedInputTokens: 0,
+          },
+        }
+      : kind === 'code.run'
+        ? { kind, durationMs: Math.floor(next() * 2_000) }
+        : kind === 'email.send'
+          ? { kind, recipients: 1 + Math.floor(next() * 5) }
+          : { kind };
+  commands.push({
+    ...base,
+    type: 'DebitAction',
+    commandId: randomUUID(),
+    source: 'workflow',
+    action,
+  });
+  return commands;
+}
+
+/** Seeds about `eventsTotal` events; returns how many were stored and the workspace ids. */
+export async function seedCreditEvents(
+  store: EventStore,
+  options: SeedOptions,
+): Promise<{ events: number; workspaceIds: string[] }> {
+  const next = random(42);
+  const pick = zipfSampler(options.workspacesTotal, options.zipfExponent ?? 1, next);
+  const workspaceIds = Array.from(
+    { length: options.workspacesTotal },
+    (_, index) => `bench-${index}-${randomUUID().slice(0, 8)}`,
+  );
+  const states = new Map<string, WorkspaceState>();
+  const appendEventsMax = options.appendEventsMax ?? 5_000;
+  let stored = 0;
+  let pending = new Map<string, EventData[]>();
+  let pendingCount = 0;
+  const flush = async (): Promise<void> => {
+    const appends: StreamAppend[] = [...pending].map(([workspaceId, events]) => ({
+      streamName: workspaceStreamName(workspaceId),
+      events,
+      expectedRevision: 'any',
+    }));
+    if (appends.length > 0) await store.appendMany(appends);
+    stored += pendingCount;
+    pending = new Map();
+    pendingCount = 0;
+  };
+  for (let step = 0; stored + pendingCount < options.eventsTotal; step += 1) {
+    const workspaceId = workspaceIds[pick()] as string;
+    const at = new Date(
+      seedStart + Math.floor(((stored + pendingCount) / options.eventsTotal) * seedDays * dayMs),
+    ).toISOString();
+    let state = states.get(workspaceId) ?? initialWorkspaceState(workspaceId);
+    for (const command of commandsFor(state, workspaceId, at, next)) {
+      for (const event of decide(command, state)) {
+        state = evolve(state, event);
+        const events = pending.get(workspaceId) ?? [];
+        events.push({ id: randomUUID(), ...encodeCreditEvent(event) });
+        pending.set(workspaceId, events);
+        pendingCount += 1;
+      }
+    }
+    states.set(workspaceId, state);
+    if (pendingCount >= appendEventsMax) await flush();
+  }
+  await flush();
+  return { events: stored, workspaceIds };
+}

@@ -1,0 +1,84 @@
+import type { SqlClient } from '@tally/event-store';
+import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
+
+// What the balance fold needs of a range, with the debits compressed in the database: per
+// workspace, every event that is not a debit comes as it is stored, and each run of consecutive
+// debits (no other event of the workspace between them, in global order) comes as one row of
+// sums. Rows come per workspace in global order. `lastPosition`/`lastCreatedAt` are those of
+// the row's last event (the one after which the run ends).
+
+export interface BalanceRangeRow {
+  workspace_id: string;
+  debit_run: boolean;
+  event_type: string;
+  /** The stored data of a non-debit event; null for a debit run. */
+  data: Record<string, unknown> | string | null;
+  last_position: string;
+  last_created_at: Date | string;
+  amount_micro: string | null;
+  rollover_micro: string | null;
+  allocation_micro: string | null;
+  granted_micro: string | null;
+  purchased_micro: string | null;
+  overdraft_micro: string | null;
+  /** [[reference, amountMicro], ...] summed per grant over the run; null when no grant was debited. */
+  grants: [string, string][] | string | null;
+}
+
+// The chunk keeps only what the fold reads: a debit's amounts (as bigint) and grant debits, a
+// non-debit event's data; so the window's sort stays narrow.
+const SELECT_BALANCE_RANGE = `
+WITH chunk AS MATERIALIZED (
+  SELECT ${WORKSPACE_ID} AS workspace_id, e.global_position, e.event_type, e.created_at,
+         CASE WHEN e.event_type = 'CreditDebited' THEN NULL ELSE e.data END AS data,
+         CASE WHEN e.event_type = 'CreditDebited' AND e.data -> 'grants' <> '[]'::jsonb THEN e.data -> 'grants' END AS grants,
+         (e.data ->> 'amountMicro')::bigint AS amount_micro,
+         (e.data -> 'split' ->> 'rolloverMicro')::bigint AS rollover_micro,
+         (e.data -> 'split' ->> 'allocationMicro')::bigint AS allocation_micro,
+         (e.data -> 'split' ->> 'grantedMicro')::bigint AS granted_micro,
+         (e.data -> 'split' ->> 'purchasedMicro')::bigint AS purchased_micro,
+         (e.data -> 'split' ->> 'overdraftMicro')::bigint AS overdraft_micro,
+         count(*) FILTER (WHERE e.event_type <> 'CreditDebited') OVER w AS run,
+         lead(e.event_type) OVER w IS DISTINCT FROM 'CreditDebited' AS ends_run
+    FROM event_store_events e
+   WHERE ${IN_RANGE}
+  WINDOW w AS (PARTITION BY e.stream_name ORDER BY e.transaction_id, e.global_position)
+),
+grant_debits AS (
+  SELECT g.workspace_id, g.run, json_agg(json_build_array(g.reference, g.amount_micro::text)) AS grants
+    FROM (SELECT c.workspace_id, c.run, d.value ->> 'reference' AS reference,
+                 sum((d.value ->> 'amountMicro')::bigint) AS amount_micro
+            FROM chunk c CROSS JOIN LATERAL jsonb_array_elements(c.grants) AS d(value)
+           WHERE c.grants IS NOT NULL
+           GROUP BY 1, 2, 3) g
+   GROUP BY 1, 2
+)
+SELECT * FROM (
+  SELECT c.workspace_id, c.run, false AS debit_run, c.event_type, c.data, c.global_position::text AS last_position,
+         c.created_at AS last_created_at, NULL::text AS amount_micro, NULL::text AS rollover_micro,
+         NULL::text AS allocation_micro, NULL::text AS granted_micro, NULL::text AS purchased_micro,
+         NULL::text AS overdraft_micro, NULL::json AS grants
+    FROM chunk c
+   WHERE c.event_type <> 'CreditDebited'
+  UNION ALL
+  SELECT d.workspace_id, d.run, true, 'CreditDebited', NULL, d.last_position, d.last_created_at, d.amount_micro,
+         d.rollover_micro, d.allocation_micro, d.granted_micro, d.purchased_micro, d.overdraft_micro, g.grants
+    FROM (SELECT c.workspace_id, c.run,
+                 max(c.global_position) FILTER (WHERE c.ends_run)::text AS last_position,
+                 max(c.created_at) FILTER (WHERE c.ends_run) AS last_created_at,
+                 sum(c.amount_micro)::text AS amount_micro, sum(c.rollover_micro)::text AS rollover_micro,
+                 sum(c.allocation_micro)::text AS allocation_micro, sum(c.granted_micro)::text AS granted_micro,
+                 sum(c.purchased_micro)::text AS purchased_micro, sum(c.overdraft_micro)::text AS overdraft_micro
+            FROM chunk c
+           WHERE c.event_type = 'CreditDebited'
+           GROUP BY c.workspace_id, c.run) d
+    LEFT JOIN grant_debits g ON g.workspace_id = d.workspace_id AND g.run = d.run
+) rows
+ORDER BY rows.workspace_id, rows.run, rows.debit_run`;
+
+export function selectBalanceRange(
+  sql: SqlClient,
+  range: PositionRange,
+): Promise<BalanceRangeRow[]> {
+  return sql.query<BalanceRangeRow>(SELECT_BALANCE_RANGE, rangeParameters(range));
+}
