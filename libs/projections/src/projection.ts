@@ -1,5 +1,5 @@
 import type { CreditEvent } from '@tally/credits';
-import type { RecordedEvent, SqlClient } from '@tally/event-store';
+import type { Position, RecordedEvent, SqlClient } from '@tally/event-store';
 import type { PositionRange } from './rebuild/event-range.sql';
 
 /** A stored event decoded once per batch and handed to every projection. */
@@ -47,8 +47,8 @@ export interface Projection {
  * `applyRange` calls of different projections run concurrently, each in its own statement(s).
  */
 export interface BulkRebuilder {
-  /** Before the first range (e.g. drop an index that is cheaper to build once at the end). */
-  prepare(sql: SqlClient): Promise<void>;
+  /** Before the first range, knowing the last position to come (e.g. drop an index built once at the end). */
+  prepare(sql: SqlClient, head: Position): Promise<void>;
   applyRange(sql: SqlClient, range: PositionRange): Promise<void>;
   /** After the last range: leaves the tables exactly as `createTables` makes them, filled. */
   finish(sql: SqlClient): Promise<void>;

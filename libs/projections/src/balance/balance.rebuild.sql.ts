@@ -1,4 +1,4 @@
-import type { SqlClient } from '@tally/event-store';
+import { Position, SqlClient, START } from '@tally/event-store';
 import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
 
 // What the balance fold needs of a range, with the debits compressed in the database: per
@@ -25,9 +25,11 @@ export interface BalanceRangeRow {
   grants: [string, string][] | string | null;
 }
 
+const LAST_OPENINGS_TABLE = 'balance_rebuild_last_openings';
+
 // The chunk keeps only what the fold reads: a debit's amounts (as bigint) and grant debits, a
 // non-debit event's data; so the window's sort stays narrow.
-const SELECT_BALANCE_RANGE = `
+const SELECT_BALANCE_RANGE = (schema: string): string => `
 WITH chunk AS MATERIALIZED (
   SELECT ${WORKSPACE_ID} AS workspace_id, e.global_position, e.event_type, e.created_at,
          CASE WHEN e.event_type = 'CreditDebited' THEN NULL ELSE e.data END AS data,
@@ -41,7 +43,9 @@ WITH chunk AS MATERIALIZED (
          count(*) FILTER (WHERE e.event_type <> 'CreditDebited') OVER w AS run,
          lead(e.event_type) OVER w IS DISTINCT FROM 'CreditDebited' AS ends_run
     FROM event_store_events e
+    LEFT JOIN ${schema}.${LAST_OPENINGS_TABLE} o ON o.stream_name = e.stream_name
    WHERE ${IN_RANGE}
+     AND (o.stream_name IS NULL OR (e.transaction_id, e.global_position) >= (o.transaction_id, o.global_position))
   WINDOW w AS (PARTITION BY e.stream_name ORDER BY e.transaction_id, e.global_position)
 ),
 grant_debits AS (
@@ -78,7 +82,33 @@ ORDER BY rows.workspace_id, rows.run, rows.debit_run`;
 
 export function selectBalanceRange(
   sql: SqlClient,
+  schema: string,
   range: PositionRange,
 ): Promise<BalanceRangeRow[]> {
-  return sql.query<BalanceRangeRow>(SELECT_BALANCE_RANGE, rangeParameters(range));
+  return sql.query<BalanceRangeRow>(SELECT_BALANCE_RANGE(schema), rangeParameters(range));
+}
+
+// Closing the books: CreditPeriodOpened carries the whole opening state and `evolve` of it
+// ignores the state before, so a workspace's balance is the fold of its events from its last
+// opening on. The rebuild finds each stream's last opening up to the head once (a scan that
+// reads no jsonb) and the ranges skip every event before it.
+export async function createLastOpenings(
+  sql: SqlClient,
+  schema: string,
+  head: Position,
+): Promise<void> {
+  await sql.query(
+    `CREATE TABLE ${schema}.${LAST_OPENINGS_TABLE} AS
+     SELECT DISTINCT ON (e.stream_name) e.stream_name, e.transaction_id, e.global_position
+       FROM event_store_events e
+      WHERE ${IN_RANGE} AND e.event_type = 'CreditPeriodOpened'
+      ORDER BY e.stream_name, e.transaction_id DESC, e.global_position DESC`,
+    rangeParameters({ after: START, upTo: head }),
+  );
+  await sql.query(`ALTER TABLE ${schema}.${LAST_OPENINGS_TABLE} ADD PRIMARY KEY (stream_name)`);
+  await sql.query(`ANALYZE ${schema}.${LAST_OPENINGS_TABLE}`);
+}
+
+export async function dropLastOpenings(sql: SqlClient, schema: string): Promise<void> {
+  await sql.query(`DROP TABLE IF EXISTS ${schema}.${LAST_OPENINGS_TABLE}`);
 }

@@ -10,7 +10,12 @@ import type { BulkRebuilder } from '../projection';
 import { BALANCE_REBUILD_STATES_MAX, BALANCE_REBUILD_UPSERT_ROWS_MAX } from '../projections.limits';
 import type { PositionRange } from '../rebuild/event-range.sql';
 import { BalanceUpsert, selectBalanceStates, upsertBalances } from './balance.sql';
-import { BalanceRangeRow, selectBalanceRange } from './balance.rebuild.sql';
+import {
+  BalanceRangeRow,
+  createLastOpenings,
+  dropLastOpenings,
+  selectBalanceRange,
+} from './balance.rebuild.sql';
 
 /**
  * One debit standing for a run of consecutive debits of a workspace: its amounts are the run's
@@ -61,7 +66,8 @@ function eventOfRow(row: BalanceRangeRow): CreditEvent {
 }
 
 /**
- * The balance fold over ranges: the database compresses each range (balance.rebuild.sql.ts),
+ * The balance fold over ranges: the database compresses each range to the events since each
+ * workspace's last opening, debit runs summed (balance.rebuild.sql.ts),
  * the domain's `evolve` folds the rows per workspace in memory, and `finish` writes every row.
  * Past BALANCE_REBUILD_STATES_MAX workspaces in memory the states are written out and read
  * back when a later range touches them, so memory stays bounded however many workspaces exist.
@@ -83,9 +89,9 @@ export function balanceBulkRebuilder(schema: string): BulkRebuilder {
   };
 
   return {
-    prepare: () => Promise.resolve(),
+    prepare: (sql, head) => createLastOpenings(sql, schema, head),
     async applyRange(sql: SqlClient, range: PositionRange) {
-      const rows = await selectBalanceRange(sql, range);
+      const rows = await selectBalanceRange(sql, schema, range);
       const stored = spilled
         ? await selectBalanceStates(sql, schema, [
             ...new Set(rows.map((row) => row.workspace_id).filter((id) => !folded.has(id))),
@@ -108,6 +114,9 @@ export function balanceBulkRebuilder(schema: string): BulkRebuilder {
         spilled = true;
       }
     },
-    finish: (sql) => writeOut(sql),
+    async finish(sql) {
+      await writeOut(sql);
+      await dropLastOpenings(sql, schema);
+    },
   };
 }

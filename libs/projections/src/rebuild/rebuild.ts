@@ -67,7 +67,7 @@ export async function rebuildProjections(
   const head = await store.headPosition();
   const rangeEventsMax = options.rangeEventsMax ?? REBUILD_RANGE_EVENTS_MAX;
   const rebuilders = projections.map((projection) => projection.bulkRebuilder(REBUILD_SCHEMA));
-  await Promise.all(rebuilders.map((rebuilder) => rebuilder.prepare(sql)));
+  await Promise.all(rebuilders.map((rebuilder) => rebuilder.prepare(sql, head)));
   let reached: Position | undefined;
   let events = 0;
   let next = nextRange(sql, START, head, rangeEventsMax);
