@@ -10,6 +10,7 @@ import {
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { appendBurst } from '../test/credit-burst';
 import { replayWorkspace } from '../test/replay-views';
+import { copyLiveTables, rowsDifferingFromLive } from '../test/table-differences';
 
 jest.setTimeout(60_000);
 
@@ -114,8 +115,18 @@ describe('Projector over PostgreSQL', () => {
 
   it('rebuilds every projection into fresh tables with the same result while the live ones keep serving', async () => {
     const before = await Promise.all(workspaceIds.map((id) => queries.balance(id)));
-    const result = await rebuildProjections(store, store.sql, ALL_PROJECTIONS, { pageSize: 100 });
+    await copyLiveTables(store.sql, 'live_before_rebuild');
+    const result = await rebuildProjections(store, store.sql, ALL_PROJECTIONS, {
+      pageSize: 100,
+      rangeEventsMax: 97,
+    });
     expect(result.events).toBeGreaterThan(0);
+    expect(await rowsDifferingFromLive(store.sql, 'live_before_rebuild')).toEqual({
+      balances: 0,
+      rollover_periods: 0,
+      usage_daily: 0,
+      statement_entries: 0,
+    });
     for (const [index, workspaceId] of workspaceIds.entries()) {
       expect(await queries.balance(workspaceId)).toEqual(before[index]);
       await expectViewsMatchReplay(workspaceId);

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { WorkspaceLedger } from '@tally/ledger';
+import { ALL_PROJECTIONS, Projector, rebuildProjections } from '@tally/projections';
+import { appendBurst } from '../../test/credit-burst';
+import { copyLiveTables, rowsDifferingFromLive } from '../../test/table-differences';
+
+jest.setTimeout(120_000);
+
+// The set-based rebuild's SQL on PGlite (PostgreSQL 18): one dialect with the server.
+describe('projections rebuild on PGlite', () => {
+  let store: EventStore & { sql: SqlClient };
+  let projector: Projector;
+  const workspaceIds = Array.from({ length: 3 }, () => `ws-${randomUUID()}`);
+
+  beforeAll(async () => {
+    store = await createPgliteEventStore();
+    projector = new Projector(store, store.sql);
+    await projector.start();
+    await appendBurst(new WorkspaceLedger(store), workspaceIds, 20);
+    await projector.waitFor(await store.headPosition(), 60_000);
+  });
+
+  afterAll(async () => {
+    await projector.stop();
+    await store.close();
+  });
+
+  it('rebuilds tables identical to the live projections, range by range', async () => {
+    await copyLiveTables(store.sql, 'live_before_rebuild');
+    const result = await rebuildProjections(store, store.sql, ALL_PROJECTIONS, {
+      rangeEventsMax: 50,
+    });
+    expect(result.events).toBeGreaterThan(0);
+    expect(await rowsDifferingFromLive(store.sql, 'live_before_rebuild')).toEqual({
+      balances: 0,
+      rollover_periods: 0,
+      usage_daily: 0,
+      statement_entries: 0,
+    });
+  });
+});
