@@ -32,3 +32,11 @@ export async function debitTotalsByWorkspace(store: EventStore): Promise<Map<str
     fromPosition = last.position;
   }
 }
+
+/** How many CreditDebited events are stored: a cheap count for waiting (reads the store's table). */
+export async function storedDebitCount(sql: { query<Row>(text: string, params?: unknown[]): Promise<Row[]> }): Promise<number> {
+  const rows = await sql.query<{ count: string }>(
+    "select count(*)::text as count from event_store_events where event_type = 'CreditDebited'",
+  );
+  return Number(rows[0]?.count ?? 0);
+}

@@ -11,10 +11,12 @@ export interface AppProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/** `TALLY_APP_NODE_ARGS` adds node flags to every app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`. */
 export function startAppProcess(app: string, env: Record<string, string>): AppProcess {
+  const nodeArgs = (process.env.TALLY_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
   const child = spawn(
     process.execPath,
-    ['-r', join(repositoryRoot, 'scripts', 'register-paths.js'), join(repositoryRoot, 'dist', 'apps', app, 'src', 'main.js')],
+    [...nodeArgs, '-r', join(repositoryRoot, 'scripts', 'register-paths.js'), join(repositoryRoot, 'dist', 'apps', app, 'src', 'main.js')],
     { cwd: repositoryRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

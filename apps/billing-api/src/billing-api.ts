@@ -73,7 +73,6 @@ export async function createBillingApi(
       exceptionFactory: validationException,
     }),
   );
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('Tally billing API').setVersion('1').addBearerAuth().build(),

@@ -19,6 +19,7 @@ export interface LedgerDependencies {
   groupId?: string;
   topicPartitions?: number;
   partitionsConcurrentlyMax?: number;
+  groupMembersMax?: number;
   publishAlerts?: boolean;
   decideOptions?: DecideOptions;
   logger?: Logger;
@@ -35,7 +36,9 @@ export const ledgerGroupIdDefault = 'tally-ledger';
 const topicPartitionsDefault = 8;
 // Batches of different partitions hold different workspaces (messages are keyed by workspace),
 // so they can be decided and appended concurrently; each partition stays in order.
-const partitionsConcurrentlyMaxDefault = 4;
+const partitionsConcurrentlyMaxDefault = 2;
+// Several group members per process let one fetch while others append (see MessageBus).
+const groupMembersMaxDefault = 4;
 
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
@@ -57,6 +60,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
       bus: deps.bus,
       groupId: deps.groupId ?? ledgerGroupIdDefault,
       partitionsConcurrentlyMax: deps.partitionsConcurrentlyMax ?? partitionsConcurrentlyMaxDefault,
+      groupMembersMax: deps.groupMembersMax ?? groupMembersMaxDefault,
       onAssignment: (assignments) => {
         // States of partitions we may have lost are stale now; reload lazily from the store.
         ledger.forgetAll();

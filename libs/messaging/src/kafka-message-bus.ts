@@ -19,8 +19,8 @@ const retriesMax = 10;
 const sessionTimeoutMs = 10_000;
 const heartbeatIntervalMs = 1_000;
 const fetchWaitMsMax = 100;
-const fetchBytesPerPartitionMax = 2 * 1024 * 1024;
-const fetchBytesMax = 16 * 1024 * 1024;
+const fetchBytesPerPartitionMax = 8 * 1024 * 1024;
+const fetchBytesMax = 64 * 1024 * 1024;
 
 /** The kafkajs adapter of {@link MessageBus}. One producer, created on first publish. */
 export function createKafkaBus(options: KafkaBusOptions): MessageBus {
@@ -55,7 +55,17 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
       await connected.send({ topic, acks: -1, messages });
     },
     createConsumer(consumerOptions: ConsumerOptions): MessageConsumer {
-      const consumer = createKafkaConsumer(kafka, consumerOptions);
+      const members = Array.from({ length: consumerOptions.groupMembersMax ?? 1 }, () =>
+        createKafkaConsumer(kafka, consumerOptions),
+      );
+      const consumer: MessageConsumer = {
+        start: async () => {
+          await Promise.all(members.map((member) => member.start()));
+        },
+        stop: async () => {
+          await Promise.all(members.map((member) => member.stop()));
+        },
+      };
       consumers.add(consumer);
       return consumer;
     },

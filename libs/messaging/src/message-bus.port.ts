@@ -44,8 +44,14 @@ export interface ConsumerOptions {
   /** Called when a batch failed and will be redelivered (the bus retries it). */
   onError?(error: unknown): void;
   fromBeginning?: boolean;
-  /** How many partitions' batches may be handled at once (each partition stays in order). */
+  /** How many partitions' batches one member handles at once (each partition stays in order). */
   partitionsConcurrentlyMax?: number;
+  /**
+   * How many members of the group this process runs (default 1). kafkajs fetches again only
+   * after every batch of the last fetch was handled; with several members, one fetches while
+   * another handles, so the broker and the handler's database work overlap.
+   */
+  groupMembersMax?: number;
 }
 
 export interface MessageConsumer {

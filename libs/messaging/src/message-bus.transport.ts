@@ -6,6 +6,7 @@ export interface MessageBusTransportOptions {
   bus: MessageBus;
   groupId: string;
   partitionsConcurrentlyMax?: number;
+  groupMembersMax?: number;
   onAssignment?(assignments: PartitionAssignment[]): void;
   onError?(error: unknown): void;
 }
@@ -29,6 +30,7 @@ export class MessageBusTransport extends Server implements CustomTransportStrate
         groupId: this.options.groupId,
         topics,
         partitionsConcurrentlyMax: this.options.partitionsConcurrentlyMax,
+        groupMembersMax: this.options.groupMembersMax,
         onAssignment: this.options.onAssignment,
         onError: this.options.onError,
         handleBatch: (batch) => this.dispatch(batch),

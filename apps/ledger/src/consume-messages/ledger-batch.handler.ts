@@ -8,7 +8,7 @@ import { LedgerMetrics } from '../ledger.metrics';
 import { deadLetterOf } from './dead-letter';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
-const commandsPerAppendMax = 2_000;
+const commandsPerAppendMax = 5_000;
 
 const typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]> = {
   [Topics.actionExecuted]: ['ActionExecuted'],
