@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPriceBook, priceAction } from '@tally/credits';
-import { Topics } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, periodStarted } from '../support/action-fixtures';
 import { AppProcess, startAppProcess } from '../../tools/support/app-process';
 import { debitTotalsByWorkspace, storedDebitCount } from '../support/ledger-audit';
-import { kafkaBrokers, uniqueName } from '../support/kafka';
+import { kafkaBrokers, topicEnvironment, uniqueName, uniqueTopicNames } from '../support/kafka';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const Topics = uniqueTopicNames('ledger-crash');
 
 const actionMix: ActionSpec[] = [
   { kind: 'record.create' },
@@ -75,6 +76,7 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
       KAFKA_BROKERS: kafkaBrokers().join(','),
       TALLY_LEDGER_GROUP_ID: groupId,
       METRICS_PORT: '0',
+      ...topicEnvironment(Topics),
     });
     processes.push(started);
     return started;

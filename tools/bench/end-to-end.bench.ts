@@ -1,251 +1,32 @@
-// End-to-end benchmark on the real stack: Kafka broker and PostgreSQL on this machine, ledger
-// and projector as separate processes, a load generator publishing a realistic mix. Reports
-// publish → balance-visible throughput and latency, and the two ceilings (raw kafkajs
-// consume-only, raw multi-row INSERT of the same rows) as ratios. Run: npm run bench
-import { performance } from 'node:perf_hooks';
+// npm run bench — the full-size end-to-end benchmark; writes docs/benchmarks-e2e.{json,svg}.
+// Sizes: BENCH_WORKSPACES, BENCH_RATE, BENCH_RATE_SECONDS, BENCH_FULL_ACTIONS.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { build as buildHistogram, Histogram } from 'hdr-histogram-js';
-import { defaultPriceBook, priceAction } from '@tally/credits';
-import { parseInboundMessage, Topics } from '@tally/contracts';
-import { createKafkaBus, MessageBus } from '@tally/messaging';
-import { AppProcess, startAppProcess } from '../support/app-process';
-import { mixedAction, periodStart, seededRandom, zipfSampler } from './load-mix';
-import { measureConsumeOnlyRate, measureRawInsertRate } from './ceilings';
 import { renderChart } from './chart';
-
-const settings = {
-  workspaces: Number(process.env.BENCH_WORKSPACES ?? 10_000),
-  fixedRatePerSecond: Number(process.env.BENCH_RATE ?? 5_000),
-  fixedRateSeconds: Number(process.env.BENCH_RATE_SECONDS ?? 30),
-  fullSpeedActions: Number(process.env.BENCH_FULL_ACTIONS ?? 200_000),
-  probes: 8,
-  probeEvery: 50,
-  pollIntervalMs: 5,
-};
-const probeAmountMicro = 100n; // record.create
-const partitions = 8;
-
-interface Probe {
-  workspaceId: string;
-  published: number;
-  pending: { expectedUsedMicro: bigint; publishedAtMs: number }[];
-}
+import { fullSizeSettings, runEndToEnd } from './end-to-end.run';
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
-  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const databaseName = `tally_bench_e2e_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${databaseName}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  const databaseUrl = url.toString();
-  const bus = createKafkaBus({ brokers, clientId: 'bench-e2e' });
-  await bus.ensureTopics([Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions })));
-  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers.join(','), METRICS_PORT: '0', LOG_LEVEL: 'warn' };
-  const apps: AppProcess[] = [startAppProcess('ledger', env), startAppProcess('projector', env)];
-  const reader = new Client({ connectionString: databaseUrl });
-  try {
-    await reader.connect();
-    const random = seededRandom(20261125);
-    const workspaces = Array.from({ length: settings.workspaces }, (_, index) => `bench-${index}`);
-    const probes: Probe[] = Array.from({ length: settings.probes }, (_, index) => ({ workspaceId: `probe-${index}`, published: 0, pending: [] }));
-    console.log(`opening ${workspaces.length + probes.length} periods`);
-    await publishJson(bus, Topics.subscription, [...workspaces, ...probes.map((probe) => probe.workspaceId)].map(periodStart));
-    await waitFor(async () => (await countBalances(reader)) >= workspaces.length + probes.length, 'every period to be projected');
-
-    const pickWorkspace = zipfSampler(workspaces.length, 1.1, random);
-    let expectedTotalMicro = await totalUsedMicro(reader);
-    const nextAction = (): Record<string, unknown> => {
-      const action = mixedAction(workspaces[pickWorkspace()] as string, random);
-      expectedTotalMicro += priceOf(action);
-      return action;
-    };
-
-    console.log(`fixed rate: ${settings.fixedRatePerSecond}/s for ${settings.fixedRateSeconds} s`);
-    const fixedLatency = newHistogram();
-    const fixed = await runFixedRate(bus, reader, probes, nextAction, fixedLatency);
-    await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotalMicro + fixed.probeMicro, 'the fixed-rate phase to be visible');
-    expectedTotalMicro += fixed.probeMicro;
-
-    console.log(`full speed: ${settings.fullSpeedActions} actions`);
-    const fullLatency = newHistogram();
-    const full = await runFullSpeed(bus, reader, probes, nextAction, fullLatency, () => expectedTotalMicro);
-    const consumeOnly = await measureConsumeOnlyRate(bus, Topics.actionExecuted, partitions);
-    const rawInsert = await measureRawInsertRate(reader, settings.fullSpeedActions);
-    const report = {
-      measuredAt: new Date().toISOString(),
-      settings,
-      fixedRate: { offeredPerSecond: settings.fixedRatePerSecond, achievedPerSecond: fixed.achievedPerSecond, latencyMs: summary(fixedLatency) },
-      fullSpeed: { actions: full.actions, actionsPerSecond: full.actionsPerSecond, latencyMs: summary(fullLatency) },
-      ceilings: { consumeOnlyPerSecond: consumeOnly, rawInsertRowsPerSecond: rawInsert },
-      ratios: { toConsumeOnly: full.actionsPerSecond / consumeOnly, toRawInsert: full.actionsPerSecond / rawInsert },
-    };
-    console.log(JSON.stringify(report, null, 2));
-    const docs = join(__dirname, '..', '..', '..', 'docs');
-    writeFileSync(join(docs, 'benchmarks-e2e.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(docs, 'benchmarks-e2e.svg'), renderChart(report));
-  } finally {
-    await Promise.all(apps.map((app) => app.kill('SIGTERM')));
-    await reader.end();
-    await bus.close();
-    await admin.query(`drop database ${databaseName} with (force)`);
-    await admin.end();
-  }
-}
-
-async function runFixedRate(
-  bus: MessageBus,
-  reader: Client,
-  probes: Probe[],
-  nextAction: () => Record<string, unknown>,
-  latency: Histogram,
-): Promise<{ achievedPerSecond: number; probeMicro: bigint }> {
-  const tickMs = 20;
-  const perTick = Math.max(1, Math.round((settings.fixedRatePerSecond * tickMs) / 1_000));
-  const started = performance.now();
-  const poller = startProbePoller(reader, probes, latency);
-  let sent = 0;
-  let probeMicro = 0n;
-  for (let tick = 0; performance.now() - started < settings.fixedRateSeconds * 1_000; tick += 1) {
-    const messages: Record<string, unknown>[] = [];
-    const probeIndexes: number[] = [];
-    for (let index = 0; index < perTick; index += 1) {
-      if ((sent + index) % settings.probeEvery === 0) {
-        const probeIndex = (sent + index) / settings.probeEvery % probes.length;
-        const probe = probes[probeIndex] as Probe;
-        messages.push({ ...mixedAction(probe.workspaceId, Math.random), action: { kind: 'record.create' } });
-        probeIndexes.push(probeIndex);
-        probeMicro += probeAmountMicro;
-      } else messages.push(nextAction());
-    }
-    const publishedAtMs = performance.now();
-    for (const probeIndex of probeIndexes) recordProbe(probes[probeIndex] as Probe, publishedAtMs);
-    await publishJson(bus, Topics.actionExecuted, messages);
-    sent += messages.length;
-    const wait = started + (tick + 1) * tickMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  const seconds = (performance.now() - started) / 1_000;
-  await waitFor(async () => probes.every((probe) => probe.pending.length === 0), 'every probe to be visible');
-  await poller.stop();
-  return { achievedPerSecond: sent / seconds, probeMicro };
-}
-
-async function runFullSpeed(
-  bus: MessageBus,
-  reader: Client,
-  probes: Probe[],
-  nextAction: () => Record<string, unknown>,
-  latency: Histogram,
-  expectedTotal: () => bigint,
-): Promise<{ actions: number; actionsPerSecond: number }> {
-  const chunk = 5_000;
-  const poller = startProbePoller(reader, probes, latency);
-  const started = performance.now();
-  let probeMicro = 0n;
-  for (let from = 0; from < settings.fullSpeedActions; from += chunk) {
-    const messages = Array.from({ length: Math.min(chunk, settings.fullSpeedActions - from) }, nextAction);
-    const probe = probes[(from / chunk) % probes.length] as Probe;
-    messages.push({ ...mixedAction(probe.workspaceId, Math.random), action: { kind: 'record.create' } });
-    probeMicro += probeAmountMicro;
-    recordProbe(probe, performance.now());
-    await publishJson(bus, Topics.actionExecuted, messages);
-  }
-  const published = (performance.now() - started) / 1_000;
-  console.log(`published in ${published.toFixed(1)} s; waiting for balances`);
-  await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotal() + probeMicro, 'every action to be visible', 50);
-  const seconds = (performance.now() - started) / 1_000;
-  await poller.stop();
-  return { actions: settings.fullSpeedActions, actionsPerSecond: settings.fullSpeedActions / seconds };
-}
-
-function recordProbe(probe: Probe, publishedAtMs: number): void {
-  probe.published += 1;
-  probe.pending.push({ expectedUsedMicro: BigInt(probe.published) * probeAmountMicro, publishedAtMs });
-}
-
-/** Polls the probe workspaces' balance rows; a probe is visible once its debit shows in `used`. */
-function startProbePoller(reader: Client, probes: Probe[], latency: Histogram): { stop(): Promise<void> } {
-  let running = true;
-  const ids = probes.map((probe) => probe.workspaceId);
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await reader.query<{ workspace_id: string; used: string }>(
-        'select workspace_id, used_this_period_micro::text as used from projections.balances where workspace_id = any($1)',
-        [ids],
-      );
-      const now = performance.now();
-      for (const row of rows) {
-        const probe = probes.find((candidate) => candidate.workspaceId === row.workspace_id);
-        while (probe && probe.pending[0] && BigInt(row.used) >= probe.pending[0].expectedUsedMicro) {
-          latency.recordValue(Math.max(1, Math.round(now - probe.pending[0].publishedAtMs)));
-          probe.pending.shift();
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalMs));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
+  const report = await runEndToEnd(
+    {
+      ...fullSizeSettings,
+      workspaces: Number(process.env.BENCH_WORKSPACES ?? fullSizeSettings.workspaces),
+      fixedRatePerSecond: Number(process.env.BENCH_RATE ?? fullSizeSettings.fixedRatePerSecond),
+      fixedRateSeconds: Number(process.env.BENCH_RATE_SECONDS ?? fullSizeSettings.fixedRateSeconds),
+      fullSpeedActions: Number(process.env.BENCH_FULL_ACTIONS ?? fullSizeSettings.fullSpeedActions),
     },
-  };
-}
-
-function priceOf(message: Record<string, unknown>): bigint {
-  const parsed = parseInboundMessage(JSON.stringify(message));
-  if (!parsed.ok || parsed.value.type !== 'ActionExecuted') throw new Error('assertion failed: the load generator made an invalid action');
-  return priceAction(parsed.value.action, defaultPriceBook).amountMicro;
-}
-
-async function publishJson(bus: MessageBus, topic: string, messages: Record<string, unknown>[]): Promise<void> {
-  const chunk = 5_000;
-  for (let from = 0; from < messages.length; from += chunk) {
-    await bus.publish(
-      topic,
-      messages.slice(from, from + chunk).map((message) => ({ key: String(message.workspaceId), value: JSON.stringify(message) })),
-    );
+    {
+      brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+      serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+  );
+  console.log(JSON.stringify(report, null, 2));
+  const docs = join(__dirname, '..', '..', '..', 'docs');
+  writeFileSync(join(docs, 'benchmarks-e2e.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(docs, 'benchmarks-e2e.svg'), renderChart(report));
+  if (report.audit.expectedTotalMicro !== report.audit.projectedTotalMicro) {
+    console.error('AUDIT FAILED: the projected total differs from the priced total');
+    process.exit(1);
   }
-}
-
-async function countBalances(reader: Client): Promise<number> {
-  try {
-    const { rows } = await reader.query<{ count: string }>('select count(*)::text as count from projections.balances');
-    return Number(rows[0]?.count ?? 0);
-  } catch {
-    return 0; // the projector has not created its tables yet
-  }
-}
-
-async function totalUsedMicro(reader: Client): Promise<bigint> {
-  const { rows } = await reader.query<{ total: string | null }>('select sum(used_this_period_micro)::text as total from projections.balances');
-  return BigInt(rows[0]?.total ?? '0');
-}
-
-async function waitFor(probe: () => Promise<boolean>, what: string, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + 15 * 60_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-function newHistogram(): Histogram {
-  return buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: 3 });
-}
-
-function summary(histogram: Histogram): { samples: number; p50: number; p99: number; max: number } {
-  return {
-    samples: histogram.totalCount,
-    p50: histogram.getValueAtPercentile(50),
-    p99: histogram.getValueAtPercentile(99),
-    max: histogram.maxValue,
-  };
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { openDatabase, runtimeConfigFromEnvironment } from '@tally/runtime';
+import { openDatabase, runtimeConfigFromEnvironment, topicNamesFromEnvironment } from '@tally/runtime';
 import { createBillingApi } from './billing-api';
 
 async function main(): Promise<void> {
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     sql: database.sql,
     bus,
     jwtSecret,
+    topics: topicNamesFromEnvironment(),
     logger,
   });
   await app.listen(config.port);

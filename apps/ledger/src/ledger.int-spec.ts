@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPriceBook, priceAction } from '@tally/credits';
-import { dlqTopicOf, Topics } from '@tally/contracts';
+import { dlqTopicOf } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, periodStarted, shuffled } from '../../../test/support/action-fixtures';
 import { debitTotalsByWorkspace } from '../../../test/support/ledger-audit';
-import { kafkaBrokers, uniqueName } from '../../../test/support/kafka';
+import { kafkaBrokers, uniqueName, uniqueTopicNames } from '../../../test/support/kafka';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { RunningLedger, startLedger } from './ledger.service';
 
 const bigAllocationMicro = '1000000000000';
+const Topics = uniqueTopicNames('ledger-int');
 
 async function publishJson(bus: MessageBus, topic: string, messages: { workspaceId: string }[]): Promise<void> {
   const chunkSize = 2_000;
@@ -38,7 +39,7 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     testDatabase = await createTestDatabase('tally_ledger');
     database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
     bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'ledger-int-test' });
-    ledger = await startLedger({ store: database.store, sql: database.sql, bus, groupId: uniqueName('ledger') });
+    ledger = await startLedger({ store: database.store, sql: database.sql, bus, groupId: uniqueName('ledger'), topics: Topics });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { LedgerController } from './consume-messages/ledger.controller';
+import { TopicNames } from '@tally/runtime';
+import { ledgerControllerFor } from './consume-messages/ledger.controller';
 import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
 import { AlertPublisher } from './publish-alerts/alert-publisher';
 
@@ -10,10 +11,10 @@ const ALERT_PUBLISHER = Symbol('ALERT_PUBLISHER');
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(ALERT_PUBLISHER) private readonly alerts: AlertPublisher | null) {}
 
-  static register(handler: LedgerBatchHandler, alerts: AlertPublisher | null): DynamicModule {
+  static register(handler: LedgerBatchHandler, alerts: AlertPublisher | null, topics: TopicNames): DynamicModule {
     return {
       module: LedgerModule,
-      controllers: [LedgerController],
+      controllers: [ledgerControllerFor(topics)],
       providers: [
         { provide: LedgerBatchHandler, useValue: handler },
         { provide: ALERT_PUBLISHER, useValue: alerts },

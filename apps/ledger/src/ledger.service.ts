@@ -1,11 +1,11 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Topics } from '@tally/contracts';
 import { DecideOptions } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
+import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
 import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
 import { LedgerMetrics } from './ledger.metrics';
 import { LedgerModule } from './ledger.module';
@@ -22,6 +22,8 @@ export interface LedgerDependencies {
   groupMembersMax?: number;
   publishAlerts?: boolean;
   decideOptions?: DecideOptions;
+  /** Default: from the environment (TALLY_TOPIC_*), else the design brief's names. */
+  topics?: TopicNames;
   logger?: Logger;
 }
 
@@ -44,17 +46,18 @@ const groupMembersMaxDefault = 4;
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
   const logger = deps.logger ?? createLogger('ledger');
   const metrics = new LedgerMetrics();
+  const topics = deps.topics ?? topicNamesFromEnvironment();
   const ledger = new WorkspaceLedger(deps.store, { decideOptions: deps.decideOptions });
-  const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger);
+  const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics);
   const alerts =
     deps.publishAlerts === false
       ? null
-      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger);
+      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger, topics.balanceAlerts);
   const partitions = deps.topicPartitions ?? topicPartitionsDefault;
   await deps.bus.ensureTopics(
-    [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions })),
+    [topics.actionExecuted, topics.subscription, topics.balanceAlerts].map((name) => ({ name, partitions })),
   );
-  const app = await NestFactory.createMicroservice(LedgerModule.register(handler, alerts), {
+  const app = await NestFactory.createMicroservice(LedgerModule.register(handler, alerts, topics), {
     logger: false,
     strategy: new MessageBusTransport({
       bus: deps.bus,

@@ -4,7 +4,7 @@ import { startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { openDatabase, runtimeConfigFromEnvironment } from '@tally/runtime';
+import { openDatabase, runtimeConfigFromEnvironment, topicNamesFromEnvironment } from '@tally/runtime';
 import { startDemoTraffic } from './demo/demo-traffic';
 import { jwtSecretFor } from './jwt-secret';
 
@@ -20,9 +20,10 @@ async function main(): Promise<void> {
   const config = runtimeConfigFromEnvironment();
   const demo = process.argv.includes('--demo') || process.env.TALLY_DEMO === '1';
   const database = await openDatabase(config);
+  const topics = topicNamesFromEnvironment();
   const bus = messageBusFromEnvironment('tally');
   const jwtSecret = jwtSecretFor(config.dataDir);
-  const ledger = await startLedger({ store: database.store, sql: database.sql, bus, logger: logger.child({ app: 'ledger' }) });
+  const ledger = await startLedger({ store: database.store, sql: database.sql, bus, topics, logger: logger.child({ app: 'ledger' }) });
   const projector = await startProjector({ store: database.store, sql: database.sql, logger: logger.child({ app: 'projector' }) });
   const api = await createBillingApi({
     store: database.store,
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     bus,
     jwtSecret,
     ledger: ledger.ledger,
+    topics,
     logger: logger.child({ app: 'billing-api' }),
   });
   await api.listen(config.port);

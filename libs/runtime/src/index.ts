@@ -1,2 +1,3 @@
 export { openDatabase, Database } from './database';
 export { runtimeConfigFromEnvironment, RuntimeConfig } from './runtime-config';
+export { topicNamesFromEnvironment, defaultTopicNames, TopicNames } from './topic-names';

@@ -1,19 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { commandFromInbound } from '@tally/credits';
-import { ContractErrorCode, dlqTopicOf, InboundMessage, parseInboundMessage, ParseResult, Topics } from '@tally/contracts';
+import { ContractErrorCode, dlqTopicOf, InboundMessage, parseInboundMessage, ParseResult } from '@tally/contracts';
 import { idempotencyKeyOf, KeyedCommand, WorkspaceLedger } from '@tally/ledger';
 import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
 import { Logger } from '@tally/observability';
+import { TopicNames } from '@tally/runtime';
 import { LedgerMetrics } from '../ledger.metrics';
 import { deadLetterOf } from './dead-letter';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
 const commandsPerAppendMax = 5_000;
 
-const typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]> = {
-  [Topics.actionExecuted]: ['ActionExecuted'],
-  [Topics.subscription]: ['SubscriptionPeriodStarted', 'CreditPackPurchased', 'CreditsGranted'],
-};
 
 /**
  * Turns one topic-partition batch into events: parse and validate each message (bad ones go to
@@ -22,12 +19,20 @@ const typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]> = 
  * stored-id check makes the redelivery change nothing.
  */
 export class LedgerBatchHandler {
+  private readonly typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]>;
+
   constructor(
     private readonly ledger: WorkspaceLedger,
     private readonly bus: MessageBus,
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
-  ) {}
+    topics: TopicNames,
+  ) {
+    this.typesAcceptedByTopic = {
+      [topics.actionExecuted]: ['ActionExecuted'],
+      [topics.subscription]: ['SubscriptionPeriodStarted', 'CreditPackPurchased', 'CreditsGranted'],
+    };
+  }
 
   async handle(batch: MessageBatch): Promise<void> {
     const started = performance.now();
@@ -66,7 +71,7 @@ export class LedgerBatchHandler {
       return { ok: false, code: ContractErrorCode.MalformedJson, message: 'empty message value', details: null };
     }
     const parsed = parseInboundMessage(message.value);
-    const accepted = typesAcceptedByTopic[message.topic];
+    const accepted = this.typesAcceptedByTopic[message.topic];
     if (parsed.ok && accepted && !accepted.includes(parsed.value.type)) {
       return {
         ok: false,

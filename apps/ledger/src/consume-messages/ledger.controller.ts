@@ -1,21 +1,27 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Topics } from '@tally/contracts';
 import { MessageBatch } from '@tally/messaging';
+import { TopicNames } from '@tally/runtime';
 import { LedgerBatchHandler } from './ledger-batch.handler';
 
-/** Entry points of the ledger: each receives a whole topic-partition batch from the transport. */
-@Controller()
-export class LedgerController {
-  constructor(private readonly handler: LedgerBatchHandler) {}
+/**
+ * The ledger's entry points: each receives a whole topic-partition batch from the transport.
+ * Topic names are configuration, so the controller class is made for the names in force.
+ */
+export function ledgerControllerFor(topics: TopicNames): Type<unknown> {
+  @Controller()
+  class LedgerController {
+    constructor(private readonly handler: LedgerBatchHandler) {}
 
-  @EventPattern(Topics.actionExecuted)
-  async onActionsExecuted(@Payload() batch: MessageBatch): Promise<void> {
-    await this.handler.handle(batch);
-  }
+    @EventPattern(topics.actionExecuted)
+    async onActionsExecuted(@Payload() batch: MessageBatch): Promise<void> {
+      await this.handler.handle(batch);
+    }
 
-  @EventPattern(Topics.subscription)
-  async onSubscriptionEvents(@Payload() batch: MessageBatch): Promise<void> {
-    await this.handler.handle(batch);
+    @EventPattern(topics.subscription)
+    async onSubscriptionEvents(@Payload() batch: MessageBatch): Promise<void> {
+      await this.handler.handle(batch);
+    }
   }
+  return LedgerController;
 }

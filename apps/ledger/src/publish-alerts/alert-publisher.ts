@@ -1,5 +1,4 @@
 import { alertForStatusChange, decodeCreditEvent } from '@tally/credits';
-import { Topics } from '@tally/contracts';
 import { EventStore, EventSubscription, RecordedEvent } from '@tally/event-store';
 import { workspaceIdOfStream, workspaceStreamPrefix } from '@tally/ledger';
 import { MessageBus, OutboundMessage } from '@tally/messaging';
@@ -24,6 +23,7 @@ export class AlertPublisher {
     private readonly checkpoints: CheckpointStore,
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
+    private readonly alertsTopic: string,
   ) {}
 
   async start(): Promise<void> {
@@ -48,7 +48,7 @@ export class AlertPublisher {
       const alert = alertMessageOf(recorded);
       if (alert) alerts.push(alert);
     }
-    await this.bus.publish(Topics.balanceAlerts, alerts);
+    await this.bus.publish(this.alertsTopic, alerts);
     for (const alert of alerts) this.metrics.alertsPublished.inc({ type: alert.headers?.['x-alert-type'] ?? '' });
     const last = events[events.length - 1];
     if (last) await this.checkpoints.save(checkpointName, last.position);

@@ -1,0 +1,302 @@
+// The end-to-end run on the real stack: Kafka broker and PostgreSQL on this machine, ledger
+// and projector as separate processes, a load generator publishing a realistic mix. Measures
+// publish → balance-visible throughput and latency, and the two ceilings (raw kafkajs
+// consume-only, raw multi-row INSERT of the same rows). `npm run bench` runs it at full size;
+// a short version runs in the test suite with the same correctness checks.
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { build as buildHistogram, Histogram } from 'hdr-histogram-js';
+import { defaultPriceBook, priceAction } from '@tally/credits';
+import { parseInboundMessage } from '@tally/contracts';
+import { createKafkaBus, MessageBus } from '@tally/messaging';
+import { AppProcess, startAppProcess } from '../support/app-process';
+import { mixedAction, periodStart, seededRandom, zipfSampler } from './load-mix';
+import { measureConsumeOnlyRate, measureRawInsertRate } from './ceilings';
+
+export interface EndToEndSettings {
+  workspaces: number;
+  fixedRatePerSecond: number;
+  fixedRateSeconds: number;
+  fullSpeedActions: number;
+  probes: number;
+  probeEvery: number;
+  pollIntervalMs: number;
+}
+
+export const fullSizeSettings: EndToEndSettings = {
+  workspaces: 10_000,
+  fixedRatePerSecond: 5_000,
+  fixedRateSeconds: 30,
+  fullSpeedActions: 200_000,
+  probes: 8,
+  probeEvery: 50,
+  pollIntervalMs: 5,
+};
+
+export interface EndToEndReport {
+  measuredAt: string;
+  settings: EndToEndSettings;
+  fixedRate: { offeredPerSecond: number; achievedPerSecond: number; latencyMs: LatencySummary };
+  fullSpeed: { actions: number; actionsPerSecond: number; latencyMs: LatencySummary };
+  ceilings: { consumeOnlyPerSecond: number; rawInsertRowsPerSecond: number };
+  ratios: { toConsumeOnly: number; toRawInsert: number };
+  /** Correctness: the projected total equals the independently priced total, to the µcr. */
+  audit: { expectedTotalMicro: string; projectedTotalMicro: string; probesUnseen: number };
+}
+
+interface LatencySummary {
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+let settings: EndToEndSettings = fullSizeSettings;
+const probeAmountMicro = 100n; // record.create
+const partitions = 8;
+
+interface Probe {
+  workspaceId: string;
+  published: number;
+  pending: { expectedUsedMicro: bigint; publishedAtMs: number }[];
+}
+
+export async function runEndToEnd(
+  runSettings: EndToEndSettings,
+  connections: { brokers: string[]; serverUrl: string },
+): Promise<EndToEndReport> {
+  settings = runSettings;
+  const { brokers, serverUrl } = connections;
+  const databaseName = `tally_bench_e2e_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${databaseName}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${databaseName}`;
+  const databaseUrl = url.toString();
+  const bus = createKafkaBus({ brokers, clientId: 'bench-e2e' });
+  // Topics of this run alone: a run never reads another run's (or test's) messages.
+  const run = databaseName.slice('tally_bench_e2e_'.length);
+  const topics = {
+    actionExecuted: `bench-${run}.action-executed`,
+    subscription: `bench-${run}.subscription`,
+    balanceAlerts: `bench-${run}.balance-alerts`,
+  };
+  await bus.ensureTopics([topics.actionExecuted, topics.subscription, topics.balanceAlerts].map((name) => ({ name, partitions })));
+  const env = {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers.join(','),
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    TALLY_TOPIC_ACTION_EXECUTED: topics.actionExecuted,
+    TALLY_TOPIC_SUBSCRIPTION: topics.subscription,
+    TALLY_TOPIC_BALANCE_ALERTS: topics.balanceAlerts,
+  };
+  const apps: AppProcess[] = [startAppProcess('ledger', env), startAppProcess('projector', env)];
+  const reader = new Client({ connectionString: databaseUrl });
+  try {
+    await reader.connect();
+    const random = seededRandom(20261125);
+    const workspaces = Array.from({ length: settings.workspaces }, (_, index) => `bench-${index}`);
+    const probes: Probe[] = Array.from({ length: settings.probes }, (_, index) => ({ workspaceId: `probe-${index}`, published: 0, pending: [] }));
+    console.log(`opening ${workspaces.length + probes.length} periods`);
+    await publishJson(bus, topics.subscription, [...workspaces, ...probes.map((probe) => probe.workspaceId)].map(periodStart));
+    await waitFor(async () => (await countBalances(reader)) >= workspaces.length + probes.length, 'every period to be projected');
+
+    const pickWorkspace = zipfSampler(workspaces.length, 1.1, random);
+    let expectedTotalMicro = await totalUsedMicro(reader);
+    const nextAction = (): Record<string, unknown> => {
+      const action = mixedAction(workspaces[pickWorkspace()] as string, random);
+      expectedTotalMicro += priceOf(action);
+      return action;
+    };
+
+    console.log(`fixed rate: ${settings.fixedRatePerSecond}/s for ${settings.fixedRateSeconds} s`);
+    const fixedLatency = newHistogram();
+    const fixed = await runFixedRate(bus, topics.actionExecuted, reader, probes, nextAction, fixedLatency);
+    await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotalMicro + fixed.probeMicro, 'the fixed-rate phase to be visible');
+    expectedTotalMicro += fixed.probeMicro;
+
+    console.log(`full speed: ${settings.fullSpeedActions} actions`);
+    const fullLatency = newHistogram();
+    const full = await runFullSpeed(bus, topics.actionExecuted, reader, probes, nextAction, fullLatency, () => expectedTotalMicro);
+    const consumeOnly = await measureConsumeOnlyRate(bus, topics.actionExecuted, partitions);
+    const rawInsert = await measureRawInsertRate(reader, settings.fullSpeedActions);
+    const projectedTotal = await totalUsedMicro(reader);
+    return {
+      measuredAt: new Date().toISOString(),
+      settings,
+      fixedRate: { offeredPerSecond: settings.fixedRatePerSecond, achievedPerSecond: fixed.achievedPerSecond, latencyMs: summary(fixedLatency) },
+      fullSpeed: { actions: full.actions, actionsPerSecond: full.actionsPerSecond, latencyMs: summary(fullLatency) },
+      ceilings: { consumeOnlyPerSecond: consumeOnly, rawInsertRowsPerSecond: rawInsert },
+      ratios: { toConsumeOnly: full.actionsPerSecond / consumeOnly, toRawInsert: full.actionsPerSecond / rawInsert },
+      audit: {
+        expectedTotalMicro: (expectedTotalMicro + full.probeMicro).toString(),
+        projectedTotalMicro: projectedTotal.toString(),
+        probesUnseen: probes.reduce((sum, probe) => sum + probe.pending.length, 0),
+      },
+    };
+  } finally {
+    await Promise.all(apps.map((app) => app.kill('SIGTERM')));
+    await reader.end();
+    await bus.close();
+    await admin.query(`drop database ${databaseName} with (force)`);
+    await admin.end();
+  }
+}
+
+async function runFixedRate(
+  bus: MessageBus,
+  actionsTopic: string,
+  reader: Client,
+  probes: Probe[],
+  nextAction: () => Record<string, unknown>,
+  latency: Histogram,
+): Promise<{ achievedPerSecond: number; probeMicro: bigint }> {
+  const tickMs = 20;
+  const perTick = Math.max(1, Math.round((settings.fixedRatePerSecond * tickMs) / 1_000));
+  const started = performance.now();
+  const poller = startProbePoller(reader, probes, latency);
+  let sent = 0;
+  let probeMicro = 0n;
+  for (let tick = 0; performance.now() - started < settings.fixedRateSeconds * 1_000; tick += 1) {
+    const messages: Record<string, unknown>[] = [];
+    const probeIndexes: number[] = [];
+    for (let index = 0; index < perTick; index += 1) {
+      if ((sent + index) % settings.probeEvery === 0) {
+        const probeIndex = (sent + index) / settings.probeEvery % probes.length;
+        const probe = probes[probeIndex] as Probe;
+        messages.push({ ...mixedAction(probe.workspaceId, Math.random), action: { kind: 'record.create' } });
+        probeIndexes.push(probeIndex);
+        probeMicro += probeAmountMicro;
+      } else messages.push(nextAction());
+    }
+    const publishedAtMs = performance.now();
+    for (const probeIndex of probeIndexes) recordProbe(probes[probeIndex] as Probe, publishedAtMs);
+    await publishJson(bus, actionsTopic, messages);
+    sent += messages.length;
+    const wait = started + (tick + 1) * tickMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  await waitFor(async () => probes.every((probe) => probe.pending.length === 0), 'every probe to be visible');
+  await poller.stop();
+  return { achievedPerSecond: sent / seconds, probeMicro };
+}
+
+async function runFullSpeed(
+  bus: MessageBus,
+  actionsTopic: string,
+  reader: Client,
+  probes: Probe[],
+  nextAction: () => Record<string, unknown>,
+  latency: Histogram,
+  expectedTotal: () => bigint,
+): Promise<{ actions: number; actionsPerSecond: number; probeMicro: bigint }> {
+  const chunk = 5_000;
+  const poller = startProbePoller(reader, probes, latency);
+  const started = performance.now();
+  let probeMicro = 0n;
+  for (let from = 0; from < settings.fullSpeedActions; from += chunk) {
+    const messages = Array.from({ length: Math.min(chunk, settings.fullSpeedActions - from) }, nextAction);
+    const probe = probes[(from / chunk) % probes.length] as Probe;
+    messages.push({ ...mixedAction(probe.workspaceId, Math.random), action: { kind: 'record.create' } });
+    probeMicro += probeAmountMicro;
+    recordProbe(probe, performance.now());
+    await publishJson(bus, actionsTopic, messages);
+  }
+  const published = (performance.now() - started) / 1_000;
+  console.log(`published in ${published.toFixed(1)} s; waiting for balances`);
+  await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotal() + probeMicro, 'every action to be visible', 50);
+  const seconds = (performance.now() - started) / 1_000;
+  await poller.stop();
+  await waitFor(async () => probes.every((probe) => probe.pending.length === 0), 'every probe to be visible');
+  await poller.stop();
+  return { actions: settings.fullSpeedActions, actionsPerSecond: settings.fullSpeedActions / seconds, probeMicro };
+}
+
+function recordProbe(probe: Probe, publishedAtMs: number): void {
+  probe.published += 1;
+  probe.pending.push({ expectedUsedMicro: BigInt(probe.published) * probeAmountMicro, publishedAtMs });
+}
+
+/** Polls the probe workspaces' balance rows; a probe is visible once its debit shows in `used`. */
+function startProbePoller(reader: Client, probes: Probe[], latency: Histogram): { stop(): Promise<void> } {
+  let running = true;
+  const ids = probes.map((probe) => probe.workspaceId);
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await reader.query<{ workspace_id: string; used: string }>(
+        'select workspace_id, used_this_period_micro::text as used from projections.balances where workspace_id = any($1)',
+        [ids],
+      );
+      const now = performance.now();
+      for (const row of rows) {
+        const probe = probes.find((candidate) => candidate.workspaceId === row.workspace_id);
+        while (probe && probe.pending[0] && BigInt(row.used) >= probe.pending[0].expectedUsedMicro) {
+          latency.recordValue(Math.max(1, Math.round(now - probe.pending[0].publishedAtMs)));
+          probe.pending.shift();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+function priceOf(message: Record<string, unknown>): bigint {
+  const parsed = parseInboundMessage(JSON.stringify(message));
+  if (!parsed.ok || parsed.value.type !== 'ActionExecuted') throw new Error('assertion failed: the load generator made an invalid action');
+  return priceAction(parsed.value.action, defaultPriceBook).amountMicro;
+}
+
+async function publishJson(bus: MessageBus, topic: string, messages: Record<string, unknown>[]): Promise<void> {
+  const chunk = 5_000;
+  for (let from = 0; from < messages.length; from += chunk) {
+    await bus.publish(
+      topic,
+      messages.slice(from, from + chunk).map((message) => ({ key: String(message.workspaceId), value: JSON.stringify(message) })),
+    );
+  }
+}
+
+async function countBalances(reader: Client): Promise<number> {
+  try {
+    const { rows } = await reader.query<{ count: string }>('select count(*)::text as count from projections.balances');
+    return Number(rows[0]?.count ?? 0);
+  } catch {
+    return 0; // the projector has not created its tables yet
+  }
+}
+
+async function totalUsedMicro(reader: Client): Promise<bigint> {
+  const { rows } = await reader.query<{ total: string | null }>('select sum(used_this_period_micro)::text as total from projections.balances');
+  return BigInt(rows[0]?.total ?? '0');
+}
+
+async function waitFor(probe: () => Promise<boolean>, what: string, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + 15 * 60_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+function newHistogram(): Histogram {
+  return buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: 3 });
+}
+
+function summary(histogram: Histogram): LatencySummary {
+  return {
+    samples: histogram.totalCount,
+    p50: histogram.getValueAtPercentile(50),
+    p99: histogram.getValueAtPercentile(99),
+    max: histogram.maxValue,
+  };
+}
+
