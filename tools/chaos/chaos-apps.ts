@@ -16,7 +16,12 @@ export class SupervisedApp {
   private output = '';
   private stopping = false;
   private killRequested = false;
-  readonly unexpectedExits: { atMs: number; code: number | null; signal: string | null; outputTail: string }[] = [];
+  readonly unexpectedExits: {
+    atMs: number;
+    code: number | null;
+    signal: string | null;
+    outputTail: string;
+  }[] = [];
   starts = 0;
 
   constructor(
@@ -30,8 +35,16 @@ export class SupervisedApp {
     const root = repositoryRoot();
     const child = spawn(
       process.execPath,
-      ['-r', join(root, 'scripts', 'register-paths.js'), join(root, 'dist', 'apps', this.app, 'src', 'main.js')],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        '-r',
+        join(root, 'scripts', 'register-paths.js'),
+        join(root, 'dist', 'apps', this.app, 'src', 'main.js'),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString('utf8')).slice(-outputKeptChars);
@@ -45,7 +58,12 @@ export class SupervisedApp {
       child.once('exit', (code, signal) => {
         this.child = null;
         if (!this.killRequested && !this.stopping) {
-          this.unexpectedExits.push({ atMs: this.clock(), code, signal, outputTail: this.output.slice(-2_000) });
+          this.unexpectedExits.push({
+            atMs: this.clock(),
+            code,
+            signal,
+            outputTail: this.output.slice(-2_000),
+          });
           setTimeout(() => {
             if (!this.stopping && !this.child) this.start();
           }, restartAfterCrashMs);

@@ -36,7 +36,13 @@ const slotValid = 0;
 const slotDuplicate = 1;
 const slotMalformed = 2;
 
-const workflowKinds = ['record.create', 'record.update', 'record.delete', 'record.find', 'workflow.branch'];
+const workflowKinds = [
+  'record.create',
+  'record.update',
+  'record.delete',
+  'record.find',
+  'workflow.branch',
+];
 const aiModels = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-haiku-4', 'mystery-model-9'];
 const aiSources = ['ai-chat', 'ai-agent', 'workflow'] as const;
 
@@ -59,13 +65,28 @@ export class ChaosWorkload {
 
   constructor(
     private readonly random: Random,
-    options: { actions: number; workspaces: number; duplicateRatio: number; malformedRatio: number; overdraftWorkspaceRatio: number },
+    options: {
+      actions: number;
+      workspaces: number;
+      duplicateRatio: number;
+      malformedRatio: number;
+      overdraftWorkspaceRatio: number;
+    },
   ) {
     this.workspaces = Array.from({ length: options.workspaces }, () => randomUUID());
-    const overdraftCount = Math.max(1, Math.round(options.workspaces * options.overdraftWorkspaceRatio));
-    for (const workspaceId of this.workspaces.slice(0, overdraftCount)) this.overdraftWorkspaces.add(workspaceId);
+    const overdraftCount = Math.max(
+      1,
+      Math.round(options.workspaces * options.overdraftWorkspaceRatio),
+    );
+    for (const workspaceId of this.workspaces.slice(0, overdraftCount))
+      this.overdraftWorkspaces.add(workspaceId);
     this.markerPattern = new RegExp(`chaos-malformed-${this.runTag}-\\d+`);
-    this.slots = planSlots(random, options.actions, Math.round(options.actions * options.duplicateRatio), Math.round(options.actions * options.malformedRatio));
+    this.slots = planSlots(
+      random,
+      options.actions,
+      Math.round(options.actions * options.duplicateRatio),
+      Math.round(options.actions * options.malformedRatio),
+    );
   }
 
   get messageCount(): number {
@@ -84,7 +105,9 @@ export class ChaosWorkload {
         cycle: 'monthly',
         periodStart: '2026-11-01T00:00:00.000Z',
         periodEnd: '2026-12-01T00:00:00.000Z',
-        allocationMicro: this.overdraftWorkspaces.has(workspaceId) ? smallAllocationMicro : bigAllocationMicro,
+        allocationMicro: this.overdraftWorkspaces.has(workspaceId)
+          ? smallAllocationMicro
+          : bigAllocationMicro,
       };
       return { key: workspaceId, value: JSON.stringify(message) };
     });
@@ -119,8 +142,19 @@ export class ChaosWorkload {
     const action = this.randomAction();
     const eventId = randomUUID();
     const source = action.kind === 'ai.generate' ? this.random.pick(aiSources) : 'workflow';
-    this.expected.set(eventId, { workspaceId, amountMicro: priceAction(action, defaultPriceBook).amountMicro });
-    const message = { eventId, type: 'ActionExecuted', schemaVersion: 1, occurredAt: new Date().toISOString(), workspaceId, source, action };
+    this.expected.set(eventId, {
+      workspaceId,
+      amountMicro: priceAction(action, defaultPriceBook).amountMicro,
+    });
+    const message = {
+      eventId,
+      type: 'ActionExecuted',
+      schemaVersion: 1,
+      occurredAt: new Date().toISOString(),
+      workspaceId,
+      source,
+      action,
+    };
     return { key: workspaceId, value: JSON.stringify(message) };
   }
 
@@ -161,13 +195,21 @@ export class ChaosWorkload {
     };
     switch (kind) {
       case 'bad-json':
-        return { key: workspaceId, value: JSON.stringify(envelope).slice(0, -20) };
+        // Cut short, with the marker up front where the cut cannot reach it.
+        return {
+          key: workspaceId,
+          value: `{"note":"${marker}",${JSON.stringify(envelope).slice(1, -20)}`,
+        };
       case 'missing-event-id': {
         const { eventId: _dropped, ...withoutId } = envelope;
         return { key: workspaceId, value: JSON.stringify(withoutId) };
       }
       case 'negative-tokens':
-        envelope.action = { kind: 'ai.generate', stepId: marker, ai: { model: 'gpt-4o', inputTokens: -5, outputTokens: 10 } };
+        envelope.action = {
+          kind: 'ai.generate',
+          stepId: marker,
+          ai: { model: 'gpt-4o', inputTokens: -5, outputTokens: 10 },
+        };
         envelope.source = 'ai-chat';
         return { key: workspaceId, value: JSON.stringify(envelope) };
       case 'unknown-type':
@@ -181,7 +223,12 @@ export class ChaosWorkload {
 }
 
 /** The order of valid, duplicate and malformed messages, shuffled; the first is always valid. */
-function planSlots(random: Random, valid: number, duplicates: number, malformed: number): Uint8Array {
+function planSlots(
+  random: Random,
+  valid: number,
+  duplicates: number,
+  malformed: number,
+): Uint8Array {
   const slots = new Uint8Array(valid + duplicates + malformed);
   slots.fill(slotDuplicate, valid, valid + duplicates);
   slots.fill(slotMalformed, valid + duplicates);

@@ -25,6 +25,11 @@ export interface ChaosOptions {
   /** A PostgreSQL server URL; the run creates and drops its own database there. */
   serverUrl: string;
   keepDatabase: boolean;
+  /**
+   * Create `credits.action-executed.v1.dlq` before the run, as an operator provisions topics. The
+   * ledger does not create it and its producer may not auto-create topics (see docs/chaos.md).
+   */
+  createDlqTopic: boolean;
   settleTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -44,6 +49,7 @@ export const chaosDefaults = {
   restartPauseMsMin: 500,
   restartPauseMsMax: 3_000,
   keepDatabase: false,
+  createDlqTopic: true,
   settleTimeoutMs: 15 * 60_000,
 } as const;
 

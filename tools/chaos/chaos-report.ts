@@ -1,0 +1,103 @@
+import { DebitAudit } from './chaos-audit-debits';
+import { DlqAudit } from './chaos-audit-dlq';
+import { ProjectionAudit } from './chaos-audit-projection';
+import { InjectedFault } from './chaos-faults';
+import { ChaosLimits } from './chaos.options';
+
+export interface ChaosReport {
+  passed: boolean;
+  settled: boolean;
+  database: string;
+  seed: number;
+  workspaces: number;
+  overdraftWorkspaces: number;
+  messagesPublished: number;
+  uniqueActions: number;
+  duplicatesPublished: number;
+  malformedPublished: number;
+  publishRetries: number;
+  publishRatePerSecond: number;
+  debits: DebitAudit;
+  dlq: DlqAudit;
+  projection: ProjectionAudit;
+  faults: InjectedFault[];
+  unexpectedExits: {
+    app: string;
+    atMs: number;
+    code: number | null;
+    signal: string | null;
+    outputTail: string;
+  }[];
+  ledgerOutputTail: string;
+  projectorOutputTail: string;
+  publishMs: number;
+  settleMs: number;
+  auditMs: number;
+  totalMs: number;
+}
+
+const outputLinesShown = 6;
+const seconds = (ms: number): string => `${(ms / 1_000).toFixed(1)} s`;
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** The one-screen report; differences are listed (a few of each) with the evidence to chase them. */
+export function formatChaosReport(report: ChaosReport): string {
+  const { debits, dlq, projection } = report;
+  const lines = [
+    `chaos run ${report.passed ? 'PASSED' : 'FAILED'}  (seed ${report.seed}, database ${report.database})`,
+    `published   ${count(report.messagesPublished)} messages at ${count(report.publishRatePerSecond)}/s over ${seconds(report.publishMs)}: ${count(report.uniqueActions)} unique actions, ${count(report.duplicatesPublished)} duplicates, ${count(report.malformedPublished)} malformed; ${count(report.workspaces)} workspaces (${report.overdraftWorkspaces} with a tiny allocation); ${report.publishRetries} publish retries`,
+    `debits      expected ${count(debits.expectedCount)} = ${debits.expectedMicro} µcr; stored ${count(debits.storedCount)} = ${debits.storedMicro} µcr`,
+    `            lost ${debits.lost.length}, doubled ${debits.doubled.length}, unexpected ${debits.unexpected.length}, mispriced ${debits.mispriced.length}; workspaces differing ${debits.workspaceDifferences.length} of ${count(debits.workspacesCompared)}; workspaces in overdraft ${debits.workspacesInOverdraft}`,
+    `dlq         ${count(dlq.dlqMessages)} dead letters; malformed published ${count(dlq.malformedPublished)} (${count(dlq.malformedInSource)} in the topic): matched ${count(dlq.matched)}, missing ${dlq.missing.length}, extra ${dlq.extra.length}, bad headers ${dlq.badHeaders.length}, redelivered copies ${dlq.redeliveredCopies}`,
+    `projection  ${count(projection.compared)} balances compared with a replay at checkpoint ${projection.checkpoint ?? 'none'} (head ${projection.head}): ${projection.mismatches.length} mismatches`,
+    `faults      ${report.faults.map((fault) => `${fault.kind}@${seconds(fault.atMs)}`).join(', ') || 'none'}`,
+    `crashes     ${report.unexpectedExits.length === 0 ? 'no unexpected exits' : report.unexpectedExits.map((exit) => `${exit.app}@${seconds(exit.atMs)} (code ${exit.code}, signal ${exit.signal})`).join(', ')}`,
+    `settled     ${report.settled ? 'yes' : 'NO (timed out)'} after ${seconds(report.settleMs)}; audit ${seconds(report.auditMs)}; total ${seconds(report.totalMs)}`,
+  ];
+  const evidence = [
+    ...debits.lost.map(
+      (finding) => `lost      ${finding.workspaceId} ${finding.eventId}: ${finding.detail}`,
+    ),
+    ...debits.doubled.map(
+      (finding) => `doubled   ${finding.workspaceId} ${finding.eventId}: ${finding.detail}`,
+    ),
+    ...debits.unexpected.map(
+      (finding) => `unexpected ${finding.workspaceId} ${finding.eventId}: ${finding.detail}`,
+    ),
+    ...debits.mispriced.map(
+      (finding) => `mispriced ${finding.workspaceId} ${finding.eventId}: ${finding.detail}`,
+    ),
+    ...debits.workspaceDifferences.map(
+      (difference) =>
+        `workspace ${difference.workspaceId}: ${difference.storedCount} debits = ${difference.storedMicro} µcr, expected ${difference.expectedCount} = ${difference.expectedMicro} µcr`,
+    ),
+    ...dlq.missing.map(
+      (finding) => `dlq missing ${finding.marker} at ${finding.where}: ${finding.detail}`,
+    ),
+    ...dlq.extra.map((finding) => `dlq extra   ${finding.where}: ${finding.detail}`),
+    ...dlq.badHeaders.map(
+      (finding) => `dlq headers ${finding.marker} at ${finding.where}: ${finding.detail}`,
+    ),
+    ...projection.mismatches.map(
+      (mismatch) => `projection ${mismatch.workspaceId}: ${mismatch.detail}`,
+    ),
+  ];
+  if (evidence.length > 0) {
+    lines.push(
+      `differences (first ${Math.min(evidence.length, ChaosLimits.differencesShownMax)} of ${evidence.length}):`,
+    );
+    lines.push(...evidence.slice(0, ChaosLimits.differencesShownMax).map((line) => `  ${line}`));
+  }
+  for (const [app, tail] of [
+    ['ledger', report.ledgerOutputTail],
+    ['projector', report.projectorOutputTail],
+  ] as const) {
+    const last = tail.trim().split('\n').slice(-outputLinesShown);
+    if (last.length > 0 && last[0] !== '')
+      lines.push(
+        `${app} output (last ${last.length} lines):`,
+        ...last.map((line) => `  ${line.slice(0, 300)}`),
+      );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runChaos } from './chaos';
+import { runKafkaScript } from './chaos-kafka';
+import { formatChaosReport } from './chaos-report';
+import { chaosDefaults } from './chaos.options';
+
+// The short chaos run: same faults and the same audit as `npm run chaos`, on small counts. It
+// restarts its broker, so it starts a private one instead of disturbing the shared test broker
+// that other e2e suites use in parallel. No timing is asserted.
+describe('chaos run (ledger and projector as processes, faults injected)', () => {
+  const kafkaHome = mkdtempSync(join(tmpdir(), 'tally-chaos-kafka-'));
+  let brokers: string[] = [];
+
+  beforeAll(async () => {
+    await runKafkaScript('start', kafkaHome);
+    brokers = readFileSync(join(kafkaHome, 'bootstrap'), 'utf8').trim().split(',');
+  }, 180_000);
+
+  afterAll(async () => {
+    await runKafkaScript('stop', kafkaHome);
+    rmSync(kafkaHome, { recursive: true, force: true });
+  }, 60_000);
+
+  it('loses, doubles and misroutes nothing through a ledger kill, a projector kill, a broker restart and a backend termination', async () => {
+    const report = await runChaos({
+      ...chaosDefaults,
+      actions: 5_000,
+      workspaces: 200,
+      publishRatePerSecond: 400,
+      ledgerKills: 1,
+      projectorKills: 1,
+      brokerRestarts: 1,
+      backendTerminations: 1,
+      settleTimeoutMs: 240_000,
+      kafkaBrokers: brokers,
+      kafkaHome,
+      serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      log: () => undefined,
+    });
+    const summary = formatChaosReport(report);
+    expect({ settled: report.settled, summary }).toEqual({ settled: true, summary });
+    expect(report.faults.map((fault) => fault.kind).sort()).toEqual([
+      'backend-termination',
+      'broker-restart',
+      'ledger-kill',
+      'projector-kill',
+    ]);
+    expect({
+      lost: report.debits.lost.length,
+      doubled: report.debits.doubled.length,
+      unexpected: report.debits.unexpected.length,
+      mispriced: report.debits.mispriced.length,
+    }).toEqual({ lost: 0, doubled: 0, unexpected: 0, mispriced: 0 });
+    expect(report.debits.workspaceDifferences).toEqual([]);
+    expect(report.debits.storedCount).toBe(5_000);
+    expect({
+      missing: report.dlq.missing,
+      extra: report.dlq.extra,
+      badHeaders: report.dlq.badHeaders,
+    }).toEqual({ missing: [], extra: [], badHeaders: [] });
+    expect(report.dlq.matched).toBe(report.dlq.malformedInSource);
+    expect(report.projection.mismatches).toEqual([]);
+    expect(report.passed).toBe(true);
+  }, 600_000);
+});
