@@ -1,5 +1,6 @@
-// Benchmark driver: keeps GET /v1/workspaces/:id/credits busy with a fixed number of clients
-// and counts what was served and how slowly. Reports, never asserts.
+// Benchmark driver: GET /v1/workspaces/:id/credits at a steady rate from a few clients (a
+// client whose request is slow falls behind rather than piling up requests), counting what was
+// served and how slowly. Reports, never asserts.
 import { signHs256 } from '../../billing-api/src';
 
 export interface ApiLoadReport {
@@ -18,7 +19,9 @@ export function startApiLoad(options: {
   jwtSecret: string;
   workspaceIds: string[];
   clients: number;
+  requestsPerSecond: number;
 }): ApiLoad {
+  const clientIntervalMs = (options.clients * 1_000) / options.requestsPerSecond;
   let running = true;
   let failed = 0;
   const latenciesMs: number[] = [];
@@ -38,6 +41,7 @@ export function startApiLoad(options: {
     for (let index = offset; running; index += options.clients) {
       const workspaceId = options.workspaceIds[index % options.workspaceIds.length] as string;
       const started = performance.now();
+      const next = started + clientIntervalMs;
       try {
         const response = await fetch(`${options.baseUrl}/v1/workspaces/${workspaceId}/credits`, {
           headers: { authorization: `Bearer ${tokenFor(workspaceId)}` },
@@ -48,6 +52,8 @@ export function startApiLoad(options: {
       } catch {
         failed += 1;
       }
+      const waitMs = next - performance.now();
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   };
   const clients = Array.from({ length: options.clients }, (_, offset) => client(offset));

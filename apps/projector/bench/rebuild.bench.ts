@@ -15,6 +15,7 @@ import { seedCreditEvents } from './bench-seed';
 const eventsTotal = Number(process.env.BENCH_EVENTS ?? 300_000);
 const workspacesTotal = Number(process.env.BENCH_WORKSPACES ?? 10_000);
 const apiClients = Number(process.env.BENCH_API_CLIENTS ?? 4);
+const apiRequestsPerSecond = Number(process.env.BENCH_API_RATE ?? 200);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const jwtSecret = 'bench-secret-0123456789';
 const snapshotSchema = 'bench_live_before';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       jwtSecret,
       workspaceIds: seeded.workspaceIds,
       clients: apiClients,
+      requestsPerSecond: apiRequestsPerSecond,
     });
     const rebuild = await rebuildProjections(store, store.sql, ALL_PROJECTIONS);
     const served = await load.stop();
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
       `projections rebuild all (projector running): ${rate(rebuild.events, rebuild.seconds)}`,
     );
     console.log(
-      `API during the rebuild: ${served.served} GET /credits served (${Math.round(served.served / rebuild.seconds)}/s), ${served.failed} failed, latency p99 ${served.latencyMsP99.toFixed(1)} ms, max ${served.latencyMsMax.toFixed(1)} ms`,
+      `API during the rebuild (${apiClients} clients, paced to ${apiRequestsPerSecond}/s): ${served.served} GET /credits served (${Math.round(served.served / rebuild.seconds)}/s), ${served.failed} failed, latency p99 ${served.latencyMsP99.toFixed(1)} ms, max ${served.latencyMsMax.toFixed(1)} ms`,
     );
     console.log(
       `rows differing from the live projections: ${JSON.stringify(await differencesFromSnapshot(store.sql))}`,
