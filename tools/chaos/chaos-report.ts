@@ -37,6 +37,7 @@ export interface ChaosReport {
 }
 
 const outputLinesShown = 6;
+const crashLinesShown = 3;
 const seconds = (ms: number): string => `${(ms / 1_000).toFixed(1)} s`;
 const count = (value: number): string => value.toLocaleString('en-US');
 
@@ -87,6 +88,13 @@ export function formatChaosReport(report: ChaosReport): string {
       `differences (first ${Math.min(evidence.length, ChaosLimits.differencesShownMax)} of ${evidence.length}):`,
     );
     lines.push(...evidence.slice(0, ChaosLimits.differencesShownMax).map((line) => `  ${line}`));
+  }
+  for (const exit of report.unexpectedExits) {
+    const last = exit.outputTail.trim().split('\n').slice(-crashLinesShown);
+    lines.push(
+      `${exit.app} exit at ${seconds(exit.atMs)}, last output:`,
+      ...last.map((line) => `  ${line.slice(0, 300)}`),
+    );
   }
   for (const [app, tail] of [
     ['ledger', report.ledgerOutputTail],
