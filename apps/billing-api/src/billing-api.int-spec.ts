@@ -69,7 +69,7 @@ describe('billing API over the real stack', () => {
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
     await appendBurst(new WorkspaceLedger(store), [workspaceA, workspaceB], 20);
-    await projector.waitFor(await store.headPosition(), 30_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 
   afterAll(async () => {
@@ -250,7 +250,7 @@ describe('billing API over the real stack', () => {
     });
     expect(again.status).toBe(200);
     expect(again.body.replayed).toBe(true);
-    await projector.waitFor(await store.headPosition(), 10_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 10_000);
     const replayed = await replayWorkspace(store, workspaceB);
     const packs = (await store.readStream(`credits-${workspaceB}`)).filter(
       (event) => event.type === 'CreditPackAdded',

@@ -28,7 +28,7 @@ describe('ops commands over PostgreSQL', () => {
     projector = new Projector(store, store.sql);
     await projector.start();
     await appendBurst(new WorkspaceLedger(store), workspaceIds, 15);
-    await projector.waitFor(await store.headPosition(), 30_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 
   beforeEach(() => {

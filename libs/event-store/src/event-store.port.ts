@@ -108,6 +108,12 @@ export interface EventStore {
   streamRevisions(streamNames: string[]): Promise<Map<string, bigint>>;
   /** The last position a subscriber can see now (START when nothing is visible). */
   headPosition(): Promise<Position>;
+  /**
+   * The position of the newest committed event, which subscribers may not see yet while an
+   * older transaction is still open. Waiting until a reader reaches it is how to know the
+   * reader has everything committed so far (START when the store is empty).
+   */
+  lastCommittedPosition(): Promise<Position>;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
 }

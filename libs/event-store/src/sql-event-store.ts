@@ -35,6 +35,7 @@ import {
   READ_STREAM_FORWARDS,
   SELECT_EXISTING_EVENT_IDS,
   SELECT_HEAD_POSITION,
+  SELECT_LAST_COMMITTED_POSITION,
   SELECT_STREAM_REVISIONS,
 } from './sql/event-store-queries.sql';
 
@@ -172,6 +173,12 @@ export class SqlEventStore implements EventStore {
   async headPosition(): Promise<Position> {
     this.assertOpen();
     const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(SELECT_HEAD_POSITION);
+    return row ? positionFromRow(row) : START;
+  }
+
+  async lastCommittedPosition(): Promise<Position> {
+    this.assertOpen();
+    const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(SELECT_LAST_COMMITTED_POSITION);
     return row ? positionFromRow(row) : START;
   }
 

@@ -233,6 +233,13 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         expect(await store.readAll({ fromPosition: head })).toEqual([]);
       });
 
+      it('reports the last committed position as the position of the newest appended event', async () => {
+        const name = stream('last-committed');
+        await store.appendToStream(name, events(3));
+        const [newest] = await store.readStream(name, { direction: 'backwards', maxCount: 1 });
+        expect(await store.lastCommittedPosition()).toEqual(newest?.position);
+      });
+
       it('round-trips positions through their checkpoint text', () => {
         const position: Position = { commit: 123456789012n, prepare: 42n };
         expect(positionFromString(positionToString(position))).toEqual(position);

@@ -28,7 +28,7 @@ describe('Projector over PostgreSQL', () => {
     queries = new ProjectionQueries(store.sql);
     await projector.start();
     await appendBurst(new WorkspaceLedger(store), workspaceIds, 40);
-    await projector.waitFor(await store.headPosition(), 30_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 
   afterAll(async () => {
@@ -133,7 +133,7 @@ describe('Projector over PostgreSQL', () => {
     }
     // The live projector keeps going on the switched tables.
     await appendBurst(new WorkspaceLedger(store), [workspaceIds[2] as string], 3);
-    await projector.waitFor(await store.headPosition(), 30_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 30_000);
     await expectViewsMatchReplay(workspaceIds[2] as string);
   });
 });

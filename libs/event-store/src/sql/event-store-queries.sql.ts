@@ -50,6 +50,13 @@ SELECT stream_name, revision::text AS revision
   FROM event_store_streams
  WHERE stream_name = ANY($1::text[]) AND revision >= 0`;
 
+// Every committed event, visible to subscribers or not yet (an older transaction still open).
+export const SELECT_LAST_COMMITTED_POSITION = `
+SELECT e.transaction_id::text AS commit_position, e.global_position::text AS prepare_position
+  FROM event_store_events e
+ ORDER BY e.transaction_id DESC, e.global_position DESC
+ LIMIT 1`;
+
 export const SELECT_HEAD_POSITION = `
 SELECT e.transaction_id::text AS commit_position, e.global_position::text AS prepare_position
   FROM event_store_events e

@@ -18,7 +18,7 @@ describe('projections rebuild on PGlite', () => {
     projector = new Projector(store, store.sql);
     await projector.start();
     await appendBurst(new WorkspaceLedger(store), workspaceIds, 20);
-    await projector.waitFor(await store.headPosition(), 60_000);
+    await projector.waitFor(await store.lastCommittedPosition(), 60_000);
   });
 
   afterAll(async () => {
