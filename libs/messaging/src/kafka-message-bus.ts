@@ -1,4 +1,5 @@
-import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
+import { createLogger, Logger } from '@tally/observability';
 import {
   BusMessage,
   ConsumerOptions,
@@ -11,6 +12,8 @@ import {
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
+  /** Where kafkajs's own log lines go (default: a pino logger named kafkajs). */
+  logger?: Logger;
 }
 
 const connectionTimeoutMs = 5_000;
@@ -30,7 +33,8 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     connectionTimeout: connectionTimeoutMs,
     requestTimeout: requestTimeoutMs,
     retry: { retries: retriesMax, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: logLevel.ERROR,
+    logLevel: logLevel.WARN,
+    logCreator: kafkajsLogsTo(options.logger ?? createLogger('kafkajs')),
   });
   let producer: Promise<Producer> | undefined;
   const consumers = new Set<MessageConsumer>();
@@ -178,4 +182,16 @@ function headersToStrings(headers: Record<string, unknown> | undefined): Record<
     result[name] = Array.isArray(value) ? String(value[0]) : String(value);
   }
   return result;
+}
+
+// kafkajs logs transient, retried conditions (a coordinator still loading, a rebalance in
+// progress) at ERROR; they go to our structured log instead of the console.
+function kafkajsLogsTo(logger: Logger): logCreator {
+  return () =>
+    ({ level, log }) => {
+      const { message, ...fields } = log;
+      if (level === logLevel.ERROR) logger.error(fields, `kafkajs: ${message}`);
+      else if (level === logLevel.WARN) logger.warn(fields, `kafkajs: ${message}`);
+      else logger.debug(fields, `kafkajs: ${message}`);
+    };
 }
