@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { openDatabase, runtimeConfigFromEnvironment, topicNamesFromEnvironment } from '@tally/runtime';
+import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals, topicNamesFromEnvironment } from '@tally/runtime';
 import { createBillingApi } from './billing-api';
 
 async function main(): Promise<void> {
@@ -22,18 +22,11 @@ async function main(): Promise<void> {
   });
   await app.listen(config.port);
   logger.info({ port: config.port }, 'billing API listening');
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'stopping');
-    await app.close();
-    await bus.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, 'stopping', [
+    () => app.close(),
+    () => bus.close(),
+    () => database.close(),
+  ]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+exitOnStartFailure(main());

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createLogger } from '@tally/observability';
 import { messageBusFromEnvironment } from '@tally/messaging';
-import { openDatabase, runtimeConfigFromEnvironment } from '@tally/runtime';
+import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals } from '@tally/runtime';
 import { startMetricsServer } from '@tally/observability';
 import { startLedger } from './ledger.service';
 
@@ -23,19 +23,12 @@ async function main(): Promise<void> {
     logger,
   });
   const metricsServer = await startMetricsServer(running.metrics.registry, Number(process.env.METRICS_PORT ?? metricsPortDefault));
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'stopping: finishing the batch in hand, committing, leaving the group');
-    await running.stop();
-    await bus.close();
-    await database.close();
-    metricsServer.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, 'stopping: finishing the batch in hand, committing, leaving the group', [
+    () => running.stop(),
+    () => bus.close(),
+    () => database.close(),
+    () => metricsServer.close(),
+  ]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+exitOnStartFailure(main());

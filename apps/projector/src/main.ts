@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createLogger, startMetricsServer } from '@tally/observability';
-import { openDatabase, runtimeConfigFromEnvironment } from '@tally/runtime';
+import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals } from '@tally/runtime';
 import { startProjector } from './projector.service';
 
 const metricsPortDefault = 9465;
@@ -13,18 +13,11 @@ async function main(): Promise<void> {
     running.metrics.registry,
     Number(process.env.METRICS_PORT ?? metricsPortDefault),
   );
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'stopping: finishing the batch in hand');
-    await running.stop();
-    await database.close();
-    metricsServer.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, 'stopping: finishing the batch in hand', [
+    () => running.stop(),
+    () => database.close(),
+    () => metricsServer.close(),
+  ]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+exitOnStartFailure(main());

@@ -4,7 +4,7 @@ import { startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { openDatabase, runtimeConfigFromEnvironment, topicNamesFromEnvironment } from '@tally/runtime';
+import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals, topicNamesFromEnvironment } from '@tally/runtime';
 import { startDemoTraffic } from './demo/demo-traffic';
 import { jwtSecretFor } from './jwt-secret';
 
@@ -55,21 +55,14 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'stopping');
-    await traffic?.stop();
-    await api.close();
-    await ledger.stop();
-    await projector.stop();
-    await bus.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, 'stopping', [
+    () => traffic?.stop(),
+    () => api.close(),
+    () => ledger.stop(),
+    () => projector.stop(),
+    () => bus.close(),
+    () => database.close(),
+  ]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+exitOnStartFailure(main());
