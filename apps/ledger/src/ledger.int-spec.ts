@@ -139,7 +139,6 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
         }
       },
     });
-    await bus.ensureTopics([{ name: dlqTopicOf(Topics.actionExecuted), partitions: 1 }]);
     await dlqConsumer.start();
     await bus.publish(Topics.actionExecuted, [
       { key: workspaceId, value: JSON.stringify(good[0]) },

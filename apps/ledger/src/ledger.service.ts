@@ -1,5 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { dlqTopicOf } from '@tally/contracts';
 import { DecideOptions } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
@@ -54,8 +55,10 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
       ? null
       : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger, topics.balanceAlerts);
   const partitions = deps.topicPartitions ?? topicPartitionsDefault;
+  // The DLQ topics too: a dead letter that cannot be published would stop its partition.
+  const consumed = [topics.actionExecuted, topics.subscription];
   await deps.bus.ensureTopics(
-    [topics.actionExecuted, topics.subscription, topics.balanceAlerts].map((name) => ({ name, partitions })),
+    [...consumed, ...consumed.map(dlqTopicOf), topics.balanceAlerts].map((name) => ({ name, partitions })),
   );
   const app = await NestFactory.createMicroservice(LedgerModule.register(handler, alerts, topics), {
     logger: false,

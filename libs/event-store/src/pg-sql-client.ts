@@ -23,16 +23,28 @@ export function createPgSqlClient(pool: Pool, options: { ownsPool?: boolean } = 
     },
     async transaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
       const connection = await pool.connect();
+      // A checked-out connection that dies between two queries (server restart,
+      // pg_terminate_backend) emits 'error'; unheard, that would crash the process. The next
+      // query rejects anyway, so the error is remembered and the connection discarded.
+      let lost: Error | undefined;
+      const onError = (error: Error): void => {
+        lost = error;
+      };
+      connection.on('error', onError);
       try {
         await connection.query('BEGIN');
         const result = await work(transactionClient(connection));
         await connection.query('COMMIT');
         return result;
       } catch (error) {
-        await connection.query('ROLLBACK').catch(() => undefined);
+        lost ??= await connection.query('ROLLBACK').then(
+          () => undefined,
+          (rollbackError: Error) => rollbackError,
+        );
         throw error;
       } finally {
-        connection.release();
+        connection.off('error', onError);
+        connection.release(lost);
       }
     },
     async listen(channel, onNotification) {
