@@ -155,4 +155,41 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     }, 30_000, 'the two good debits');
     expect(totals.amountMicro).toBe(11_000n);
   }, 60_000);
+
+  it('publishes each status change once, as CreditsLow, CreditsExhausted and CreditsReplenished', async () => {
+    const workspaceId = randomUUID();
+    const alerts: Record<string, unknown>[] = [];
+    const alertConsumer = bus.createConsumer({
+      groupId: uniqueName('alerts-reader'),
+      topics: [Topics.balanceAlerts],
+      handleBatch: async (batch) => {
+        for (const message of batch.messages) {
+          if (message.key === workspaceId) alerts.push(JSON.parse(message.value?.toString('utf8') ?? '{}'));
+        }
+      },
+    });
+    await alertConsumer.start();
+    await publishJson(bus, Topics.subscription, [periodStarted(workspaceId, { allocationMicro: '100000' })]);
+    await periodOpened(database, workspaceId);
+    // 10,000 µcr a search: after 8 searches 20 % is left (low), after 10 nothing (exhausted).
+    await publishJson(bus, Topics.actionExecuted, Array.from({ length: 10 }, () => actionExecuted(workspaceId, { kind: 'web.search' })));
+    await eventually(async () => (alerts.some((alert) => alert.type === 'CreditsExhausted') ? true : undefined), 30_000, 'CreditsExhausted');
+    await publishJson(bus, Topics.subscription, [
+      { eventId: randomUUID(), type: 'CreditPackPurchased', schemaVersion: 1, occurredAt: new Date().toISOString(), workspaceId, credits: '10', paymentRef: `pay-${randomUUID()}` },
+    ]);
+    await eventually(async () => (alerts.filter((alert) => alert.type === 'CreditsReplenished').length >= 2 ? true : undefined), 30_000, 'CreditsReplenished after the pack');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await alertConsumer.stop();
+    expect(alerts.map((alert) => [alert.type, alert.status, alert.totalAvailableMicro])).toEqual([
+      ['CreditsReplenished', 'active', '100000'],
+      ['CreditsLow', 'low', '20000'],
+      ['CreditsExhausted', 'exhausted', '0'],
+      ['CreditsReplenished', 'active', '10000000'],
+    ]);
+    for (const alert of alerts) {
+      expect(alert.workspaceId).toBe(workspaceId);
+      expect(alert.position).toMatch(/^\d+$/);
+      expect(Number.isFinite(Date.parse(String(alert.occurredAt)))).toBe(true);
+    }
+  }, 60_000);
 });

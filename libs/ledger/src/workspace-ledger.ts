@@ -29,6 +29,9 @@ export interface WorkspaceLedgerOptions {
 }
 
 const conflictRetriesMax = 8;
+// Two writers that conflicted would likely collide again at once; a short random pause lets
+// one of them win.
+const conflictBackoffMsMax = 20;
 const cacheSizeMaxDefault = 200_000;
 
 /**
@@ -73,6 +76,7 @@ export class WorkspaceLedger {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax) throw error;
         for (const entry of appends) this.cache.forget(entry.workspaceId);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * conflictBackoffMsMax * attempt));
       }
     }
   }

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { balanceOf, WorkspaceCommand } from '@tally/credits';
+import { createPostgresEventStore, EventStore } from '@tally/event-store';
+import { KeyedCommand, loadWorkspace, WorkspaceLedger } from '@tally/ledger';
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+
+const now = '2026-11-25T10:00:00.000Z';
+
+function openPeriod(workspaceId: string, allocationMicro: bigint): KeyedCommand {
+  const commandId = randomUUID();
+  const command: WorkspaceCommand = {
+    type: 'OpenPeriod', commandId, workspaceId, occurredAt: now, processedAt: now,
+    cycle: 'monthly', periodStart: '2026-11-01T00:00:00.000Z', periodEnd: '2026-12-01T00:00:00.000Z', allocationMicro,
+  };
+  return { command, idempotencyKey: `${workspaceId}/period/${commandId}` };
+}
+
+function debit(workspaceId: string, kind = 'http.request'): KeyedCommand {
+  const commandId = randomUUID();
+  const command: WorkspaceCommand = {
+    type: 'DebitAction', commandId, workspaceId, occurredAt: now, processedAt: now, source: 'workflow', action: { kind },
+  };
+  return { command, idempotencyKey: `${workspaceId}/action/${commandId}` };
+}
+
+describe('WorkspaceLedger (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('tally_ledger_lib');
+    store = await createPostgresEventStore({ connectionString: database.connectionString });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('appends nothing more when the same commands are executed again', async () => {
+    const ledger = new WorkspaceLedger(store);
+    const workspaceId = randomUUID();
+    const commands = [openPeriod(workspaceId, 5_000_000n), debit(workspaceId), debit(workspaceId)];
+    const first = await ledger.execute(commands);
+    expect(first.map((outcome) => outcome.kind)).toEqual(['applied', 'applied', 'applied']);
+    const revisionAfterFirst = (await store.streamRevisions([`credits-${workspaceId}`])).get(`credits-${workspaceId}`);
+
+    const again = await new WorkspaceLedger(store).execute(commands);
+    expect(again.map((outcome) => outcome.kind)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect((await store.streamRevisions([`credits-${workspaceId}`])).get(`credits-${workspaceId}`)).toBe(revisionAfterFirst);
+  });
+
+  it('reloads and decides again when another writer got to the workspace first, never overwriting', async () => {
+    const workspaceId = randomUUID();
+    const first = new WorkspaceLedger(store);
+    const second = new WorkspaceLedger(store);
+    await first.execute([openPeriod(workspaceId, 1_500n)]);
+    await first.execute([debit(workspaceId)]); // first now caches the workspace: 500 µcr left
+    await second.execute([debit(workspaceId)]); // second spends the last 500 behind first's back
+    const [outcome] = await first.execute([debit(workspaceId)]); // stale cache: must reload
+    expect(outcome?.kind).toBe('applied');
+    const debited = outcome?.kind === 'applied' ? outcome.events.find((event) => event.type === 'CreditDebited') : undefined;
+    expect(debited?.type === 'CreditDebited' && debited.data.split.overdraftMicro).toBe(1_000n);
+    const balance = balanceOf((await loadWorkspace(store, workspaceId)).state);
+    expect(balance.usedThisPeriodMicro).toBe(3_000n);
+    expect(balance.overdraftMicro).toBe(1_500n);
+  });
+
+  it('records every debit exactly once when two ledgers write the same workspaces concurrently', async () => {
+    const workspaces = Array.from({ length: 10 }, () => randomUUID());
+    const setup = new WorkspaceLedger(store);
+    await setup.execute(workspaces.map((id) => openPeriod(id, 1_000_000_000n)));
+    const debits = Array.from({ length: 2_000 }, (_, index) => debit(workspaces[index % workspaces.length] as string));
+    const ledgers = [new WorkspaceLedger(store), new WorkspaceLedger(store)];
+    const chunks: KeyedCommand[][] = [];
+    for (let from = 0; from < debits.length; from += 100) chunks.push(debits.slice(from, from + 100));
+    // Both ledgers work through every chunk at the same time, like the old and the new owner of
+    // a partition during a rebalance: each debit is offered twice, concurrently.
+    await Promise.all(
+      ledgers.map(async (ledger) => {
+        for (const chunk of chunks) await ledger.execute(chunk);
+      }),
+    );
+    const perWorkspace = debits.length / workspaces.length;
+    for (const workspaceId of workspaces) {
+      const balance = balanceOf((await loadWorkspace(store, workspaceId)).state);
+      expect(balance.usedThisPeriodMicro).toBe(BigInt(perWorkspace) * 1_000n);
+      const stored = await store.readStream(`credits-${workspaceId}`);
+      expect(stored.filter((event) => event.type === 'CreditDebited')).toHaveLength(perWorkspace);
+    }
+  }, 60_000);
+});
