@@ -71,7 +71,7 @@ export async function countEvents(database: Database, eventType: string): Promis
 export async function projectionsAtHead(
   database: Database,
 ): Promise<{ reached: boolean; head: Position; lowest: Position | null }> {
-  const head = await database.store.headPosition();
+  const head = await database.store.lastCommittedPosition();
   const checkpoints = await new ProjectionQueries(database.sql).checkpoints();
   let lowest: Position | null = null;
   for (const row of checkpoints) {

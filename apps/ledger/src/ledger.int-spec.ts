@@ -12,7 +12,7 @@ import { RunningLedger, startLedger } from './ledger.service';
 const bigAllocationMicro = '1000000000000';
 const Topics = uniqueTopicNames('ledger-int');
 
-async function publishJson(bus: MessageBus, topic: string, messages: { workspaceId: string }[]): Promise<void> {
+async function publishJson(bus: MessageBus, topic: string, messages: ({ workspaceId: string } & Record<string, unknown>)[]): Promise<void> {
   const chunkSize = 2_000;
   for (let from = 0; from < messages.length; from += chunkSize) {
     await bus.publish(
