@@ -21,7 +21,12 @@ const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const screenshotPath = join(__dirname, '..', '..', 'docs', 'billing-page.png');
+// The suite never rewrites tracked files: it saves to a temporary file unless asked to refresh
+// the documentation's screenshot (TALLY_UPDATE_SCREENSHOT=1).
+const screenshotPath =
+  process.env.TALLY_UPDATE_SCREENSHOT === '1'
+    ? join(__dirname, '..', '..', 'docs', 'billing-page.png')
+    : join(tmpdir(), `tally-billing-page-${process.pid}.png`);
 const waitMs = 180_000;
 const pollIntervalMs = 250;
 const packMicro = 10_000_000n;
