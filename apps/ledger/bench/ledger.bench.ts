@@ -91,16 +91,29 @@ async function main(): Promise<void> {
   console.log(`raw kafkajs consume-only: ${Math.round(ceiling)} msg/s`);
 
   const started = performance.now();
-  const running = await startLedger({ store: database.store, sql: database.sql, bus, groupId: `bench-ledger-${randomUUID()}`, publishAlerts: false });
+  const running = await startLedger({
+    store: database.store,
+    sql: database.sql,
+    bus,
+    groupId: `bench-ledger-${randomUUID()}`,
+    publishAlerts: false,
+    ...(process.env.BENCH_GROUP_MEMBERS ? { groupMembersMax: Number(process.env.BENCH_GROUP_MEMBERS) } : {}),
+    ...(process.env.BENCH_PARTITIONS_CONCURRENTLY ? { partitionsConcurrentlyMax: Number(process.env.BENCH_PARTITIONS_CONCURRENTLY) } : {}),
+  });
+  // Sustained: from the first tenth debited (workspaces loaded, caches warm) to the last.
+  let warmAt = 0;
   for (;;) {
     const debited = (await running.metrics.debited.get()).values[0]?.value ?? 0;
+    if (warmAt === 0 && debited >= actionCount / 10) warmAt = performance.now();
     if (debited >= actionCount) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const seconds = (performance.now() - started) / 1_000;
   const rate = actionCount / seconds;
-  console.log(`ledger: ${actionCount} actions debited in ${seconds.toFixed(1)} s = ${Math.round(rate)} actions/s`);
-  console.log(`ratio to consume-only ceiling: ${(rate / ceiling).toFixed(2)}`);
+  const sustained = (actionCount * 0.9) / ((performance.now() - warmAt) / 1_000);
+  console.log(`ledger: ${actionCount} actions debited in ${seconds.toFixed(1)} s = ${Math.round(rate)} actions/s from a cold start`);
+  console.log(`ledger sustained (last 90%): ${Math.round(sustained)} actions/s`);
+  console.log(`ratio to consume-only ceiling: ${(rate / ceiling).toFixed(2)} (sustained ${(sustained / ceiling).toFixed(2)})`);
   await running.stop();
   await bus.close();
   await database.close();

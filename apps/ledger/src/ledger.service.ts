@@ -39,9 +39,9 @@ export const ledgerGroupIdDefault = 'tally-ledger';
 const topicPartitionsDefault = 8;
 // Batches of different partitions hold different workspaces (messages are keyed by workspace),
 // so they can be decided and appended concurrently; each partition stays in order.
-const partitionsConcurrentlyMaxDefault = 2;
+const partitionsConcurrentlyMaxDefault = 1;
 // Several group members per process let one fetch while others append (see MessageBus).
-const groupMembersMaxDefault = 4;
+const groupMembersMaxDefault = 8;
 
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
