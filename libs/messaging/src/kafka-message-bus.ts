@@ -21,7 +21,10 @@ const requestTimeoutMs = 30_000;
 const retriesMax = 10;
 const sessionTimeoutMs = 10_000;
 const heartbeatIntervalMs = 1_000;
-const fetchWaitMsMax = 100;
+// How long the broker may hold an empty fetch. Measured at 5,000 actions/s end to end: 100 ms
+// gave a publish→balance p99 of 334 ms, 10 ms gave 235 ms; an idle member costs one cheap fetch
+// per wait, so 20 ms is the compromise.
+const fetchWaitMsMax = 20;
 const fetchBytesPerPartitionMax = 8 * 1024 * 1024;
 const fetchBytesMax = 64 * 1024 * 1024;
 
