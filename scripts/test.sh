@@ -9,4 +9,9 @@ echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== build"; npx tsc -p tsconfig.build.json
 echo "== chromium (browser test)"; bash scripts/ensure-chromium.sh
 echo "== tests (unit, integration, e2e)"
-bash scripts/with-kafka.sh npx jest --maxWorkers=2 "$@"
+results="$(mktemp)"
+status=0
+bash scripts/with-kafka.sh npx jest --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
+node scripts/test-summary.js "$results"
+rm -f "$results"
+exit "$status"
