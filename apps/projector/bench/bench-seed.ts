@@ -14,6 +14,7 @@ import {
 } from '@tally/credits';
 import type { EventData, EventStore, StreamAppend } from '@tally/event-store';
 import { workspaceStreamName } from '@tally/ledger';
+import { seededRandom, zipfSampler } from '../../../tools/bench/load-mix';
 
 export interface SeedOptions {
   eventsTotal: number;
@@ -36,38 +37,6 @@ const kinds = [
   'ai.generate',
 ];
 const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'mystery-model'];
-
-// Deterministic PRNG (mulberry32) so two runs seed the same shape.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function zipfSampler(count: number, exponent: number, next: () => number): () => number {
-  const cumulative = new Float64Array(count);
-  let total = 0;
-  for (let rank = 0; rank < count; rank += 1) {
-    total += 1 / Math.pow(rank + 1, exponent);
-    cumulative[rank] = total;
-  }
-  return () => {
-    const target = next() * total;
-    let low = 0;
-    let high = count - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((cumulative[middle] as number) < target) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
-}
 
 function monthOf(instantMs: number): { start: string; end: string } {
   const date = new Date(instantMs);
@@ -148,7 +117,7 @@ export async function seedCreditEvents(
   store: EventStore,
   options: SeedOptions,
 ): Promise<{ events: number; workspaceIds: string[] }> {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = zipfSampler(options.workspacesTotal, options.zipfExponent ?? 1, next);
   const workspaceIds = Array.from(
     { length: options.workspacesTotal },
