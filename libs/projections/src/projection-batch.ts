@@ -32,6 +32,10 @@ export async function applyProjectionBatch(
 ): Promise<number> {
   if (events.length === 0) return 0;
   return sql.transaction(async (transaction) => {
+    // Read models are derived data with their checkpoint in the same transaction: if a crash
+    // loses the last commits, the checkpoint goes back with them and the events are applied
+    // again. So the commit need not wait for the WAL flush.
+    await transaction.query('SET LOCAL synchronous_commit = off');
     const checkpoint = await lockCheckpoint(transaction, target.schema, projection.name);
     const fresh =
       checkpoint === null
