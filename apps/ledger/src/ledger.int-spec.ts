@@ -11,6 +11,7 @@ import { RunningLedger, startLedger } from './ledger.service';
 
 const bigAllocationMicro = '1000000000000';
 const Topics = uniqueTopicNames('ledger-int');
+const ledgerGroupId = uniqueName('ledger');
 
 async function publishJson(bus: MessageBus, topic: string, messages: ({ workspaceId: string } & Record<string, unknown>)[]): Promise<void> {
   const chunkSize = 2_000;
@@ -39,7 +40,7 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     testDatabase = await createTestDatabase('tally_ledger');
     database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
     bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'ledger-int-test' });
-    ledger = await startLedger({ store: database.store, sql: database.sql, bus, groupId: uniqueName('ledger'), topics: Topics });
+    ledger = await startLedger({ store: database.store, sql: database.sql, bus, groupId: ledgerGroupId, topics: Topics });
   }, 60_000);
 
   afterAll(async () => {
@@ -156,7 +157,9 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     expect(totals.amountMicro).toBe(11_000n);
   }, 60_000);
 
-  it('publishes each status change once, as CreditsLow, CreditsExhausted and CreditsReplenished', async () => {
+  it('publishes each status change once, as CreditsLow, CreditsExhausted and CreditsReplenished, with two instances running', async () => {
+    // A second instance in the same group: only the holder of the alert lease may publish.
+    const second = await startLedger({ store: database.store, sql: database.sql, bus, groupId: ledgerGroupId, topics: Topics });
     const workspaceId = randomUUID();
     const alerts: Record<string, unknown>[] = [];
     const alertConsumer = bus.createConsumer({
@@ -180,6 +183,7 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     await eventually(async () => (alerts.filter((alert) => alert.type === 'CreditsReplenished').length >= 2 ? true : undefined), 30_000, 'CreditsReplenished after the pack');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await alertConsumer.stop();
+    await second.stop();
     expect(alerts.map((alert) => [alert.type, alert.status, alert.totalAvailableMicro])).toEqual([
       ['CreditsReplenished', 'active', '100000'],
       ['CreditsLow', 'low', '20000'],

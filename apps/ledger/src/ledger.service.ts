@@ -53,7 +53,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const alerts =
     deps.publishAlerts === false
       ? null
-      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger, topics.balanceAlerts);
+      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger, topics.balanceAlerts, deps.sql);
   const partitions = deps.topicPartitions ?? topicPartitionsDefault;
   // The DLQ topics too: a dead letter that cannot be published would stop its partition.
   const consumed = [topics.actionExecuted, topics.subscription];

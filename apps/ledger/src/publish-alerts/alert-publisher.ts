@@ -1,21 +1,30 @@
 import { alertForStatusChange, decodeCreditEvent } from '@tally/credits';
-import { EventStore, EventSubscription, RecordedEvent } from '@tally/event-store';
+import { EventStore, EventSubscription, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceIdOfStream, workspaceStreamPrefix } from '@tally/ledger';
 import { MessageBus, OutboundMessage } from '@tally/messaging';
 import { Logger } from '@tally/observability';
 import { LedgerMetrics } from '../ledger.metrics';
 import { CheckpointStore } from './checkpoint-store';
+import { Lease } from './lease';
 
 const checkpointName = 'ledger.balance-alerts';
 const alertsPerBatchMax = 500;
+const leaseDurationMs = 10_000;
+const leaseRenewIntervalMs = 2_000;
 
 /**
  * Publishes `credits.balance-alerts.v1` from committed `CreditStatusChanged` events, so an
  * alert is never sent for a change that was rolled back. The checkpoint moves only after Kafka
- * acknowledged the alerts: at least once (consumers dedupe by the `x-event-id` header).
+ * acknowledged the alerts: at least once (consumers dedupe by the `x-event-id` header). Of
+ * several ledger instances only the holder of a lease publishes; another takes over once the
+ * holder stops renewing it.
  */
 export class AlertPublisher {
   private subscription: EventSubscription | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private readonly lease: Lease;
+  private stopped = false;
+  private renewing = false;
 
   constructor(
     private readonly store: EventStore,
@@ -24,9 +33,42 @@ export class AlertPublisher {
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
     private readonly alertsTopic: string,
-  ) {}
+    sql: SqlClient,
+  ) {
+    this.lease = new Lease(sql, checkpointName, leaseDurationMs);
+  }
 
   async start(): Promise<void> {
+    await this.renew();
+    this.renewTimer = setInterval(() => void this.renew(), leaseRenewIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.renewTimer);
+    await this.unsubscribe();
+    await this.lease.release().catch(() => undefined);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.renewing) return; // the previous renewal (or the subscribe it started) is still running
+    this.renewing = true;
+    try {
+      const held = await this.lease.tryHold();
+      if (this.stopped) return;
+      if (held && !this.subscription) await this.subscribe();
+      if (!held && this.subscription) {
+        this.logger.warn('lost the alert-publishing lease; another instance publishes now');
+        await this.unsubscribe();
+      }
+    } catch (error) {
+      this.logger.error({ error: (error as Error).message }, 'could not renew the alert-publishing lease');
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private async subscribe(): Promise<void> {
     const fromPosition = await this.checkpoints.load(checkpointName);
     this.subscription = this.store.subscribeToAll({
       fromPosition,
@@ -37,9 +79,10 @@ export class AlertPublisher {
     });
   }
 
-  async stop(): Promise<void> {
-    await this.subscription?.stop();
+  private async unsubscribe(): Promise<void> {
+    const subscription = this.subscription;
     this.subscription = undefined;
+    await subscription?.stop();
   }
 
   private async publish(events: RecordedEvent[]): Promise<void> {
