@@ -4,7 +4,7 @@
 const EVENT_COLUMNS = `
   e.transaction_id::text AS commit_position, e.global_position::text AS prepare_position,
   e.event_id::text AS event_id, e.event_type, e.stream_name, e.stream_revision::text AS stream_revision,
-  e.data, e.metadata, e.created_at`;
+  e.data, e.metadata, (extract(epoch from date_trunc('milliseconds', e.created_at)) * 1000)::bigint::text AS created_at_ms`;
 
 // Safe global read: only transactions below the oldest one still running (xmin of the current
 // snapshot) are visible, so no event can later appear before the returned positions.
