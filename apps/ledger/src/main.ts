@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     sql: database.sql,
     bus,
     groupId: process.env.TALLY_LEDGER_GROUP_ID,
+    publishAlerts: process.env.TALLY_PUBLISH_ALERTS !== 'false',
     logger,
   });
   const metricsServer = await startMetricsServer(running.metrics.registry, Number(process.env.METRICS_PORT ?? metricsPortDefault));

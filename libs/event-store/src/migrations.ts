@@ -1,5 +1,5 @@
 import type { SqlClient } from './sql-client.port';
-import { CREATE_APPEND_FUNCTION } from './sql/append-function.sql';
+import { CREATE_APPEND_FUNCTION, DROP_OLD_APPEND_FUNCTIONS } from './sql/append-function.sql';
 import {
   CREATE_EVENTS_EVENT_ID_INDEX,
   CREATE_EVENTS_GLOBAL_ORDER_INDEX,
@@ -29,6 +29,11 @@ const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 2, name: 'create event_store_append', statements: [CREATE_APPEND_FUNCTION] },
+  {
+    version: 3,
+    name: 'event_store_append takes JSON documents and can reject duplicates',
+    statements: [...DROP_OLD_APPEND_FUNCTIONS, CREATE_APPEND_FUNCTION],
+  },
 ];
 
 /**

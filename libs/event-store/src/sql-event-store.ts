@@ -1,7 +1,7 @@
 import { AllSubscription, type GlobalPage } from './all-subscription';
 import { AppendSignal } from './append-signal';
 import { encodeAppendParameters, isUuid } from './append-request';
-import { EventStoreError, EventStoreErrorCode, WrongExpectedRevisionError } from './event-store.errors';
+import { DuplicateEventError, EventStoreError, EventStoreErrorCode, WrongExpectedRevisionError } from './event-store.errors';
 import {
   APPEND_RACE_RETRY_LIMIT,
   EVENT_STORE_NOTIFY_CHANNEL,
@@ -28,7 +28,7 @@ import { type EventRow, positionFromRow, recordedEventFromRow } from './event-ro
 import { migrateEventStore } from './migrations';
 import { START } from './position';
 import type { SqlClient } from './sql-client.port';
-import { CALL_APPEND_FUNCTION, WRONG_EXPECTED_REVISION_SQLSTATE } from './sql/append-function.sql';
+import { CALL_APPEND_FUNCTION, DUPLICATE_EVENT_SQLSTATE, WRONG_EXPECTED_REVISION_SQLSTATE } from './sql/append-function.sql';
 import {
   READ_ALL,
   READ_STREAM_BACKWARDS,
@@ -79,10 +79,10 @@ export class SqlEventStore implements EventStore {
     return result;
   }
 
-  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+  async appendMany(appends: StreamAppend[], options: { rejectDuplicates?: boolean } = {}): Promise<AppendResult[]> {
     this.assertOpen();
     if (appends.length === 0) return [];
-    const parameters = encodeAppendParameters(appends);
+    const parameters = [...encodeAppendParameters(appends), options.rejectDuplicates ?? false];
     for (let attempt = 1; ; attempt += 1) {
       try {
         const rows = await this.sql.query<AppendRow>(CALL_APPEND_FUNCTION, parameters);
@@ -98,6 +98,7 @@ export class SqlEventStore implements EventStore {
         });
       } catch (error) {
         if (sqlState(error) === WRONG_EXPECTED_REVISION_SQLSTATE) throw this.wrongRevision(error, appends);
+        if (sqlState(error) === DUPLICATE_EVENT_SQLSTATE) throw new DuplicateEventError();
         if (attempt > APPEND_RACE_RETRY_LIMIT || !RETRYABLE_SQLSTATES.has(sqlState(error) ?? '')) throw error;
       }
     }

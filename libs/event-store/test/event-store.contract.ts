@@ -173,6 +173,22 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
       });
 
+      it('fails the whole append on an already stored id when asked to reject duplicates', async () => {
+        const [a, b] = [stream('reject-a'), stream('reject-b')];
+        const stored = event();
+        await store.appendToStream(b, [stored]);
+        const failure = store.appendMany(
+          [
+            { streamName: a, events: events(2), expectedRevision: 'no_stream' },
+            { streamName: b, events: [stored, event()], expectedRevision: 0n },
+          ],
+          { rejectDuplicates: true },
+        );
+        await expect(failure).rejects.toMatchObject({ code: 'DUPLICATE_EVENT' });
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
+      });
+
       it('keeps the input order of events in the global order', async () => {
         const [a, b] = [stream('order-a'), stream('order-b')];
         const [a1, b1, a2] = [event(), event(), event()];

@@ -6,7 +6,7 @@ import {
   evolve,
   WorkspaceCommand,
 } from '@tally/credits';
-import { EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
+import { DuplicateEventError, EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
 import { storedEventId } from './event-ids';
 import { WorkspaceCache } from './workspace-cache';
 import { LoadedWorkspace, loadWorkspaces } from './workspace-loader';
@@ -18,6 +18,7 @@ export interface KeyedCommand {
   idempotencyKey: string;
 }
 
+/** `duplicate`: changed nothing, because it was applied before (by id, or as the domain saw). */
 export type CommandOutcome =
   | { kind: 'applied'; events: CreditEvent[]; eventIds: string[] }
   | { kind: 'duplicate' }
@@ -56,12 +57,19 @@ export class WorkspaceLedger {
   }
 
   async execute(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
+    // Redelivered commands are rare: the first try skips the lookup of stored ids and asks the
+    // store to reject the whole append if any id is already there (one round trip, and no
+    // second probe of the id index). Only then does it look the ids up and decide again.
+    let lookUpStoredIds = false;
     for (let attempt = 1; ; attempt += 1) {
-      const outcomes = await this.markDuplicates(commands);
+      const outcomes = await this.markDuplicates(commands, lookUpStoredIds);
       const workspaces = await this.workspacesFor(commands, outcomes);
       const appends = this.decideAll(commands, outcomes, workspaces);
       try {
-        const results = await this.store.appendMany(appends.map((entry) => entry.append));
+        const results = await this.store.appendMany(
+          appends.map((entry) => entry.append),
+          { rejectDuplicates: !lookUpStoredIds },
+        );
         results.forEach((result, index) => {
           const entry = appends[index];
           if (!entry) return;
@@ -74,6 +82,10 @@ export class WorkspaceLedger {
         });
         return outcomes.map((outcome) => outcome ?? { kind: 'duplicate' });
       } catch (error) {
+        if (error instanceof DuplicateEventError && !lookUpStoredIds) {
+          lookUpStoredIds = true;
+          continue;
+        }
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax) throw error;
         for (const entry of appends) this.cache.forget(entry.workspaceId);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * conflictBackoffMsMax * attempt));
@@ -81,9 +93,12 @@ export class WorkspaceLedger {
     }
   }
 
-  private async markDuplicates(commands: KeyedCommand[]): Promise<(CommandOutcome | undefined)[]> {
+  private async markDuplicates(
+    commands: KeyedCommand[],
+    lookUpStoredIds: boolean,
+  ): Promise<(CommandOutcome | undefined)[]> {
     const firstIds = commands.map((keyed) => storedEventId(keyed.idempotencyKey));
-    const stored = await this.store.existingEventIds(firstIds);
+    const stored = lookUpStoredIds ? await this.store.existingEventIds(firstIds) : new Set<string>();
     const seen = new Set<string>();
     return commands.map((keyed, index) => {
       const id = firstIds[index] as string;
@@ -132,6 +147,11 @@ export class WorkspaceLedger {
         decided = decide(keyed.command, entry.state, this.options.decideOptions);
       } catch (error) {
         outcomes[index] = rejectionOf(error);
+        return;
+      }
+      if (decided.length === 0) {
+        // The domain recognised it (a redelivered period start, a pack or grant it remembers).
+        outcomes[index] = { kind: 'duplicate' };
         return;
       }
       const eventIds = decided.map((_, eventIndex) => storedEventId(keyed.idempotencyKey, eventIndex));

@@ -10,11 +10,13 @@
 import { EVENT_STORE_NOTIFY_CHANNEL } from '../event-store.limits';
 
 export const WRONG_EXPECTED_REVISION_SQLSTATE = 'ES409';
+export const DUPLICATE_EVENT_SQLSTATE = 'ES410';
 
 export const CREATE_APPEND_FUNCTION = `
 CREATE OR REPLACE FUNCTION event_store_append(
   p_streams jsonb,  -- [[stream name, expected revision code], ...]
-  p_events  jsonb   -- [{"s": stream index (1-based), "i": id, "t": type, "d": data, "m": metadata}, ...]
+  p_events  jsonb,  -- [{"s": stream index (1-based), "i": id, "t": type, "d": data, "m": metadata}, ...]
+  p_reject_duplicates boolean DEFAULT false  -- true: an already stored id fails the whole append
 ) RETURNS TABLE (stream_index integer, next_expected_revision bigint, appended_count integer, duplicate_count integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -49,6 +51,12 @@ BEGIN
     INTO v_fresh
     FROM (SELECT u.id, u.ord, row_number() OVER (PARTITION BY u.id ORDER BY u.ord) = 1 AS is_first
             FROM unnest(v_event_ids) WITH ORDINALITY AS u(id, ord)) i;
+
+  IF p_reject_duplicates AND false = ANY(v_fresh) THEN
+    RAISE EXCEPTION USING
+      ERRCODE = '${DUPLICATE_EVENT_SQLSTATE}',
+      MESSAGE = 'the append holds event ids that are already stored';
+  END IF;
 
   SELECT array_agg(coalesce(c.total, 0) ORDER BY s.idx), array_agg(coalesce(c.fresh, 0) ORDER BY s.idx)
     INTO v_totals, v_fresh_counts
@@ -105,4 +113,10 @@ $fn$`;
 
 export const CALL_APPEND_FUNCTION = `
 SELECT stream_index, next_expected_revision::text AS next_expected_revision, appended_count, duplicate_count
-  FROM event_store_append($1::jsonb, $2::jsonb)`;
+  FROM event_store_append($1::jsonb, $2::jsonb, $3::boolean)`;
+
+// Earlier, unreleased signatures of the function, dropped so only the current one remains.
+export const DROP_OLD_APPEND_FUNCTIONS = [
+  'DROP FUNCTION IF EXISTS event_store_append(text[], bigint[], integer[], uuid[], text[], jsonb[], jsonb[])',
+  'DROP FUNCTION IF EXISTS event_store_append(jsonb, jsonb)',
+];
