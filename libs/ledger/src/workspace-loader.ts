@@ -41,20 +41,31 @@ export async function loadWorkspace(store: EventStore, workspaceId: string): Pro
   return { state, revision: newestFirst[0]?.revision ?? null };
 }
 
-/** Loads several workspaces with a bounded number of reads in flight. */
+/**
+ * Loads several workspaces with a bounded number of reads in flight. One query first finds the
+ * workspaces that have no stream yet (new customers, or a cold start on fresh traffic): those
+ * start from the initial state without a read of their own.
+ */
 export async function loadWorkspaces(
   store: EventStore,
   workspaceIds: string[],
 ): Promise<Map<string, LoadedWorkspace>> {
   const loaded = new Map<string, LoadedWorkspace>();
+  if (workspaceIds.length === 0) return loaded;
+  const existing = await store.streamRevisions(workspaceIds.map(workspaceStreamName));
+  const toRead: string[] = [];
+  for (const workspaceId of workspaceIds) {
+    if (existing.has(workspaceStreamName(workspaceId))) toRead.push(workspaceId);
+    else loaded.set(workspaceId, { state: initialWorkspaceState(workspaceId), revision: null });
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < workspaceIds.length) {
-      const workspaceId = workspaceIds[next] as string;
+    while (next < toRead.length) {
+      const workspaceId = toRead[next] as string;
       next += 1;
       loaded.set(workspaceId, await loadWorkspace(store, workspaceId));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(readsConcurrentMax, workspaceIds.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(readsConcurrentMax, toRead.length) }, worker));
   return loaded;
 }
