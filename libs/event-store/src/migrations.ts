@@ -5,6 +5,7 @@ import {
   CREATE_EVENTS_GLOBAL_ORDER_INDEX,
   CREATE_EVENTS_STREAM_REVISION_INDEX,
   CREATE_EVENTS_TABLE,
+  MAKE_GLOBAL_ORDER_THE_PRIMARY_KEY,
 } from './sql/events-table.sql';
 import { CREATE_SCHEMA_VERSIONS_TABLE, MIGRATION_ADVISORY_LOCK_KEY } from './sql/schema-versions-table.sql';
 import { CREATE_STREAMS_TABLE } from './sql/streams-table.sql';
@@ -34,6 +35,7 @@ const MIGRATIONS: readonly Migration[] = [
     name: 'event_store_append takes JSON documents and can reject duplicates',
     statements: [...DROP_OLD_APPEND_FUNCTIONS, CREATE_APPEND_FUNCTION],
   },
+  { version: 4, name: 'the global order is the primary key', statements: MAKE_GLOBAL_ORDER_THE_PRIMARY_KEY },
 ];
 
 /**

@@ -26,3 +26,12 @@ CREATE UNIQUE INDEX IF NOT EXISTS event_store_events_stream_revision_key ON even
 // Serves readAll / subscriptions in global order.
 export const CREATE_EVENTS_GLOBAL_ORDER_INDEX = `
 CREATE INDEX IF NOT EXISTS event_store_events_global_order_idx ON event_store_events (transaction_id, global_position)`;
+
+// Migration 4: the global order becomes the primary key, replacing the primary key on
+// global_position alone (no query looks events up by it) and the separate order index. One
+// B-tree fewer to maintain on every append.
+export const MAKE_GLOBAL_ORDER_THE_PRIMARY_KEY = [
+  'ALTER TABLE event_store_events DROP CONSTRAINT IF EXISTS event_store_events_pkey',
+  'DROP INDEX IF EXISTS event_store_events_global_order_idx',
+  'ALTER TABLE event_store_events ADD CONSTRAINT event_store_events_pkey PRIMARY KEY (transaction_id, global_position)',
+];
