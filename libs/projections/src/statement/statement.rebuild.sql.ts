@@ -2,7 +2,6 @@ import type { CreditEventType } from '@tally/credits';
 import type { SqlClient } from '@tally/event-store';
 import type { BulkRebuilder } from '../projection';
 import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
-import { createStatementTable } from './statement.sql';
 
 // The ledger statement rebuilt in the database: `movementOf` as a table of stored field names
 // (a spec holds the two to the same lines). The table is loaded without its two unique indexes,
@@ -65,16 +64,14 @@ export function statementBulkRebuilder(schema: string): BulkRebuilder {
       await sql.query(
         `ALTER TABLE ${schema}.statement_entries DROP CONSTRAINT statement_entries_pkey`,
       );
-      await sql.query(`DROP INDEX ${schema}.statement_entries_workspace_revision_key`);
     },
     async applyRange(sql: SqlClient, range: PositionRange) {
       await sql.query(INSERT_STATEMENT_OF_RANGE(schema), rangeParameters(range));
     },
     async finish(sql) {
       await sql.query(
-        `ALTER TABLE ${schema}.statement_entries ADD CONSTRAINT statement_entries_pkey PRIMARY KEY (event_id)`,
+        `ALTER TABLE ${schema}.statement_entries ADD CONSTRAINT statement_entries_pkey PRIMARY KEY (workspace_id, revision)`,
       );
-      await createStatementTable(sql, schema);
     },
   };
 }
