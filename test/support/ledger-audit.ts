@@ -1,4 +1,4 @@
-import { EventStore, Position, RecordedEvent } from '@tally/event-store';
+import { comparePositions, EventStore, Position, RecordedEvent } from '@tally/event-store';
 
 export interface DebitTotals {
   count: number;
@@ -8,8 +8,20 @@ export interface DebitTotals {
 
 const readPageSize = 5_000;
 
-/** Every CreditDebited in the store, summed per workspace straight from the stored events. */
+const visibilityWaitMsMax = 30_000;
+
+/**
+ * Every CreditDebited committed so far, summed per workspace straight from the stored events.
+ * It first waits until the global order shows everything committed (a transaction elsewhere on
+ * the server, e.g. another suite's, can hold that back for a moment).
+ */
 export async function debitTotalsByWorkspace(store: EventStore): Promise<Map<string, DebitTotals>> {
+  const committed = await store.lastCommittedPosition();
+  const deadline = Date.now() + visibilityWaitMsMax;
+  while (comparePositions(await store.headPosition(), committed) < 0) {
+    if (Date.now() > deadline) throw new Error('committed events did not become visible in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const totals = new Map<string, DebitTotals>();
   let fromPosition: Position | undefined;
   for (;;) {

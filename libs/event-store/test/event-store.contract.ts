@@ -17,7 +17,7 @@ export interface EventStoreFixture {
   dispose(): Promise<void>;
 }
 
-const EVENTUALLY_TIMEOUT_MS = 10_000;
+const EVENTUALLY_TIMEOUT_MS = 30_000;
 const EVENTUALLY_STEP_MS = 20;
 // Generous: PGlite start-up and a loaded CI machine are slow; timings are not what these tests check.
 const SETUP_TIMEOUT_MS = 60_000;
@@ -35,6 +35,20 @@ async function eventually(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + EVENTUALLY_TIMEOUT_MS;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, EVENTUALLY_STEP_MS));
+  }
+}
+
+/**
+ * Waits until readers can see everything committed so far. The global order shows only
+ * transactions older than the oldest one still running on the server, and other suites run
+ * their own transactions on the same server in parallel, so visibility can lag for a moment.
+ */
+async function untilEverythingVisible(store: EventStore): Promise<void> {
+  const committed = await store.lastCommittedPosition();
+  const deadline = Date.now() + EVENTUALLY_TIMEOUT_MS;
+  while (comparePositions(await store.headPosition(), committed) < 0) {
+    if (Date.now() > deadline) throw new Error('committed events did not become visible in time');
     await new Promise((resolve) => setTimeout(resolve, EVENTUALLY_STEP_MS));
   }
 }
@@ -197,6 +211,7 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           { streamName: a, events: [a1, a2], expectedRevision: 'any' },
           { streamName: b, events: [b1], expectedRevision: 'any' },
         ]);
+        await untilEverythingVisible(store);
         const read = await store.readAll({ fromPosition: before, filter: { streamPrefixes: [a, b] } });
         expect(read.map((recorded) => recorded.id)).toEqual([a1.id, a2.id, b1.id]);
       });
@@ -233,6 +248,7 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         await store.appendToStream(`${prefix}-a`, [event('Kept'), event('Dropped'), event('Kept')]);
         await store.appendToStream(`${prefix}-b`, [event('Kept')]);
         await store.appendToStream(stream('elsewhere'), [event('Kept')]);
+        await untilEverythingVisible(store);
         const read = await store.readAll({ fromPosition: before, filter: { eventTypes: ['Kept'], streamPrefixes: [prefix] } });
         expect(read.map((recorded) => [recorded.streamName, recorded.type])).toEqual([
           [`${prefix}-a`, 'Kept'],
