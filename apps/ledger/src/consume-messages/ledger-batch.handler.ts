@@ -55,7 +55,14 @@ export class LedgerBatchHandler {
       outcomes.forEach((outcome, index) => {
         const origin = origins[from + index] as BusMessage;
         if (outcome.kind === 'duplicate') this.metrics.duplicates.inc();
-        if (outcome.kind === 'rejected') deadLetters.push(deadLetterOf(origin, outcome.code, outcome.message));
+        if (outcome.kind === 'rejected') {
+          const { command } = keyed[from + index] as KeyedCommand;
+          this.logger.warn(
+            { workspaceId: command.workspaceId, eventId: command.commandId, code: outcome.code },
+            `refused by the domain: ${outcome.message}`,
+          );
+          deadLetters.push(deadLetterOf(origin, outcome.code, outcome.message));
+        }
         if (outcome.kind === 'applied') {
           this.metrics.debited.inc(outcome.events.filter((event) => event.type === 'CreditDebited').length);
         }
