@@ -38,9 +38,10 @@ export interface RunningLedger {
 export const ledgerGroupIdDefault = 'tally-ledger';
 const topicPartitionsDefault = 8;
 // Batches of different partitions hold different workspaces (messages are keyed by workspace),
-// so they can be decided and appended concurrently; each partition stays in order.
+// so they can be decided and appended concurrently; each partition stays in order. The
+// concurrency comes from several group members per process, each handling one batch at a time:
+// one fetches while others append (see MessageBus). Measured in docs/benchmarks.md.
 const partitionsConcurrentlyMaxDefault = 1;
-// Several group members per process let one fetch while others append (see MessageBus).
 const groupMembersMaxDefault = 8;
 
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
