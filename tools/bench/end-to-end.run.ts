@@ -45,8 +45,15 @@ export interface EndToEndReport {
     publishToStoredLatencyMs: LatencySummary;
   };
   fullSpeed: { actions: number; actionsPerSecond: number; latencyMs: LatencySummary };
+  /**
+   * Recovery: the same number of actions published while the ledger is stopped, then drained by
+   * a restarted ledger — group join and a cold cache included (every workspace reloads its
+   * current period from its stream).
+   */
+  backlogDrain: { actions: number; actionsPerSecond: number };
   ceilings: { consumeOnlyPerSecond: number; rawInsertRowsPerSecond: number };
-  ratios: { toConsumeOnly: number; toRawInsert: number };
+  /** Full speed (and the backlog drain) as a share of each ceiling. */
+  ratios: { toConsumeOnly: number; toRawInsert: number; drainToConsumeOnly: number; drainToRawInsert: number };
   /** Correctness: the projected total equals the independently priced total, to the µcr. */
   audit: { expectedTotalMicro: string; projectedTotalMicro: string; probesUnseen: number };
 }
@@ -130,6 +137,14 @@ export async function runEndToEnd(
     console.log(`full speed: ${settings.fullSpeedActions} actions`);
     const fullLatency = newHistogram();
     const full = await runFullSpeed(bus, topics.actionExecuted, reader, probes, nextAction, fullLatency, () => expectedTotalMicro);
+    expectedTotalMicro += full.probeMicro;
+    console.log(`backlog drain: ${settings.fullSpeedActions} actions published while the ledger is stopped`);
+    await (apps[0] as AppProcess).kill('SIGTERM');
+    await publishJson(bus, topics.actionExecuted, Array.from({ length: settings.fullSpeedActions }, nextAction));
+    const drainStarted = performance.now();
+    apps[0] = startAppProcess('ledger', env);
+    await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotalMicro, 'the backlog to be visible', 50);
+    const drainPerSecond = settings.fullSpeedActions / ((performance.now() - drainStarted) / 1_000);
     const consumeOnly = await measureConsumeOnlyRate(bus, topics.actionExecuted, partitions);
     const rawInsert = await measureRawInsertRate(reader, settings.fullSpeedActions);
     const projectedTotal = await totalUsedMicro(reader);
@@ -143,10 +158,16 @@ export async function runEndToEnd(
         publishToStoredLatencyMs: summary(fixedStoredLatency),
       },
       fullSpeed: { actions: full.actions, actionsPerSecond: full.actionsPerSecond, latencyMs: summary(fullLatency) },
+      backlogDrain: { actions: settings.fullSpeedActions, actionsPerSecond: drainPerSecond },
       ceilings: { consumeOnlyPerSecond: consumeOnly, rawInsertRowsPerSecond: rawInsert },
-      ratios: { toConsumeOnly: full.actionsPerSecond / consumeOnly, toRawInsert: full.actionsPerSecond / rawInsert },
+      ratios: {
+        toConsumeOnly: full.actionsPerSecond / consumeOnly,
+        toRawInsert: full.actionsPerSecond / rawInsert,
+        drainToConsumeOnly: drainPerSecond / consumeOnly,
+        drainToRawInsert: drainPerSecond / rawInsert,
+      },
       audit: {
-        expectedTotalMicro: (expectedTotalMicro + full.probeMicro).toString(),
+        expectedTotalMicro: expectedTotalMicro.toString(),
         projectedTotalMicro: projectedTotal.toString(),
         probesUnseen: probes.reduce((sum, probe) => sum + probe.pending.length, 0),
       },
@@ -230,7 +251,6 @@ async function runFullSpeed(
   console.log(`published in ${published.toFixed(1)} s; waiting for balances`);
   await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotal() + probeMicro, 'every action to be visible', 50);
   const seconds = (performance.now() - started) / 1_000;
-  await poller.stop();
   await waitFor(async () => probes.every((probe) => probe.pending.length === 0), 'every probe to be visible');
   await poller.stop();
   return { actions: settings.fullSpeedActions, actionsPerSecond: settings.fullSpeedActions / seconds, probeMicro };
