@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
 import { DecideOptions } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
@@ -49,7 +49,11 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const logger = deps.logger ?? createLogger('ledger');
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
-  const ledger = new WorkspaceLedger(deps.store, { decideOptions: deps.decideOptions });
+  const ledger = new WorkspaceLedger(deps.store, {
+    decideOptions: deps.decideOptions,
+    snapshots: new WorkspaceSnapshots(deps.sql),
+    onSnapshotError: (error) => logger.warn({ error: (error as Error).message }, 'a workspace snapshot was not saved; loads read more events'),
+  });
   const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics);
   const alerts =
     deps.publishAlerts === false

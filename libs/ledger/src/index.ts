@@ -3,3 +3,4 @@ export { workspaceStreamName, workspaceIdOfStream, workspaceStreamPrefix } from 
 export { loadWorkspace, loadWorkspaces, LoadedWorkspace } from './workspace-loader';
 export { WorkspaceLedger, KeyedCommand, CommandOutcome, WorkspaceLedgerOptions } from './workspace-ledger';
 export { idempotencyKeyOf } from './idempotency-key';
+export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { balanceOf, WorkspaceCommand } from '@tally/credits';
-import { createPostgresEventStore, EventStore } from '@tally/event-store';
-import { KeyedCommand, loadWorkspace, WorkspaceLedger } from '@tally/ledger';
+import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { KeyedCommand, loadWorkspace, loadWorkspaces, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 
 const now = '2026-11-25T10:00:00.000Z';
@@ -25,7 +25,7 @@ function debit(workspaceId: string, kind = 'http.request'): KeyedCommand {
 
 describe('WorkspaceLedger (real PostgreSQL)', () => {
   let database: TestDatabase;
-  let store: EventStore;
+  let store: EventStore & { sql: SqlClient };
 
   beforeAll(async () => {
     database = await createTestDatabase('tally_ledger_lib');
@@ -89,4 +89,29 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
       expect(stored.filter((event) => event.type === 'CreditDebited')).toHaveLength(perWorkspace);
     }
   }, 60_000);
+
+  it('loads a busy workspace from its snapshot and the events after it, to the same state', async () => {
+    const workspaceId = randomUUID();
+    const snapshots = new WorkspaceSnapshots(store.sql);
+    const writer = new WorkspaceLedger(store, { snapshots, snapshotEveryEvents: 100 });
+    await writer.execute([openPeriod(workspaceId, 1_000_000_000n)]);
+    for (let chunk = 0; chunk < 5; chunk += 1) {
+      await writer.execute(Array.from({ length: 70 }, () => debit(workspaceId)));
+    }
+    const saved = (await snapshots.load([workspaceId])).get(workspaceId);
+    const [newest] = await store.readStream(`credits-${workspaceId}`, { direction: 'backwards', maxCount: 1 });
+    expect(saved?.revision).toBeGreaterThanOrEqual(100n);
+    expect(saved?.revision).toBeLessThan(newest?.revision ?? 0n);
+
+    const fromSnapshot = (await loadWorkspaces(store, [workspaceId], snapshots)).get(workspaceId);
+    const fromStream = await loadWorkspace(store, workspaceId);
+    expect(fromSnapshot?.state).toEqual(fromStream.state);
+    expect(fromSnapshot?.revision).toBe(fromStream.revision);
+    expect(fromSnapshot?.snapshotRevision).toBe(saved?.revision);
+    expect(balanceOf(fromStream.state).usedThisPeriodMicro).toBe(350n * 1_000n);
+
+    const [outcome] = await new WorkspaceLedger(store, { snapshots }).execute([debit(workspaceId)]);
+    expect(outcome?.kind).toBe('applied');
+    expect(balanceOf((await loadWorkspace(store, workspaceId)).state).usedThisPeriodMicro).toBe(351n * 1_000n);
+  });
 });

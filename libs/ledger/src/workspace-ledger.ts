@@ -10,6 +10,7 @@ import { DuplicateEventError, EventData, EventStore, StreamAppend, WrongExpected
 import { storedEventId } from './event-ids';
 import { WorkspaceCache } from './workspace-cache';
 import { LoadedWorkspace, loadWorkspaces } from './workspace-loader';
+import { WorkspaceSnapshot, WorkspaceSnapshots } from './workspace-snapshots';
 import { workspaceStreamName } from './workspace-stream';
 
 /** A command plus the key that makes it idempotent (upstream eventId, paymentRef, reference). */
@@ -27,6 +28,12 @@ export type CommandOutcome =
 export interface WorkspaceLedgerOptions {
   decideOptions?: DecideOptions;
   cacheSizeMax?: number;
+  /** Where snapshots are kept; without it every cold load reads back to the period's start. */
+  snapshots?: WorkspaceSnapshots;
+  /** Events appended to a workspace after its last snapshot before the next one is taken. */
+  snapshotEveryEvents?: number;
+  /** A snapshot that could not be saved (the batch itself has committed; it only costs reads). */
+  onSnapshotError?: (error: unknown) => void;
 }
 
 const conflictRetriesMax = 8;
@@ -34,6 +41,7 @@ const conflictRetriesMax = 8;
 // one of them win.
 const conflictBackoffMsMax = 20;
 const cacheSizeMaxDefault = 200_000;
+const snapshotEveryEventsDefault = 1_000;
 
 /**
  * The one decide-and-append path: the Kafka ledger, the billing API (packs, grants) and the
@@ -49,6 +57,19 @@ export class WorkspaceLedger {
     private readonly options: WorkspaceLedgerOptions = {},
   ) {
     this.cache = new WorkspaceCache(options.cacheSizeMax ?? cacheSizeMaxDefault);
+  }
+
+  private get snapshotEveryEvents(): number {
+    return this.options.snapshotEveryEvents ?? snapshotEveryEventsDefault;
+  }
+
+  private async saveSnapshots(due: WorkspaceSnapshot[]): Promise<void> {
+    if (!this.options.snapshots || due.length === 0) return;
+    try {
+      await this.options.snapshots.save(due);
+    } catch (error) {
+      this.options.onSnapshotError?.(error);
+    }
   }
 
   /** Drops every cached state, e.g. when partitions were reassigned. */
@@ -70,6 +91,7 @@ export class WorkspaceLedger {
           appends.map((entry) => entry.append),
           { rejectDuplicates: !lookUpStoredIds },
         );
+        const due: WorkspaceSnapshot[] = [];
         results.forEach((result, index) => {
           const entry = appends[index];
           if (!entry) return;
@@ -78,8 +100,16 @@ export class WorkspaceLedger {
             this.cache.forget(entry.workspaceId);
             return;
           }
-          this.cache.set(entry.workspaceId, { state: entry.state, revision: result.nextExpectedRevision });
+          const revision = result.nextExpectedRevision;
+          const snapshotDue = revision - (entry.snapshotRevision ?? -1n) >= BigInt(this.snapshotEveryEvents);
+          if (snapshotDue) due.push({ workspaceId: entry.workspaceId, revision, state: entry.state });
+          this.cache.set(entry.workspaceId, {
+            state: entry.state,
+            revision,
+            snapshotRevision: snapshotDue && this.options.snapshots ? revision : entry.snapshotRevision,
+          });
         });
+        await this.saveSnapshots(due);
         return outcomes.map((outcome) => outcome ?? { kind: 'duplicate' });
       } catch (error) {
         if (error instanceof DuplicateEventError && !lookUpStoredIds) {
@@ -123,7 +153,7 @@ export class WorkspaceLedger {
       if (cached) workspaces.set(workspaceId, cached);
       else missing.push(workspaceId);
     }
-    for (const [workspaceId, loaded] of await loadWorkspaces(this.store, missing)) {
+    for (const [workspaceId, loaded] of await loadWorkspaces(this.store, missing, this.options.snapshots)) {
       workspaces.set(workspaceId, loaded);
       this.cache.set(workspaceId, loaded);
     }
@@ -134,13 +164,13 @@ export class WorkspaceLedger {
     commands: KeyedCommand[],
     outcomes: (CommandOutcome | undefined)[],
     workspaces: Map<string, LoadedWorkspace>,
-  ): { workspaceId: string; state: LoadedWorkspace['state']; append: StreamAppend }[] {
-    const pending = new Map<string, { state: LoadedWorkspace['state']; revision: bigint | null; events: EventData[] }>();
+  ): { workspaceId: string; state: LoadedWorkspace['state']; snapshotRevision: bigint | null; append: StreamAppend }[] {
+    const pending = new Map<string, LoadedWorkspace & { events: EventData[] }>();
     commands.forEach((keyed, index) => {
       if (outcomes[index] !== undefined) return;
       const workspaceId = keyed.command.workspaceId;
       const loaded = workspaces.get(workspaceId) as LoadedWorkspace;
-      const entry = pending.get(workspaceId) ?? { state: loaded.state, revision: loaded.revision, events: [] };
+      const entry = pending.get(workspaceId) ?? { ...loaded, events: [] };
       pending.set(workspaceId, entry);
       let decided: CreditEvent[];
       try {
@@ -166,6 +196,7 @@ export class WorkspaceLedger {
       .map(([workspaceId, entry]) => ({
         workspaceId,
         state: entry.state,
+        snapshotRevision: entry.snapshotRevision,
         append: {
           streamName: workspaceStreamName(workspaceId),
           events: entry.events,

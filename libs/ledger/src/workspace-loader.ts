@@ -1,11 +1,14 @@
 import { decodeCreditEvent, evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
 import { EventStore, RecordedEvent } from '@tally/event-store';
+import { WorkspaceSnapshot, WorkspaceSnapshots } from './workspace-snapshots';
 import { workspaceStreamName } from './workspace-stream';
 
 /** A workspace's decided state and the stream revision it was built from (null: no stream). */
 export interface LoadedWorkspace {
   state: WorkspaceState;
   revision: bigint | null;
+  /** Revision of the newest stored snapshot of this workspace (null: none). */
+  snapshotRevision: bigint | null;
 }
 
 const readPageSize = 500;
@@ -38,32 +41,46 @@ export async function loadWorkspace(store: EventStore, workspaceId: string): Pro
     const recorded = newestFirst[index] as RecordedEvent;
     state = evolve(state, decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }));
   }
-  return { state, revision: newestFirst[0]?.revision ?? null };
+  return { state, revision: newestFirst[0]?.revision ?? null, snapshotRevision: null };
+}
+
+/** Rebuilds a workspace from its snapshot and the events after it. */
+async function loadFromSnapshot(store: EventStore, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
+  const later = await store.readStream(workspaceStreamName(snapshot.workspaceId), { fromRevision: snapshot.revision + 1n });
+  let state = snapshot.state;
+  for (const recorded of later) {
+    state = evolve(state, decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }));
+  }
+  return { state, revision: later[later.length - 1]?.revision ?? snapshot.revision, snapshotRevision: snapshot.revision };
 }
 
 /**
  * Loads several workspaces with a bounded number of reads in flight. One query first finds the
  * workspaces that have no stream yet (new customers, or a cold start on fresh traffic): those
- * start from the initial state without a read of their own.
+ * start from the initial state without a read of their own. With snapshots, a workspace that
+ * has one reads only the events after it.
  */
 export async function loadWorkspaces(
   store: EventStore,
   workspaceIds: string[],
+  snapshots?: WorkspaceSnapshots,
 ): Promise<Map<string, LoadedWorkspace>> {
   const loaded = new Map<string, LoadedWorkspace>();
   if (workspaceIds.length === 0) return loaded;
+  const stored = snapshots ? await snapshots.load(workspaceIds) : new Map<string, WorkspaceSnapshot>();
   const existing = await store.streamRevisions(workspaceIds.map(workspaceStreamName));
   const toRead: string[] = [];
   for (const workspaceId of workspaceIds) {
     if (existing.has(workspaceStreamName(workspaceId))) toRead.push(workspaceId);
-    else loaded.set(workspaceId, { state: initialWorkspaceState(workspaceId), revision: null });
+    else loaded.set(workspaceId, { state: initialWorkspaceState(workspaceId), revision: null, snapshotRevision: null });
   }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < toRead.length) {
       const workspaceId = toRead[next] as string;
       next += 1;
-      loaded.set(workspaceId, await loadWorkspace(store, workspaceId));
+      const snapshot = stored.get(workspaceId);
+      loaded.set(workspaceId, snapshot ? await loadFromSnapshot(store, snapshot) : await loadWorkspace(store, workspaceId));
     }
   };
   await Promise.all(Array.from({ length: Math.min(readsConcurrentMax, toRead.length) }, worker));

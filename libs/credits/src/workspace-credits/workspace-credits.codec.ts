@@ -1,5 +1,6 @@
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import { CreditEvent, CreditEventType, CreditEventTypes } from './workspace-credits.events';
+import type { WorkspaceState } from './workspace-credits.state';
 
 // Storage form: bigint → decimal string. The rule that makes decoding exact without a schema
 // per event: every bigint field's name ends in `Micro` and nothing else does (asserted when
@@ -55,4 +56,14 @@ function decodeValue(value: unknown, key: string, type: string): unknown {
     return decoded;
   }
   return value;
+}
+
+/** A workspace state in storage form (for snapshots): amounts as decimal strings, by the same rule. */
+export function encodeWorkspaceState(state: WorkspaceState): Record<string, unknown> {
+  return encodeValue(state, '') as Record<string, unknown>;
+}
+
+/** Reads a stored snapshot back. Throws CreditsDomainError for an amount that is not an integer string. */
+export function decodeWorkspaceState(stored: Record<string, unknown>): WorkspaceState {
+  return decodeValue(stored, '', 'WorkspaceState') as WorkspaceState;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ActionToPrice, WorkspaceCommand } from './workspace-credits.commands';
-import { decodeCreditEvent, encodeCreditEvent } from './workspace-credits.codec';
+import { decodeCreditEvent, decodeWorkspaceState, encodeCreditEvent, encodeWorkspaceState } from './workspace-credits.codec';
 import { decide } from './workspace-credits.decide';
 import type { CreditEvent } from './workspace-credits.events';
 import { evolve } from './workspace-credits.evolve';
@@ -212,6 +212,24 @@ describe('workspace credits invariants', () => {
           const stored = JSON.parse(JSON.stringify(encodeCreditEvent(event))) as ReturnType<typeof encodeCreditEvent>;
           expect(decodeCreditEvent(stored)).toEqual(event);
         }
+      }),
+      runs,
+    );
+  });
+
+  it('round-trips every state through the snapshot encoding, and evolving on from a snapshot equals replay', () => {
+    fc.assert(
+      fc.property(historyArb, fc.nat(), (commands, cut) => {
+        const { events, states } = run(commands);
+        for (const state of states) {
+          const stored = JSON.parse(JSON.stringify(encodeWorkspaceState(state))) as Record<string, unknown>;
+          expect(decodeWorkspaceState(stored)).toEqual(state);
+        }
+        const at = events.length === 0 ? 0 : cut % events.length;
+        const snapshot = decodeWorkspaceState(
+          JSON.parse(JSON.stringify(encodeWorkspaceState(events.slice(0, at).reduce(evolve, initialWorkspaceState(ws))))),
+        );
+        expect(events.slice(at).reduce(evolve, snapshot)).toEqual(events.reduce(evolve, initialWorkspaceState(ws)));
       }),
       runs,
     );
