@@ -116,7 +116,7 @@ export async function runEndToEnd(
     const workspaces = Array.from({ length: settings.workspaces }, (_, index) => `bench-${index}`);
     const probes: Probe[] = Array.from({ length: settings.probes }, (_, index) => ({ workspaceId: `probe-${index}`, published: 0, pending: [], publishedWallMs: [] }));
     console.log(`opening ${workspaces.length + probes.length} periods`);
-    await publishJson(bus, topics.subscription, [...workspaces, ...probes.map((probe) => probe.workspaceId)].map(periodStart));
+    await publishJson(bus, topics.subscription, [...workspaces, ...probes.map((probe) => probe.workspaceId)].map((workspaceId) => periodStart(workspaceId)));
     await waitFor(async () => (await countBalances(reader)) >= workspaces.length + probes.length, 'every period to be projected');
 
     const pickWorkspace = zipfSampler(workspaces.length, 1.1, random);

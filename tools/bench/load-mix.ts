@@ -64,7 +64,8 @@ export function mixedAction(workspaceId: string, random: () => number): Record<s
   return { ...envelope, source: 'workflow', action: { kind: 'http.request' } };
 }
 
-export function periodStart(workspaceId: string): Record<string, unknown> {
+/** A monthly SubscriptionPeriodStarted for November 2026 (allocation default: a very large one). */
+export function periodStart(workspaceId: string, allocationMicro = '1000000000000000'): Record<string, unknown> {
   return {
     eventId: randomUUID(),
     type: 'SubscriptionPeriodStarted',
@@ -74,6 +75,6 @@ export function periodStart(workspaceId: string): Record<string, unknown> {
     cycle: 'monthly',
     periodStart: '2026-11-01T00:00:00.000Z',
     periodEnd: '2026-12-01T00:00:00.000Z',
-    allocationMicro: '1000000000000000',
+    allocationMicro,
   };
 }

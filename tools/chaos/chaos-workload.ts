@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractErrorCode } from '@tally/contracts';
 import { ActionToPrice, defaultPriceBook, priceAction } from '@tally/credits';
+import { periodStart } from '../bench/load-mix';
 import { Random } from './chaos-random';
 
 /** One message as the driver publishes it: keyed by workspace, JSON text. */
@@ -96,19 +97,10 @@ export class ChaosWorkload {
   /** One period per workspace: big allocations, except the few meant to run into overdraft. */
   periodMessages(): ChaosMessage[] {
     return this.workspaces.map((workspaceId) => {
-      const message = {
-        eventId: randomUUID(),
-        type: 'SubscriptionPeriodStarted',
-        schemaVersion: 1,
-        occurredAt: new Date().toISOString(),
+      const message = periodStart(
         workspaceId,
-        cycle: 'monthly',
-        periodStart: '2026-11-01T00:00:00.000Z',
-        periodEnd: '2026-12-01T00:00:00.000Z',
-        allocationMicro: this.overdraftWorkspaces.has(workspaceId)
-          ? smallAllocationMicro
-          : bigAllocationMicro,
-      };
+        this.overdraftWorkspaces.has(workspaceId) ? smallAllocationMicro : bigAllocationMicro,
+      );
       return { key: workspaceId, value: JSON.stringify(message) };
     });
   }
