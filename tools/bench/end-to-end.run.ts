@@ -176,7 +176,9 @@ export async function runEndToEnd(
     await Promise.all(apps.map((app) => app.kill('SIGTERM')));
     await reader.end();
     await bus.close();
-    await admin.query(`drop database ${databaseName} with (force)`);
+    // BENCH_KEEP_DATABASE=1 keeps the run's database for EXPLAIN and inspection.
+    if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`kept database ${databaseName}`);
+    else await admin.query(`drop database ${databaseName} with (force)`);
     await admin.end();
   }
 }

@@ -63,16 +63,7 @@ export const statementProjection: Projection = {
     for (const { recorded, event, workspaceId } of events) {
       const movement = movementOf(event);
       if (movement === null) continue;
-      rows.push({
-        eventId: recorded.id,
-        workspaceId,
-        revision: recorded.revision,
-        position: recorded.position.prepare,
-        eventType: recorded.type,
-        recordedAt: recorded.createdAt,
-        data: recorded.data,
-        ...movement,
-      });
+      rows.push({ workspaceId, revision: recorded.revision, ...movement });
     }
     await insertStatementEntries(sql, target.schema, rows);
   },

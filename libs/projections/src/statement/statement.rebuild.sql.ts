@@ -4,9 +4,9 @@ import type { BulkRebuilder } from '../projection';
 import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
 
 // The ledger statement rebuilt in the database: `movementOf` as a table of stored field names
-// (a spec holds the two to the same lines). The table is loaded without its two unique indexes,
-// which are built once at the end: event ids are unique in the store, and so are
-// (stream, revision), so nothing can collide.
+// (a spec holds the two to the same lines). The table is loaded without its primary key,
+// which is built once at the end: (stream, revision) is unique in the store, so nothing
+// can collide.
 
 type MovingType = Exclude<CreditEventType, 'CreditStatusChanged'>;
 
@@ -48,13 +48,10 @@ const lines = Object.entries(STATEMENT_LINES);
 const caseOf = (pick: (line: (typeof lines)[number][1]) => string): string =>
   `CASE e.event_type ${lines.map(([type, line]) => `WHEN '${type}' THEN '${pick(line)}'`).join(' ')} END`;
 
-// recorded_at: the batch path writes the driver's Date of created_at, which keeps milliseconds
-// and truncates the rest (both drivers), hence date_trunc.
 const INSERT_STATEMENT_OF_RANGE = (schema: string): string => `
 INSERT INTO ${schema}.statement_entries
-SELECT e.event_id, ${WORKSPACE_ID}, e.stream_revision, e.global_position, e.event_type,
-       ${caseOf((line) => line.direction)}, (e.data ->> ${caseOf((line) => line.amountField)})::bigint,
-       e.data ->> ${caseOf((line) => line.occurredAtField)}, date_trunc('milliseconds', e.created_at), e.data
+SELECT ${WORKSPACE_ID}, e.stream_revision, ${caseOf((line) => line.direction)},
+       (e.data ->> ${caseOf((line) => line.amountField)})::bigint, e.data ->> ${caseOf((line) => line.occurredAtField)}
   FROM event_store_events e
  WHERE ${IN_RANGE} AND e.event_type IN (${lines.map(([type]) => `'${type}'`).join(', ')})`;
 
