@@ -1,5 +1,5 @@
 // npm run bench — the full-size end-to-end benchmark; writes docs/benchmarks-e2e.{json,svg}.
-// Sizes: BENCH_WORKSPACES, BENCH_RATE, BENCH_RATE_SECONDS, BENCH_FULL_ACTIONS.
+// Sizes: BENCH_WORKSPACES, BENCH_RATE, BENCH_WARMUP_SECONDS, BENCH_RATE_SECONDS, BENCH_FULL_ACTIONS.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
       ...fullSizeSettings,
       workspaces: Number(process.env.BENCH_WORKSPACES ?? fullSizeSettings.workspaces),
       fixedRatePerSecond: Number(process.env.BENCH_RATE ?? fullSizeSettings.fixedRatePerSecond),
+      warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? fullSizeSettings.warmupSeconds),
       fixedRateSeconds: Number(process.env.BENCH_RATE_SECONDS ?? fullSizeSettings.fixedRateSeconds),
       fullSpeedActions: Number(process.env.BENCH_FULL_ACTIONS ?? fullSizeSettings.fullSpeedActions),
     },

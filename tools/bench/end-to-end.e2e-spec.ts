@@ -6,7 +6,7 @@ import { kafkaBrokers } from '../../test/support/kafka';
 describe('end-to-end run (short version of npm run bench)', () => {
   it('makes every published action visible in the balances, priced to the µcr', async () => {
     const report = await runEndToEnd(
-      { workspaces: 300, fixedRatePerSecond: 500, fixedRateSeconds: 3, fullSpeedActions: 5_000, probes: 4, probeEvery: 25, pollIntervalMs: 5 },
+      { workspaces: 300, fixedRatePerSecond: 500, warmupSeconds: 1, fixedRateSeconds: 3, fullSpeedActions: 5_000, probes: 4, probeEvery: 25, pollIntervalMs: 5 },
       { brokers: kafkaBrokers(), serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     );
     expect(report.audit.projectedTotalMicro).toBe(report.audit.expectedTotalMicro);

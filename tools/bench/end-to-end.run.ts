@@ -16,6 +16,8 @@ import { measureConsumeOnlyRate, measureRawInsertRate } from './ceilings';
 export interface EndToEndSettings {
   workspaces: number;
   fixedRatePerSecond: number;
+  /** Seconds at the fixed rate before the measured ones: JIT, caches, plans and pools warm up. */
+  warmupSeconds: number;
   fixedRateSeconds: number;
   fullSpeedActions: number;
   probes: number;
@@ -26,6 +28,7 @@ export interface EndToEndSettings {
 export const fullSizeSettings: EndToEndSettings = {
   workspaces: 10_000,
   fixedRatePerSecond: 5_000,
+  warmupSeconds: 5,
   fixedRateSeconds: 30,
   fullSpeedActions: 200_000,
   probes: 8,
@@ -39,8 +42,10 @@ export interface EndToEndReport {
   fixedRate: {
     offeredPerSecond: number;
     achievedPerSecond: number;
-    /** Publish → balance visible in the projection (what a user sees). */
+    /** Publish → balance visible in the projection (what a user sees), after the warm-up. */
     latencyMs: LatencySummary;
+    /** The same during the warm-up seconds, reported apart. */
+    warmupLatencyMs: LatencySummary;
     /** Publish → debit appended to the event store (its transaction start): the ledger's share. */
     publishToStoredLatencyMs: LatencySummary;
   };
@@ -72,9 +77,10 @@ const partitions = 8;
 interface Probe {
   workspaceId: string;
   published: number;
-  pending: { expectedUsedMicro: bigint; publishedAtMs: number }[];
-  /** Wall-clock publish times of every probe action, to compare with the stored events' times. */
-  publishedWallMs: number[];
+  /** Probe actions not yet visible, each with the histogram its latency goes to. */
+  pending: { expectedUsedMicro: bigint; publishedAtMs: number; latency: Histogram }[];
+  /** Wall-clock publish time of every probe action, to compare with the stored events' times. */
+  publishes: { wallMs: number; measured: boolean }[];
 }
 
 export async function runEndToEnd(
@@ -114,7 +120,7 @@ export async function runEndToEnd(
     await reader.connect();
     const random = seededRandom(20261125);
     const workspaces = Array.from({ length: settings.workspaces }, (_, index) => `bench-${index}`);
-    const probes: Probe[] = Array.from({ length: settings.probes }, (_, index) => ({ workspaceId: `probe-${index}`, published: 0, pending: [], publishedWallMs: [] }));
+    const probes: Probe[] = Array.from({ length: settings.probes }, (_, index) => ({ workspaceId: `probe-${index}`, published: 0, pending: [], publishes: [] }));
     console.log(`opening ${workspaces.length + probes.length} periods`);
     await publishJson(bus, topics.subscription, [...workspaces, ...probes.map((probe) => probe.workspaceId)].map((workspaceId) => periodStart(workspaceId)));
     await waitFor(async () => (await countBalances(reader)) >= workspaces.length + probes.length, 'every period to be projected');
@@ -127,9 +133,10 @@ export async function runEndToEnd(
       return action;
     };
 
-    console.log(`fixed rate: ${settings.fixedRatePerSecond}/s for ${settings.fixedRateSeconds} s`);
+    console.log(`fixed rate: ${settings.fixedRatePerSecond}/s, ${settings.warmupSeconds} s warm-up then ${settings.fixedRateSeconds} s measured`);
     const fixedLatency = newHistogram();
-    const fixed = await runFixedRate(bus, topics.actionExecuted, reader, probes, nextAction, fixedLatency);
+    const warmupLatency = newHistogram();
+    const fixed = await runFixedRate(bus, topics.actionExecuted, reader, probes, nextAction, { warmup: warmupLatency, measured: fixedLatency });
     await waitFor(async () => (await totalUsedMicro(reader)) >= expectedTotalMicro + fixed.probeMicro, 'the fixed-rate phase to be visible');
     const fixedStoredLatency = await publishToStoredLatency(reader, probes);
     expectedTotalMicro += fixed.probeMicro;
@@ -155,6 +162,7 @@ export async function runEndToEnd(
         offeredPerSecond: settings.fixedRatePerSecond,
         achievedPerSecond: fixed.achievedPerSecond,
         latencyMs: summary(fixedLatency),
+        warmupLatencyMs: summary(warmupLatency),
         publishToStoredLatencyMs: summary(fixedStoredLatency),
       },
       fullSpeed: { actions: full.actions, actionsPerSecond: full.actionsPerSecond, latencyMs: summary(fullLatency) },
@@ -189,15 +197,17 @@ async function runFixedRate(
   reader: Client,
   probes: Probe[],
   nextAction: () => Record<string, unknown>,
-  latency: Histogram,
+  latency: { warmup: Histogram; measured: Histogram },
 ): Promise<{ achievedPerSecond: number; probeMicro: bigint }> {
   const tickMs = 20;
   const perTick = Math.max(1, Math.round((settings.fixedRatePerSecond * tickMs) / 1_000));
   const started = performance.now();
-  const poller = startProbePoller(reader, probes, latency);
+  const poller = startProbePoller(reader, probes);
+  const totalMs = (settings.warmupSeconds + settings.fixedRateSeconds) * 1_000;
   let sent = 0;
   let probeMicro = 0n;
-  for (let tick = 0; performance.now() - started < settings.fixedRateSeconds * 1_000; tick += 1) {
+  for (let tick = 0; performance.now() - started < totalMs; tick += 1) {
+    const warmingUp = performance.now() - started < settings.warmupSeconds * 1_000;
     const messages: Record<string, unknown>[] = [];
     const probeIndexes: number[] = [];
     for (let index = 0; index < perTick; index += 1) {
@@ -210,7 +220,9 @@ async function runFixedRate(
       } else messages.push(nextAction());
     }
     const publishedAtMs = performance.now();
-    for (const probeIndex of probeIndexes) recordProbe(probes[probeIndex] as Probe, publishedAtMs);
+    for (const probeIndex of probeIndexes) {
+      recordProbe(probes[probeIndex] as Probe, publishedAtMs, warmingUp ? latency.warmup : latency.measured, !warmingUp);
+    }
     await publishJson(bus, actionsTopic, messages);
     sent += messages.length;
     const wait = started + (tick + 1) * tickMs - performance.now();
@@ -243,10 +255,10 @@ async function runFullSpeed(
     probeMicro += probeAmountMicro;
     prepared.push({ messages: actions.map((action) => ({ key: String(action.workspaceId), value: JSON.stringify(action) })), probe });
   }
-  const poller = startProbePoller(reader, probes, latency);
+  const poller = startProbePoller(reader, probes);
   const started = performance.now();
   for (const { messages, probe } of prepared) {
-    recordProbe(probe, performance.now());
+    recordProbe(probe, performance.now(), latency, true);
     await bus.publish(actionsTopic, messages);
   }
   const published = (performance.now() - started) / 1_000;
@@ -258,14 +270,14 @@ async function runFullSpeed(
   return { actions: settings.fullSpeedActions, actionsPerSecond: settings.fullSpeedActions / seconds, probeMicro };
 }
 
-function recordProbe(probe: Probe, publishedAtMs: number): void {
+function recordProbe(probe: Probe, publishedAtMs: number, latency: Histogram, measured: boolean): void {
   probe.published += 1;
-  probe.publishedWallMs.push(Date.now());
-  probe.pending.push({ expectedUsedMicro: BigInt(probe.published) * probeAmountMicro, publishedAtMs });
+  probe.publishes.push({ wallMs: Date.now(), measured });
+  probe.pending.push({ expectedUsedMicro: BigInt(probe.published) * probeAmountMicro, publishedAtMs, latency });
 }
 
 /** Polls the probe workspaces' balance rows; a probe is visible once its debit shows in `used`. */
-function startProbePoller(reader: Client, probes: Probe[], latency: Histogram): { stop(): Promise<void> } {
+function startProbePoller(reader: Client, probes: Probe[]): { stop(): Promise<void> } {
   let running = true;
   const ids = probes.map((probe) => probe.workspaceId);
   const loop = (async () => {
@@ -278,7 +290,7 @@ function startProbePoller(reader: Client, probes: Probe[], latency: Histogram): 
       for (const row of rows) {
         const probe = probes.find((candidate) => candidate.workspaceId === row.workspace_id);
         while (probe && probe.pending[0] && BigInt(row.used) >= probe.pending[0].expectedUsedMicro) {
-          latency.recordValue(Math.max(1, Math.round(now - probe.pending[0].publishedAtMs)));
+          probe.pending[0].latency.recordValue(Math.max(1, Math.round(now - probe.pending[0].publishedAtMs)));
           probe.pending.shift();
         }
       }
@@ -293,7 +305,7 @@ function startProbePoller(reader: Client, probes: Probe[], latency: Histogram): 
   };
 }
 
-/** The ledger's share: each probe's publish time against its debit's append time (created_at). */
+/** The ledger's share: each measured probe's publish time against its debit's append time (created_at). */
 async function publishToStoredLatency(reader: Client, probes: Probe[]): Promise<Histogram> {
   const histogram = newHistogram();
   for (const probe of probes) {
@@ -303,8 +315,8 @@ async function publishToStoredLatency(reader: Client, probes: Probe[]): Promise<
       [`credits-${probe.workspaceId}`],
     );
     rows.forEach((row, index) => {
-      const published = probe.publishedWallMs[index];
-      if (published !== undefined) histogram.recordValue(Math.max(1, Number(row.stored_ms) - published));
+      const published = probe.publishes[index];
+      if (published?.measured) histogram.recordValue(Math.max(1, Number(row.stored_ms) - published.wallMs));
     });
   }
   return histogram;
