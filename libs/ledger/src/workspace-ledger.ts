@@ -82,10 +82,11 @@ export class WorkspaceLedger {
     // store to reject the whole append if any id is already there (one round trip, and no
     // second probe of the id index). Only then does it look the ids up and decide again.
     let lookUpStoredIds = false;
+    const firstIds = commands.map((keyed) => storedEventId(keyed.idempotencyKey));
     for (let attempt = 1; ; attempt += 1) {
-      const outcomes = await this.markDuplicates(commands, lookUpStoredIds);
+      const outcomes = await this.markDuplicates(commands, firstIds, lookUpStoredIds);
       const workspaces = await this.workspacesFor(commands, outcomes);
-      const appends = this.decideAll(commands, outcomes, workspaces);
+      const appends = this.decideAll(commands, firstIds, outcomes, workspaces);
       try {
         const results = await this.store.appendMany(
           appends.map((entry) => entry.append),
@@ -123,11 +124,12 @@ export class WorkspaceLedger {
     }
   }
 
+  /** `firstIds[i]`: the stored id of the first event command i would append. */
   private async markDuplicates(
     commands: KeyedCommand[],
+    firstIds: string[],
     lookUpStoredIds: boolean,
   ): Promise<(CommandOutcome | undefined)[]> {
-    const firstIds = commands.map((keyed) => storedEventId(keyed.idempotencyKey));
     const stored = lookUpStoredIds ? await this.store.existingEventIds(firstIds) : new Set<string>();
     const seen = new Set<string>();
     return commands.map((keyed, index) => {
@@ -162,6 +164,7 @@ export class WorkspaceLedger {
 
   private decideAll(
     commands: KeyedCommand[],
+    firstIds: string[],
     outcomes: (CommandOutcome | undefined)[],
     workspaces: Map<string, LoadedWorkspace>,
   ): { workspaceId: string; state: LoadedWorkspace['state']; snapshotRevision: bigint | null; append: StreamAppend }[] {
@@ -184,7 +187,9 @@ export class WorkspaceLedger {
         outcomes[index] = { kind: 'duplicate' };
         return;
       }
-      const eventIds = decided.map((_, eventIndex) => storedEventId(keyed.idempotencyKey, eventIndex));
+      const eventIds = decided.map((_, eventIndex) =>
+        eventIndex === 0 ? (firstIds[index] as string) : storedEventId(keyed.idempotencyKey, eventIndex),
+      );
       for (const [eventIndex, event] of decided.entries()) {
         entry.state = evolve(entry.state, event);
         entry.events.push({ id: eventIds[eventIndex] as string, ...encodeCreditEvent(event) });

@@ -2,8 +2,7 @@ import type { SqlClient } from '@tally/event-store';
 import { CREDIT_STREAM_PREFIX } from '../projections.limits';
 
 // The ledger statement: one row per money movement, keyed by workspace and stream revision —
-// one event per revision, so a replayed event hits the key and changes nothing, and the same
-// key pages the statement newest first. A row holds only what the projection decides (the
+// one event per revision; the key pages the statement newest first. A row holds only what the projection decides (the
 // movement: direction, amount, when); the event itself (id, type, data, time recorded) is read
 // from the event store by the same (stream, revision) key when a page is served. An earlier
 // version copied every event's JSON into its row: the statement then weighed as much as the
@@ -38,10 +37,12 @@ export async function insertStatementEntries(
   rows: StatementRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  // A plain INSERT: the batch holds only events after the projection's checkpoint, locked in
+  // this transaction, so a key can never repeat (ON CONFLICT cost a speculative insertion and
+  // a confirm record per row).
   await sql.query(
     `INSERT INTO ${schema}.statement_entries
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])
-     ON CONFLICT (workspace_id, revision) DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[])`,
     [
       rows.map((row) => row.workspaceId),
       rows.map((row) => row.revision.toString()),
