@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const jwtSecret = process.env.TALLY_JWT_SECRET;
   if (!jwtSecret)
     throw new Error('TALLY_JWT_SECRET must be set (the embedded `npm start` generates one)');
-  const database = await openDatabase(config);
+  const database = await openDatabase({ ...config, applicationName: 'tally-billing-api' });
   const bus = messageBusFromEnvironment('tally-billing-api');
   const app = await createBillingApi({
     store: database.store,

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (!config.kafkaBrokers) {
     logger.warn('KAFKA_BROKERS is not set: consuming from the in-process bus (only useful inside `npm start`)');
   }
-  const database = await openDatabase(config);
+  const database = await openDatabase({ ...config, applicationName: 'tally-ledger' });
   const bus = messageBusFromEnvironment('tally-ledger');
   const running = await startLedger({
     store: database.store,

@@ -7,7 +7,7 @@ const metricsPortDefault = 9465;
 
 async function main(): Promise<void> {
   const logger = createLogger('projector');
-  const database = await openDatabase(runtimeConfigFromEnvironment());
+  const database = await openDatabase({ ...runtimeConfigFromEnvironment(), applicationName: 'tally-projector' });
   const running = await startProjector({ store: database.store, sql: database.sql, logger });
   const metricsServer = await startMetricsServer(
     running.metrics.registry,

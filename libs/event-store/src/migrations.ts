@@ -36,6 +36,11 @@ const MIGRATIONS: readonly Migration[] = [
     statements: [...DROP_OLD_APPEND_FUNCTIONS, CREATE_APPEND_FUNCTION],
   },
   { version: 4, name: 'the global order is the primary key', statements: MAKE_GLOBAL_ORDER_THE_PRIMARY_KEY },
+  {
+    version: 5,
+    name: 'event_store_append inserts straight from the JSON document; the index finds rejected duplicates',
+    statements: [CREATE_APPEND_FUNCTION],
+  },
 ];
 
 /**

@@ -203,6 +203,20 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
       });
 
+      it('fails the whole append on an id given twice when asked to reject duplicates', async () => {
+        const [a, b] = [stream('reject-twice-a'), stream('reject-twice-b')];
+        const twice = event();
+        const failure = store.appendMany(
+          [
+            { streamName: a, events: [twice], expectedRevision: 'no_stream' },
+            { streamName: b, events: [event(), twice], expectedRevision: 'no_stream' },
+          ],
+          { rejectDuplicates: true },
+        );
+        await expect(failure).rejects.toMatchObject({ code: 'DUPLICATE_EVENT' });
+        expect(await store.streamRevisions([a, b])).toEqual(new Map());
+      });
+
       it('keeps the input order of events in the global order', async () => {
         const [a, b] = [stream('order-a'), stream('order-b')];
         const [a1, b1, a2] = [event(), event(), event()];

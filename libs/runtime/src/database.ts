@@ -15,11 +15,16 @@ export interface Database {
  * `DATABASE_URL` set → that PostgreSQL server; unset → embedded PostgreSQL (PGlite) kept in
  * `<dataDir>/pgdata`, so the zero-setup mode survives restarts.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Shown as `application_name` in pg_stat_activity, unless the URL sets one. */
+  applicationName?: string;
+}): Promise<Database> {
   if (options.databaseUrl) {
     const logger = createLogger('database');
     const store = await createPostgresEventStore({
-      connectionString: options.databaseUrl,
+      connectionString: withApplicationName(options.databaseUrl, options.applicationName),
       onConnectionError: (error) => logger.warn({ error: error.message }, 'an idle PostgreSQL connection failed; the pool replaces it'),
     });
     return { store, sql: store.sql, mode: 'postgres', close: () => store.close() };
@@ -27,4 +32,11 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   mkdirSync(options.dataDir, { recursive: true });
   const store = await createPgliteEventStore({ dataDir: join(options.dataDir, 'pgdata') });
   return { store, sql: store.sql, mode: 'embedded', close: () => store.close() };
+}
+
+function withApplicationName(databaseUrl: string, applicationName: string | undefined): string {
+  if (!applicationName) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', applicationName);
+  return url.toString();
 }

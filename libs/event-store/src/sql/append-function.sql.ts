@@ -1,5 +1,6 @@
 // event_store_append: the whole append of one or many streams in ONE statement (one round trip),
-// set-based over arrays. Steps: find which event ids are new; lock every stream row in name order
+// set-based. Steps: find which event ids are new (when duplicates are rejected, the unique
+// index finds them during the insert instead: no lookup per event); lock every stream row in name order
 // (no deadlocks between overlapping batches) while bumping it by its count of new events; check
 // expected revisions (skipped for a stream whose events are all already stored: a retried append
 // that had committed); insert the new events in input order; notify live subscribers.
@@ -24,9 +25,6 @@ DECLARE
   v_expected_revisions   bigint[];
   v_event_stream_indexes integer[];
   v_event_ids            uuid[];
-  v_event_types          text[];
-  v_event_data           jsonb[];
-  v_event_metadata       jsonb[];
   v_stream_count integer := jsonb_array_length(p_streams);
   v_fresh        boolean[];
   v_totals       integer[];
@@ -34,28 +32,27 @@ DECLARE
   v_revisions    bigint[];
   v_expected     bigint;
   v_previous     bigint;
+  v_constraint   text;
 BEGIN
   SELECT array_agg(s.value->>0 ORDER BY s.ord), array_agg((s.value->>1)::bigint ORDER BY s.ord)
     INTO v_stream_names, v_expected_revisions
     FROM jsonb_array_elements(p_streams) WITH ORDINALITY AS s(value, ord);
 
-  SELECT coalesce(array_agg(e.s ORDER BY e.ord), '{}'), coalesce(array_agg(e.i ORDER BY e.ord), '{}'),
-         coalesce(array_agg(e.t ORDER BY e.ord), '{}'), coalesce(array_agg(e.d ORDER BY e.ord), '{}'),
-         coalesce(array_agg(e.m ORDER BY e.ord), '{}')
-    INTO v_event_stream_indexes, v_event_ids, v_event_types, v_event_data, v_event_metadata
-    FROM ROWS FROM (jsonb_to_recordset(p_events) AS (s integer, i uuid, t text, d jsonb, m jsonb))
-         WITH ORDINALITY AS e(s, i, t, d, m, ord);
+  -- Only the small columns are unpacked here; data and metadata go straight from the document
+  -- into the INSERT at the end (no array copy of every event's JSON).
+  SELECT coalesce(array_agg(e.s ORDER BY e.ord), '{}'), coalesce(array_agg(e.i ORDER BY e.ord), '{}')
+    INTO v_event_stream_indexes, v_event_ids
+    FROM ROWS FROM (jsonb_to_recordset(p_events) AS (s integer, i uuid)) WITH ORDINALITY AS e(s, i, ord);
 
-  SELECT coalesce(array_agg(i.is_first AND NOT EXISTS (
-           SELECT 1 FROM event_store_events s WHERE s.event_id = i.id) ORDER BY i.ord), '{}')
-    INTO v_fresh
-    FROM (SELECT u.id, u.ord, row_number() OVER (PARTITION BY u.id ORDER BY u.ord) = 1 AS is_first
-            FROM unnest(v_event_ids) WITH ORDINALITY AS u(id, ord)) i;
-
-  IF p_reject_duplicates AND false = ANY(v_fresh) THEN
-    RAISE EXCEPTION USING
-      ERRCODE = '${DUPLICATE_EVENT_SQLSTATE}',
-      MESSAGE = 'the append holds event ids that are already stored';
+  IF p_reject_duplicates THEN
+    -- Every event must be new: no lookup here, the unique index on event_id decides below.
+    v_fresh := array_fill(true, ARRAY[cardinality(v_event_ids)]);
+  ELSE
+    SELECT coalesce(array_agg(i.is_first AND NOT EXISTS (
+             SELECT 1 FROM event_store_events s WHERE s.event_id = i.id) ORDER BY i.ord), '{}')
+      INTO v_fresh
+      FROM (SELECT u.id, u.ord, row_number() OVER (PARTITION BY u.id ORDER BY u.ord) = 1 AS is_first
+              FROM unnest(v_event_ids) WITH ORDINALITY AS u(id, ord)) i;
   END IF;
 
   SELECT array_agg(coalesce(c.total, 0) ORDER BY s.idx), array_agg(coalesce(c.fresh, 0) ORDER BY s.idx)
@@ -92,14 +89,24 @@ BEGIN
     END IF;
   END LOOP;
 
-  INSERT INTO event_store_events (event_id, stream_name, stream_revision, event_type, data, metadata)
-  SELECT e.id, v_stream_names[e.sidx],
-         v_revisions[e.sidx] - v_fresh_counts[e.sidx] + row_number() OVER (PARTITION BY e.sidx ORDER BY e.ord),
-         e.type, e.data, e.metadata
-    FROM unnest(v_event_stream_indexes, v_event_ids, v_event_types, v_event_data, v_event_metadata, v_fresh)
-         WITH ORDINALITY AS e(sidx, id, type, data, metadata, fresh, ord)
-   WHERE e.fresh
-   ORDER BY e.ord;
+  BEGIN
+    INSERT INTO event_store_events (event_id, stream_name, stream_revision, event_type, data, metadata)
+    SELECT e.i, v_stream_names[e.s],
+           v_revisions[e.s] - v_fresh_counts[e.s] + row_number() OVER (PARTITION BY e.s ORDER BY e.ord),
+           e.t, e.d, e.m
+      FROM ROWS FROM (jsonb_to_recordset(p_events) AS (s integer, i uuid, t text, d jsonb, m jsonb))
+           WITH ORDINALITY AS e(s, i, t, d, m, ord)
+     WHERE v_fresh[e.ord]
+     ORDER BY e.ord;
+  EXCEPTION WHEN unique_violation THEN
+    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+    IF p_reject_duplicates AND v_constraint = 'event_store_events_event_id_key' THEN
+      RAISE EXCEPTION USING
+        ERRCODE = '${DUPLICATE_EVENT_SQLSTATE}',
+        MESSAGE = 'the append holds event ids that are already stored';
+    END IF;
+    RAISE;
+  END;
 
   IF true = ANY(v_fresh) THEN
     PERFORM pg_notify('${EVENT_STORE_NOTIFY_CHANNEL}', '');
