@@ -20,8 +20,11 @@ export function startAppProcess(app: string, env: Record<string, string>): AppPr
     { cwd: repositoryRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  // TALLY_APP_OUTPUT=inherit also copies every line to this process's stderr (diagnosing a run).
+  const forward = process.env.TALLY_APP_OUTPUT === 'inherit';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
+    if (forward) process.stderr.write(`[${app}] ${chunk.toString('utf8')}`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

@@ -33,7 +33,13 @@ export type { PriceBook, AiModelRates, ActionPrice } from './workspace-credits/w
 export { allocateDebit } from './workspace-credits/workspace-credits.debit';
 export { balanceOf } from './workspace-credits/workspace-credits.balance';
 export type { WorkspaceBalance } from './workspace-credits/workspace-credits.balance';
-export { encodeCreditEvent, decodeCreditEvent, encodeWorkspaceState, decodeWorkspaceState } from './workspace-credits/workspace-credits.codec';
+export {
+  encodeCreditEvent,
+  decodeCreditEvent,
+  withStoredDefaults,
+  encodeWorkspaceState,
+  decodeWorkspaceState,
+} from './workspace-credits/workspace-credits.codec';
 export type { EncodedCreditEvent } from './workspace-credits/workspace-credits.codec';
 export { alertForStatusChange } from './workspace-credits/workspace-credits.alerts';
 export { commandFromInbound } from './workspace-credits/workspace-credits.from-inbound';

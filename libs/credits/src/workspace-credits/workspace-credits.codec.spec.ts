@@ -1,4 +1,4 @@
-import { decodeCreditEvent, encodeCreditEvent } from './workspace-credits.codec';
+import { decodeCreditEvent, encodeCreditEvent, withStoredDefaults } from './workspace-credits.codec';
 import { CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditEvent } from './workspace-credits.events';
 
@@ -16,7 +16,60 @@ const packAdded: CreditEvent = {
   },
 };
 
+const debited = (overrides: Partial<Extract<CreditEvent, { type: 'CreditDebited' }>['data']> = {}): CreditEvent => ({
+  type: 'CreditDebited',
+  data: {
+    workspaceId: 'ws-1',
+    sourceEventId: 'e-2',
+    source: 'workflow',
+    actionKind: 'record.create',
+    model: null,
+    amountMicro: 100n,
+    rule: 'record.create',
+    priceBookVersion: '2026-01-default',
+    fallback: false,
+    split: { rolloverMicro: 0n, allocationMicro: 100n, grantedMicro: 0n, purchasedMicro: 0n, overdraftMicro: 0n },
+    grants: [],
+    periodStart: '2026-02-01T00:00:00.000Z',
+    occurredAt: '2026-02-02T00:00:00.000Z',
+    processedAt: '2026-02-02T00:00:00.001Z',
+    ...overrides,
+  },
+});
+
 describe('credit event codec', () => {
+  it('stores a debit without its defaults (zero split parts, no grants, no model, no fallback) and reads it back whole', () => {
+    const encoded = encodeCreditEvent(debited());
+    expect(encoded.data).not.toHaveProperty('model');
+    expect(encoded.data).not.toHaveProperty('fallback');
+    expect(encoded.data).not.toHaveProperty('grants');
+    expect(encoded.data['split']).toEqual({ allocationMicro: '100' });
+    expect(decodeCreditEvent(JSON.parse(JSON.stringify(encoded)))).toEqual(debited());
+  });
+
+  it('keeps what differs from the defaults in a stored debit', () => {
+    const aiDebit = debited({
+      actionKind: 'ai.generate',
+      model: 'mystery-model',
+      fallback: true,
+      rule: 'ai.generate:fallback',
+      amountMicro: 300n,
+      split: { rolloverMicro: 50n, allocationMicro: 0n, grantedMicro: 200n, purchasedMicro: 0n, overdraftMicro: 50n },
+      grants: [{ reference: 'g-1', amountMicro: 200n }],
+    });
+    const encoded = encodeCreditEvent(aiDebit);
+    expect(encoded.data).toMatchObject({ model: 'mystery-model', fallback: true, grants: [{ reference: 'g-1', amountMicro: '200' }] });
+    expect(encoded.data['split']).toEqual({ rolloverMicro: '50', grantedMicro: '200', overdraftMicro: '50' });
+    expect(decodeCreditEvent(encoded)).toEqual(aiDebit);
+  });
+
+  it('reads debits stored whole (before defaults were left out) the same way', () => {
+    const whole = { ...encodeCreditEvent(debited()).data, model: null, fallback: false, grants: [] };
+    (whole as Record<string, unknown>)['split'] = { rolloverMicro: '0', allocationMicro: '100', grantedMicro: '0', purchasedMicro: '0', overdraftMicro: '0' };
+    expect(withStoredDefaults('CreditDebited', whole)).toEqual(whole);
+    expect(decodeCreditEvent({ type: 'CreditDebited', data: whole })).toEqual(debited());
+  });
+
   it('stores amounts as decimal strings and reads them back as bigint', () => {
     const encoded = encodeCreditEvent(packAdded);
     expect(encoded.data['creditsMicro']).toBe('10000000');

@@ -28,18 +28,19 @@ export interface BalanceRangeRow {
 const LAST_OPENINGS_TABLE = 'balance_rebuild_last_openings';
 
 // The chunk keeps only what the fold reads: a debit's amounts (as bigint) and grant debits, a
-// non-debit event's data; so the window's sort stays narrow.
+// non-debit event's data; so the window's sort stays narrow. A stored debit leaves out zero
+// split parts and an empty grant list (see the credits codec), hence the coalesce.
 const SELECT_BALANCE_RANGE = (schema: string): string => `
 WITH chunk AS MATERIALIZED (
   SELECT ${WORKSPACE_ID} AS workspace_id, e.global_position, e.event_type, e.created_at,
          CASE WHEN e.event_type = 'CreditDebited' THEN NULL ELSE e.data END AS data,
          CASE WHEN e.event_type = 'CreditDebited' AND e.data -> 'grants' <> '[]'::jsonb THEN e.data -> 'grants' END AS grants,
          (e.data ->> 'amountMicro')::bigint AS amount_micro,
-         (e.data -> 'split' ->> 'rolloverMicro')::bigint AS rollover_micro,
-         (e.data -> 'split' ->> 'allocationMicro')::bigint AS allocation_micro,
-         (e.data -> 'split' ->> 'grantedMicro')::bigint AS granted_micro,
-         (e.data -> 'split' ->> 'purchasedMicro')::bigint AS purchased_micro,
-         (e.data -> 'split' ->> 'overdraftMicro')::bigint AS overdraft_micro,
+         coalesce(e.data -> 'split' ->> 'rolloverMicro', '0')::bigint AS rollover_micro,
+         coalesce(e.data -> 'split' ->> 'allocationMicro', '0')::bigint AS allocation_micro,
+         coalesce(e.data -> 'split' ->> 'grantedMicro', '0')::bigint AS granted_micro,
+         coalesce(e.data -> 'split' ->> 'purchasedMicro', '0')::bigint AS purchased_micro,
+         coalesce(e.data -> 'split' ->> 'overdraftMicro', '0')::bigint AS overdraft_micro,
          count(*) FILTER (WHERE e.event_type <> 'CreditDebited') OVER w AS run,
          lead(e.event_type) OVER w IS DISTINCT FROM 'CreditDebited' AS ends_run
     FROM event_store_events e

@@ -1,3 +1,4 @@
+import { withStoredDefaults } from '@tally/credits';
 import type { SqlClient } from '@tally/event-store';
 import { CREDIT_STREAM_PREFIX } from '../projections.limits';
 
@@ -115,7 +116,10 @@ export async function selectStatementPage(
       recordedAt: new Date(row.recorded_at).toISOString(),
       revision: row.revision,
       position: row.position,
-      data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+      data: withStoredDefaults(
+        row.event_type,
+        (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
+      ),
     })),
     nextCursor: rows.length > limit && last ? last.revision : null,
   };
