@@ -77,6 +77,12 @@ describe('credit event codec', () => {
     expect(decodeCreditEvent(encoded)).toEqual(packAdded);
   });
 
+  it('refuses a debit whose amount or split part is not an integer string', () => {
+    const encoded = encodeCreditEvent(debited());
+    expect(() => decodeCreditEvent({ ...encoded, data: { ...encoded.data, amountMicro: 100 } })).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+    expect(() => decodeCreditEvent({ ...encoded, data: { ...encoded.data, split: { grantedMicro: '1.5' } } })).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+  });
+
   it('refuses a stored type this build does not know', () => {
     expect(() => decodeCreditEvent({ type: 'CreditTeleported', data: {} })).toThrow(expect.objectContaining({ code: CreditsErrorCode.UnknownEventType }));
   });

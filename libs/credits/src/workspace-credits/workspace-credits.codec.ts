@@ -16,9 +16,8 @@ export interface EncodedCreditEvent {
 }
 
 export function encodeCreditEvent(event: CreditEvent): EncodedCreditEvent {
-  const data = encodeValue(event.data, '') as Record<string, unknown>;
-  if (event.type === 'CreditDebited') omitDebitDefaults(data);
-  return { type: event.type, data };
+  if (event.type === 'CreditDebited') return { type: event.type, data: encodeDebit(event.data) };
+  return { type: event.type, data: encodeValue(event.data, '') as Record<string, unknown> };
 }
 
 // A debit is by far the most frequent event, and most of its fields usually hold a default: a
@@ -27,12 +26,38 @@ export function encodeCreditEvent(event: CreditEvent): EncodedCreditEvent {
 // reader puts them back with `withStoredDefaults`: fewer bytes to write, index, log and read.
 const SPLIT_PARTS = ['rolloverMicro', 'allocationMicro', 'grantedMicro', 'purchasedMicro', 'overdraftMicro'] as const;
 
-function omitDebitDefaults(data: Record<string, unknown>): void {
-  const split = data.split as Record<string, unknown>;
-  for (const part of SPLIT_PARTS) if (split[part] === '0') delete split[part];
-  if ((data.grants as unknown[]).length === 0) delete data.grants;
-  if (data.model === null) delete data.model;
-  if (data.fallback === false) delete data.fallback;
+type DebitData = Extract<CreditEvent, { type: 'CreditDebited' }>['data'];
+
+// Built field by field rather than by the generic walk or object spreads (the ledger encodes
+// every debit it decides; spreads measured 2.5 µs a debit). `decodeDebit` names the same
+// fields, and the codec spec round-trips a debit with every field set, so a field added to
+// CreditDebited cannot be left out of one side silently.
+function encodeDebit(data: DebitData): Record<string, unknown> {
+  const encoded: Record<string, unknown> = {
+    workspaceId: data.workspaceId,
+    sourceEventId: data.sourceEventId,
+    source: data.source,
+    actionKind: data.actionKind,
+    amountMicro: data.amountMicro.toString(),
+    rule: data.rule,
+    priceBookVersion: data.priceBookVersion,
+    split: encodeSplit(data.split),
+    periodStart: data.periodStart,
+    occurredAt: data.occurredAt,
+    processedAt: data.processedAt,
+  };
+  if (data.model !== null) encoded.model = data.model;
+  if (data.fallback) encoded.fallback = true;
+  if (data.grants.length > 0) {
+    encoded.grants = data.grants.map((grant) => ({ reference: grant.reference, amountMicro: grant.amountMicro.toString() }));
+  }
+  return encoded;
+}
+
+function encodeSplit(split: DebitData['split']): Record<string, string> {
+  const stored: Record<string, string> = {};
+  for (const part of SPLIT_PARTS) if (split[part] !== 0n) stored[part] = split[part].toString();
+  return stored;
 }
 
 /**
@@ -66,8 +91,47 @@ export function decodeCreditEvent(stored: { type: string; data: Record<string, u
   if (!KNOWN_TYPES.has(stored.type)) {
     throw new CreditsDomainError(CreditsErrorCode.UnknownEventType, `unknown credit event type "${stored.type}"`);
   }
-  const data = decodeValue(withStoredDefaults(stored.type, stored.data), '', stored.type);
+  if (stored.type === 'CreditDebited') return { type: 'CreditDebited', data: decodeDebit(stored.data) };
+  const data = decodeValue(stored.data, '', stored.type);
   return { type: stored.type as CreditEventType, data } as CreditEvent;
+}
+
+// The counterpart of `encodeDebit` (every projector batch decodes thousands of debits).
+function decodeDebit(stored: Record<string, unknown>): DebitData {
+  const split = (stored.split ?? {}) as Record<string, unknown>;
+  const grants = stored.grants as Record<string, unknown>[] | undefined;
+  return {
+    workspaceId: stored.workspaceId as string,
+    sourceEventId: stored.sourceEventId as string,
+    source: stored.source as DebitData['source'],
+    actionKind: stored.actionKind as string,
+    model: (stored.model ?? null) as string | null,
+    amountMicro: microOf(stored.amountMicro, 'amountMicro'),
+    rule: stored.rule as string,
+    priceBookVersion: stored.priceBookVersion as string,
+    fallback: (stored.fallback ?? false) as boolean,
+    split: {
+      rolloverMicro: microOf(split.rolloverMicro ?? '0', 'split.rolloverMicro'),
+      allocationMicro: microOf(split.allocationMicro ?? '0', 'split.allocationMicro'),
+      grantedMicro: microOf(split.grantedMicro ?? '0', 'split.grantedMicro'),
+      purchasedMicro: microOf(split.purchasedMicro ?? '0', 'split.purchasedMicro'),
+      overdraftMicro: microOf(split.overdraftMicro ?? '0', 'split.overdraftMicro'),
+    },
+    grants: (grants ?? []).map((grant) => ({
+      reference: grant.reference as string,
+      amountMicro: microOf(grant.amountMicro, 'grants.amountMicro'),
+    })),
+    periodStart: (stored.periodStart ?? null) as string | null,
+    occurredAt: stored.occurredAt as string,
+    processedAt: stored.processedAt as string,
+  };
+}
+
+function microOf(value: unknown, field: string): bigint {
+  if (typeof value !== 'string' || !INTEGER_STRING.test(value)) {
+    throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `CreditDebited.${field} is not an integer string`);
+  }
+  return BigInt(value);
 }
 
 function decodeValue(value: unknown, key: string, type: string): unknown {
