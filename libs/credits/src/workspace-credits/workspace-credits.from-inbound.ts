@@ -3,6 +3,18 @@ import type { WorkspaceCommand } from './workspace-credits.commands';
 
 /** Maps a validated inbound message to the command it asks for; `processedAt` is the ledger's clock. */
 export function commandFromInbound(message: InboundMessage, processedAt: string): WorkspaceCommand {
+  if (message.type === 'ActionExecuted') {
+    // The hot path (every action): one object literal, no spread of `base`.
+    return {
+      commandId: message.eventId,
+      workspaceId: message.workspaceId,
+      occurredAt: message.occurredAt,
+      processedAt,
+      type: 'DebitAction',
+      source: message.source,
+      action: message.action,
+    };
+  }
   const base = {
     commandId: message.eventId,
     workspaceId: message.workspaceId,
@@ -10,8 +22,6 @@ export function commandFromInbound(message: InboundMessage, processedAt: string)
     processedAt,
   };
   switch (message.type) {
-    case 'ActionExecuted':
-      return { ...base, type: 'DebitAction', source: message.source, action: message.action };
     case 'SubscriptionPeriodStarted':
       return {
         ...base,

@@ -2,8 +2,13 @@ import type { Projection } from '../projection';
 import { usageBulkRebuilder } from './usage.rebuild.sql';
 import { addUsage, createUsageTable, UsageIncrement } from './usage.sql';
 
+const CANONICAL_UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** UTC day of an ISO instant. */
 export function utcDayOf(instant: string): string {
+  // Debits carry the contract's canonical form (`toISOString`): the day is its first ten
+  // characters, without parsing a date per event.
+  if (CANONICAL_UTC_INSTANT.test(instant)) return instant.slice(0, 10);
   return new Date(Date.parse(instant)).toISOString().slice(0, 10);
 }
 
