@@ -38,11 +38,14 @@ export interface RunningLedger {
 export const ledgerGroupIdDefault = 'tally-ledger';
 const topicPartitionsDefault = 8;
 // Batches of different partitions hold different workspaces (messages are keyed by workspace),
-// so they can be decided and appended concurrently; each partition stays in order. The
-// concurrency comes from several group members per process, each handling one batch at a time:
-// one fetches while others append (see MessageBus). Measured in docs/benchmarks.md.
-const partitionsConcurrentlyMaxDefault = 1;
-const groupMembersMaxDefault = 8;
+// so they can be decided and appended concurrently; each partition stays in order. One group
+// member per process hands up to 8 partitions' batches to the handler at once. Eight members
+// per process (one partition each) were faster once, but their joins raced: a member that did
+// not rejoin held a rebalance for up to a minute, twice in ~20 benchmark runs, stalling every
+// partition. One member is also faster now that the decide-and-append path is cheaper
+// (docs/benchmarks.md).
+const partitionsConcurrentlyMaxDefault = 8;
+const groupMembersMaxDefault = 1;
 
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {

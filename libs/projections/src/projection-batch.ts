@@ -35,8 +35,9 @@ export async function applyProjectionBatch(
     // Read models are derived data with their checkpoint in the same transaction: if a crash
     // loses the last commits, the checkpoint goes back with them and the events are applied
     // again. So the commit need not wait for the WAL flush.
-    await transaction.query('SET LOCAL synchronous_commit = off');
-    const checkpoint = await lockCheckpoint(transaction, target.schema, projection.name);
+    const checkpoint = await lockCheckpoint(transaction, target.schema, projection.name, {
+      synchronousCommit: false,
+    });
     const fresh =
       checkpoint === null
         ? events

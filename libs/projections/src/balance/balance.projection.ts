@@ -5,7 +5,6 @@ import { BALANCE_CHANGED_CHANNEL } from '../projections.limits';
 import { balanceBulkRebuilder } from './balance.rebuild';
 import {
   createBalancesTable,
-  notifyBalancesChanged,
   selectBalanceStates,
   upsertBalances,
 } from './balance.sql';
@@ -32,7 +31,11 @@ export const balanceProjection: Projection = {
         updatedAt: recorded.createdAt,
       });
     }
-    await upsertBalances(sql, target.schema, [...folded.values()]);
-    if (target.notify) await notifyBalancesChanged(sql, BALANCE_CHANGED_CHANNEL, workspaceIds);
+    await upsertBalances(
+      sql,
+      target.schema,
+      [...folded.values()],
+      target.notify ? BALANCE_CHANGED_CHANNEL : null,
+    );
   },
 };

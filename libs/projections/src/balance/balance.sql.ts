@@ -105,11 +105,16 @@ export interface BalanceUpsert {
   updatedAt: Date;
 }
 
-/** One statement for the whole batch: a row per workspace, arrays unnested. */
+/**
+ * One statement for the whole batch: a row per workspace, arrays unnested. With a channel, the
+ * same statement NOTIFYs it of every workspace written (one round trip fewer on the path that
+ * decides how fresh a balance is).
+ */
 export async function upsertBalances(
   sql: SqlClient,
   schema: string,
   upserts: BalanceUpsert[],
+  notifyChannel: string | null = null,
 ): Promise<void> {
   if (upserts.length === 0) return;
   const columns: unknown[][] = Array.from({ length: 16 }, () => []);
@@ -140,7 +145,8 @@ export async function upsertBalances(
     values.forEach((value, index) => columns[index]?.push(value));
   }
   await sql.query(
-    `INSERT INTO ${schema}.balances AS b
+    `WITH upserted AS (
+     INSERT INTO ${schema}.balances AS b
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
        $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[],
        $15::bigint[], $16::timestamptz[])
@@ -151,21 +157,11 @@ export async function upsertBalances(
        granted_micro = excluded.granted_micro, purchased_micro = excluded.purchased_micro,
        overdraft_micro = excluded.overdraft_micro, used_this_period_micro = excluded.used_this_period_micro,
        total_available_micro = excluded.total_available_micro, grants = excluded.grants,
-       position = excluded.position, updated_at = excluded.updated_at`,
-    columns,
+       position = excluded.position, updated_at = excluded.updated_at
+     RETURNING b.workspace_id)
+     SELECT count(*)${notifyChannel === null ? '' : ', count(pg_notify($17, upserted.workspace_id))'} FROM upserted`,
+    notifyChannel === null ? columns : [...columns, notifyChannel],
   );
-}
-
-export async function notifyBalancesChanged(
-  sql: SqlClient,
-  channel: string,
-  workspaceIds: string[],
-): Promise<void> {
-  if (workspaceIds.length === 0) return;
-  await sql.query(`SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id`, [
-    channel,
-    workspaceIds,
-  ]);
 }
 
 /** The balance body as projected, or null when no event of the workspace was projected yet. */

@@ -22,14 +22,20 @@ export async function ensureCheckpointRow(
   );
 }
 
-/** Reads and row-locks a checkpoint for the rest of the transaction (serialises writers and the rebuild switch). */
+/**
+ * Reads and row-locks a checkpoint for the rest of the transaction (serialises writers and the
+ * rebuild switch). `synchronousCommit: false` also sets `synchronous_commit = off` for the
+ * transaction (SET LOCAL, in the same round trip).
+ */
 export async function lockCheckpoint(
   sql: SqlClient,
   schema: string,
   projection: string,
+  options: { synchronousCommit?: boolean } = {},
 ): Promise<Position | null> {
+  const setting = options.synchronousCommit === false ? `set_config('synchronous_commit', 'off', true), ` : '';
   const rows = await sql.query<{ position: string | null }>(
-    `SELECT position FROM ${schema}.checkpoints WHERE projection = $1 FOR UPDATE`,
+    `SELECT ${setting}position FROM ${schema}.checkpoints WHERE projection = $1 FOR UPDATE`,
     [projection],
   );
   const row = rows[0];
