@@ -22,8 +22,9 @@ export function encodeCreditEvent(event: CreditEvent): EncodedCreditEvent {
 
 // A debit is by far the most frequent event, and most of its fields usually hold a default: a
 // split has one or two non-zero parts of five, most debits touch no grant, only AI actions have
-// a model. The stored form leaves those defaults out (about a third of the keys), and every
-// reader puts them back with `withStoredDefaults`: fewer bytes to write, index, log and read.
+// a model. The stored form leaves those defaults out (about a third of the keys): fewer bytes to
+// write, index, log and read. `decodeDebit` puts them back as it decodes; `withStoredDefaults`
+// does the same for readers that show the stored JSON itself.
 const SPLIT_PARTS = ['rolloverMicro', 'allocationMicro', 'grantedMicro', 'purchasedMicro', 'overdraftMicro'] as const;
 
 type DebitData = Extract<CreditEvent, { type: 'CreditDebited' }>['data'];
@@ -98,7 +99,6 @@ export function decodeCreditEvent(stored: { type: string; data: Record<string, u
 
 // The counterpart of `encodeDebit` (every projector batch decodes thousands of debits).
 function decodeDebit(stored: Record<string, unknown>): DebitData {
-  const split = (stored.split ?? {}) as Record<string, unknown>;
   const grants = stored.grants as Record<string, unknown>[] | undefined;
   return {
     workspaceId: stored.workspaceId as string,
@@ -110,16 +110,10 @@ function decodeDebit(stored: Record<string, unknown>): DebitData {
     rule: stored.rule as string,
     priceBookVersion: stored.priceBookVersion as string,
     fallback: (stored.fallback ?? false) as boolean,
-    split: {
-      rolloverMicro: microOf(split.rolloverMicro ?? '0', 'split.rolloverMicro'),
-      allocationMicro: microOf(split.allocationMicro ?? '0', 'split.allocationMicro'),
-      grantedMicro: microOf(split.grantedMicro ?? '0', 'split.grantedMicro'),
-      purchasedMicro: microOf(split.purchasedMicro ?? '0', 'split.purchasedMicro'),
-      overdraftMicro: microOf(split.overdraftMicro ?? '0', 'split.overdraftMicro'),
-    },
+    split: decodeSplit((stored.split ?? {}) as Record<string, unknown>),
     grants: (grants ?? []).map((grant) => ({
       reference: grant.reference as string,
-      amountMicro: microOf(grant.amountMicro, 'grants.amountMicro'),
+      amountMicro: microOf(grant.amountMicro, 'amountMicro', 'grants.'),
     })),
     periodStart: (stored.periodStart ?? null) as string | null,
     occurredAt: stored.occurredAt as string,
@@ -127,9 +121,15 @@ function decodeDebit(stored: Record<string, unknown>): DebitData {
   };
 }
 
-function microOf(value: unknown, field: string): bigint {
+function decodeSplit(stored: Record<string, unknown>): DebitData['split'] {
+  const split = {} as DebitData['split'];
+  for (const part of SPLIT_PARTS) split[part] = microOf(stored[part] ?? '0', part, 'split.');
+  return split;
+}
+
+function microOf(value: unknown, field: string, parent = ''): bigint {
   if (typeof value !== 'string' || !INTEGER_STRING.test(value)) {
-    throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `CreditDebited.${field} is not an integer string`);
+    throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `CreditDebited.${parent}${field} is not an integer string`);
   }
   return BigInt(value);
 }
