@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { periodStarted } from '../support/messages';
 
 /** A seeded generator (mulberry32), so a run's traffic can be reproduced. */
 export function seededRandom(seed: number): () => number {
@@ -66,15 +67,5 @@ export function mixedAction(workspaceId: string, random: () => number): Record<s
 
 /** A monthly SubscriptionPeriodStarted for November 2026 (allocation default: a very large one). */
 export function periodStart(workspaceId: string, allocationMicro = '1000000000000000'): Record<string, unknown> {
-  return {
-    eventId: randomUUID(),
-    type: 'SubscriptionPeriodStarted',
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    workspaceId,
-    cycle: 'monthly',
-    periodStart: '2026-11-01T00:00:00.000Z',
-    periodEnd: '2026-12-01T00:00:00.000Z',
-    allocationMicro,
-  };
+  return periodStarted(workspaceId, { allocationMicro });
 }
