@@ -3,9 +3,10 @@ import type { SqlClient } from '@tally/event-store';
 import { CREDIT_STREAM_PREFIX } from '../projections.limits';
 
 // The ledger statement: one row per money movement, keyed by workspace and stream revision —
-// one event per revision; the key pages the statement newest first. A row holds only what the projection decides (the
-// movement: direction, amount, when); the event itself (id, type, data, time recorded) is read
-// from the event store by the same (stream, revision) key when a page is served. An earlier
+// one event per revision; the key pages the statement newest first. A row holds only what the
+// projection decides (the movement: direction, amount, when); the event itself (id, type, data,
+// time recorded) is read from the event store by the same (stream, revision) key when a page is
+// served. An earlier
 // version copied every event's JSON into its row: the statement then weighed as much as the
 // event log and cost the pipeline a quarter of its throughput (docs/benchmarks.md).
 
@@ -18,10 +19,18 @@ export async function createStatementTable(sql: SqlClient, schema: string): Prom
     occurred_at  text   NOT NULL,
     CONSTRAINT statement_entries_pkey PRIMARY KEY (workspace_id, revision)
   )`);
-  // Tables made by the earlier version lose the columns now read from the store.
-  await sql.query(`ALTER TABLE ${schema}.statement_entries
-    DROP COLUMN IF EXISTS event_id, DROP COLUMN IF EXISTS position, DROP COLUMN IF EXISTS event_type,
-    DROP COLUMN IF EXISTS recorded_at, DROP COLUMN IF EXISTS data`);
+  // A table made by the earlier version loses the columns now read from the store — once: the
+  // ALTER takes an exclusive lock, which every later start must not take again.
+  const [earlier] = await sql.query(
+    `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = 'statement_entries' AND column_name = 'data'`,
+    [schema],
+  );
+  if (earlier) {
+    await sql.query(`ALTER TABLE ${schema}.statement_entries
+      DROP COLUMN event_id, DROP COLUMN position, DROP COLUMN event_type, DROP COLUMN recorded_at,
+      DROP COLUMN data`);
+  }
 }
 
 export interface StatementRow {
