@@ -1,8 +1,9 @@
 import type { ActionExecuted, ExecutedAction } from './inbound-message';
-import { IDENTIFIER_LENGTH_MAX } from './limits';
-import { ACTION_KIND_PATTERN, ACTION_SOURCES, RECIPIENTS_MAX } from './messages/action-executed.message';
+import { instantMsOf } from './instants';
+import { isStorableText } from './json-shape';
+import { DURATION_MS_MAX, IDENTIFIER_LENGTH_MAX, RECIPIENTS_MAX, TOKENS_MAX } from './limits';
+import { ACTION_KIND_PATTERN, ACTION_SOURCES } from './messages/action-executed.message';
 import { WORKSPACE_ID_PATTERN } from './messages/envelope';
-import { canonicalInstant, isInstant } from './validators';
 
 // The ledger parses tens of thousands of ActionExecuted messages a second; class-transformer
 // plus class-validator cost ~50 µs each. This check accepts only messages that the class-based
@@ -16,16 +17,17 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isIdentifier = (value: unknown, lengthMax = IDENTIFIER_LENGTH_MAX): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= lengthMax;
+  typeof value === 'string' && value.length >= 1 && value.length <= lengthMax && isStorableText(value);
 
-const isCount = (value: unknown, max = Number.MAX_SAFE_INTEGER): value is number =>
+const isCount = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 
 /** The validated value, or null when the full class-based validation must decide. */
 export function acceptActionExecutedFast(input: unknown): ActionExecuted | null {
   if (!isObject(input) || input.type !== 'ActionExecuted' || input.schemaVersion !== 1) return null;
   const { eventId, occurredAt, workspaceId, source } = input;
-  if (!isIdentifier(eventId) || !isInstant(occurredAt)) return null;
+  const occurredAtMs = instantMsOf(occurredAt);
+  if (!isIdentifier(eventId) || occurredAtMs === null) return null;
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) return null;
   if (typeof source !== 'string' || !(ACTION_SOURCES as readonly string[]).includes(source)) return null;
   const action = acceptAction(input.action);
@@ -33,7 +35,7 @@ export function acceptActionExecutedFast(input: unknown): ActionExecuted | null 
   return {
     eventId,
     schemaVersion: 1,
-    occurredAt: canonicalInstant(occurredAt),
+    occurredAt: new Date(occurredAtMs).toISOString(),
     workspaceId,
     type: 'ActionExecuted',
     source: source as ActionExecuted['source'],
@@ -52,7 +54,7 @@ function acceptAction(input: unknown): ExecutedAction | null {
     action[name] = value;
   }
   if (durationMs !== undefined || kind === 'code.run') {
-    if (!isCount(durationMs)) return null;
+    if (!isCount(durationMs, DURATION_MS_MAX)) return null;
     action.durationMs = durationMs;
   }
   if (recipients !== undefined || kind === 'email.send') {
@@ -62,8 +64,8 @@ function acceptAction(input: unknown): ExecutedAction | null {
   if (ai !== undefined || kind === 'ai.generate') {
     if (!isObject(ai)) return null;
     const { model, inputTokens, outputTokens, cachedInputTokens } = ai;
-    if (!isIdentifier(model) || !isCount(inputTokens) || !isCount(outputTokens)) return null;
-    if (cachedInputTokens !== undefined && !isCount(cachedInputTokens)) return null;
+    if (!isIdentifier(model) || !isCount(inputTokens, TOKENS_MAX) || !isCount(outputTokens, TOKENS_MAX)) return null;
+    if (cachedInputTokens !== undefined && !isCount(cachedInputTokens, TOKENS_MAX)) return null;
     action.ai = { model, inputTokens, outputTokens, cachedInputTokens: cachedInputTokens ?? 0 };
   }
   return action;

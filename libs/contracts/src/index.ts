@@ -1,9 +1,23 @@
 export { Topics, dlqTopicOf } from './topics';
 export type { TopicName } from './topics';
 export { ContractErrorCode } from './contract-error-code';
-export { PAYLOAD_SIZE_MAX_BYTES, IDENTIFIER_LENGTH_MAX, AMOUNT_MICRO_MAX, SUPPORTED_SCHEMA_VERSIONS } from './limits';
+export {
+  PAYLOAD_SIZE_MAX_BYTES,
+  JSON_DEPTH_MAX,
+  IDENTIFIER_LENGTH_MAX,
+  AMOUNT_MICRO_MAX,
+  TOKENS_MAX,
+  DURATION_MS_MAX,
+  RECIPIENTS_MAX,
+  INSTANT_MIN_MS,
+  INSTANT_MAX_MS,
+  SUPPORTED_SCHEMA_VERSIONS,
+} from './limits';
+export { jsonShapeIssue, isStorableText } from './json-shape';
+export type { JsonShapeIssue } from './json-shape';
+export { isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
 export { MICRO_PER_CREDIT, parseCreditsToMicro, parseMicro, formatMicroAsCredits } from './credits-amount';
-export { isInstant, canonicalInstant, IsInstant, IsCreditsAmount, IsMicroAmount } from './validators';
+export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';
 export { ActionExecutedMessage, ActionDto, AiUsageDto, ACTION_SOURCES } from './messages/action-executed.message';
 export type { ActionSource } from './messages/action-executed.message';

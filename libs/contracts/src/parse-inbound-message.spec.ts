@@ -191,11 +191,72 @@ describe('validateInboundObject', () => {
     expectRefused(validateInboundObject(value), ContractErrorCode.ValidationFailed);
   });
 
-  it('ignores __proto__ keys instead of letting them reach the class', () => {
-    const hostile = JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(actionExecuted).slice(1)}`) as unknown;
-    const result = validateInboundObject(hostile);
-    expect(result.ok).toBe(true);
+  it('refuses __proto__ and constructor keys instead of dropping them silently', () => {
+    for (const key of ['__proto__', 'constructor']) {
+      const hostile = JSON.parse(`{"${key}": {"polluted": true}, ${JSON.stringify(actionExecuted).slice(1)}`) as unknown;
+      expectRefused(validateInboundObject(hostile), ContractErrorCode.ValidationFailed);
+    }
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+// Issue 12: every reproduction of a message that passed the boundary and later stopped a
+// projection, froze a topic or moved money wrongly.
+describe('the boundary refuses what once got through', () => {
+  const withAction = (action: unknown): unknown => ({ ...actionExecuted, action });
+  const aiUsage = { model: 'gpt-4o', inputTokens: 1, outputTokens: 1 };
+
+  it.each([
+    ['an empty array', []],
+    ['an array holding an action', [{ kind: 'record.create' }]],
+  ])('refuses an action that is %s', (_name, action) => {
+    expectRefused(validateInboundObject(withAction(action)), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses ai given as an array on ai.generate', () => {
+    expectRefused(validateInboundObject(withAction({ kind: 'ai.generate', ai: [] })), ContractErrorCode.ValidationFailed);
+    expectRefused(validateInboundObject(withAction({ kind: 'ai.generate', ai: [aiUsage] })), ContractErrorCode.ValidationFailed);
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '1999-12-31T23:59:59Z', '2100-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T23:59:60Z', '2026-01-01T24:00:00Z'])(
+    'refuses occurredAt %s (outside the calendar or the accepted window)',
+    (occurredAt) => {
+      expectRefused(validateInboundObject({ ...actionExecuted, occurredAt }), ContractErrorCode.ValidationFailed);
+    },
+  );
+
+  it('refuses token counts whose price could overflow a daily sum', () => {
+    const huge = Number.MAX_SAFE_INTEGER;
+    const action = { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: huge, outputTokens: huge, cachedInputTokens: huge } };
+    expectRefused(validateInboundObject(withAction(action)), ContractErrorCode.ValidationFailed);
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone high surrogate', 'x\ud800'],
+    ['a lone low surrogate', '\udc00x'],
+  ])('refuses %s in eventId, on the object and the raw-bytes path', (_name, eventId) => {
+    expectRefused(validateInboundObject({ ...actionExecuted, eventId }), ContractErrorCode.ValidationFailed);
+    expectRefused(parse({ ...actionExecuted, eventId }), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses a NUL in a pack paymentRef and a grant reference', () => {
+    const pack = { ...envelope, type: 'CreditPackPurchased', credits: '10', paymentRef: 'pay\u0000' };
+    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r\ud800' };
+    expectRefused(validateInboundObject(pack), ContractErrorCode.ValidationFailed);
+    expectRefused(validateInboundObject(grant), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses null for an optional field instead of treating it as absent', () => {
+    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r', expiresAt: null };
+    expectRefused(validateInboundObject(grant), ContractErrorCode.ValidationFailed);
+  });
+
+  it('refuses nesting deeper than the limit without exhausting the stack', () => {
+    let deep: unknown = {};
+    for (let level = 0; level < 10_000; level += 1) deep = { next: deep };
+    expectRefused(validateInboundObject({ ...actionExecuted, extra: deep }), ContractErrorCode.ValidationFailed);
+    expectRefused(parseInboundMessage(`${'['.repeat(10_000)}${']'.repeat(10_000)}`), ContractErrorCode.ValidationFailed);
   });
 });
 

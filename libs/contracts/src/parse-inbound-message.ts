@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { acceptActionExecutedFast } from './action-executed.fast-path';
 import { ContractErrorCode } from './contract-error-code';
 import { INBOUND_MESSAGE_TYPES, InboundMessage, InboundMessageType } from './inbound-message';
+import { jsonShapeIssue } from './json-shape';
 import { PAYLOAD_SIZE_MAX_BYTES, SUPPORTED_SCHEMA_VERSIONS } from './limits';
 import { ActionExecutedMessage } from './messages/action-executed.message';
 import {
@@ -28,9 +29,6 @@ const MESSAGE_CLASSES = {
   CreditsGranted: CreditsGrantedMessage,
 } as const;
 
-// No known field sits deeper than `action.ai.inputTokens`; deeper structure is replaced so a
-// hostile, deeply nested message cannot exhaust the stack in the transformer.
-const KNOWN_DEPTH_MAX = 3;
 const ISSUES_IN_MESSAGE_MAX = 3;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -78,15 +76,30 @@ function decodeWithinLimit(raw: string | Uint8Array): string | ParseResult {
   }
 }
 
-/** Validates an already-parsed JSON value (the HTTP API's path). Never throws. */
+/**
+ * Validates an already-parsed JSON value. Never throws. The shape check (depth, prototype keys,
+ * storable strings) runs first, so nothing deeper walks a hostile value.
+ */
 export function validateInboundObject(input: unknown): ParseResult {
+  const shape = shapeFailure(input);
+  if (shape !== null) return shape;
   const accepted = acceptActionExecutedFast(input);
   if (accepted !== null) return { ok: true, value: accepted };
-  return validateWithClasses(input);
+  return validateObjectSafely(input);
 }
 
-/** The class-validator path alone (exported for the fast path's equivalence test). */
+/** The shape check and the class-validator path alone (exported for the fast path's equivalence test). */
 export function validateWithClasses(input: unknown): ParseResult {
+  return shapeFailure(input) ?? validateObjectSafely(input);
+}
+
+function shapeFailure(input: unknown): ParseResult | null {
+  const issue = jsonShapeIssue(input);
+  if (issue === null) return null;
+  return failure(ContractErrorCode.ValidationFailed, issue.message, [{ path: issue.path, messages: [issue.message] }]);
+}
+
+function validateObjectSafely(input: unknown): ParseResult {
   try {
     return validateObject(input);
   } catch (error) {
@@ -120,7 +133,7 @@ function validateObject(input: unknown): ParseResult {
       supported: SUPPORTED_SCHEMA_VERSIONS,
     });
   }
-  return validateAgainstClass(type as InboundMessageType, sanitize(input, 0) as Record<string, unknown>);
+  return validateAgainstClass(type as InboundMessageType, input);
 }
 
 function validateAgainstClass(type: InboundMessageType, input: Record<string, unknown>): ParseResult {
@@ -162,18 +175,4 @@ function flattenErrors(errors: ValidationError[], prefix: string): ValidationIss
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-// Copies JSON data while dropping keys that would touch prototypes, and flattens structure
-// deeper than any known field (it can only fail validation or be stripped as unknown).
-function sanitize(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth >= KNOWN_DEPTH_MAX) return Array.isArray(value) ? [] : {};
-  if (Array.isArray(value)) return value.map((item) => sanitize(item, depth + 1));
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    copy[key] = sanitize(item, depth + 1);
-  }
-  return copy;
 }

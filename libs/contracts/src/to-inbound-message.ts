@@ -6,7 +6,7 @@ import {
   CreditsGrantedMessage,
   SubscriptionPeriodStartedMessage,
 } from './messages/subscription.messages';
-import { canonicalInstant } from './validators';
+import { canonicalInstant } from './instants';
 
 type ValidatedMessage =
   | ActionExecutedMessage

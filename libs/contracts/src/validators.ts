@@ -1,18 +1,15 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { parseCreditsToMicro, parseMicro } from './credits-amount';
+import { isInstant } from './instants';
 
-// An instant with a date, a time and an explicit zone. Date-only strings are refused because
-// "2026-02-01" means a different instant in every time zone.
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT_PATTERN.test(value) && Number.isFinite(Date.parse(value));
+/**
+ * The field may be left out; when present it must pass the other validators. Unlike
+ * class-validator's IsOptional, `null` is not "absent": it is refused like any other bad value.
+ */
+export function IsOptionalField(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined, options);
 }
 
-/** Canonical UTC form, so instants compare as strings and round-trip through storage. */
-export function canonicalInstant(value: string): string {
-  return new Date(Date.parse(value)).toISOString();
-}
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -20,7 +17,7 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value: unknown) => isInstant(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time with a zone`,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time with a zone, from 2000 to 2099`,
       },
     },
     options,

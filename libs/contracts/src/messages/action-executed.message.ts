@@ -7,7 +7,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -16,7 +16,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IDENTIFIER_LENGTH_MAX } from '../limits';
+import { DURATION_MS_MAX, IDENTIFIER_LENGTH_MAX, RECIPIENTS_MAX, TOKENS_MAX } from '../limits';
+import { IsOptionalField } from '../validators';
 import { MessageEnvelope } from './envelope';
 
 export const ACTION_SOURCES = ['workflow', 'ai-agent', 'ai-chat'] as const;
@@ -26,8 +27,6 @@ export type ActionSource = (typeof ACTION_SOURCES)[number];
 // a short dotted name, never free text.
 export const ACTION_KIND_PATTERN = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
 
-export const RECIPIENTS_MAX = 1_000_000;
-
 export class AiUsageDto {
   @IsString()
   @Length(1, IDENTIFIER_LENGTH_MAX)
@@ -35,18 +34,18 @@ export class AiUsageDto {
 
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(TOKENS_MAX)
   inputTokens!: number;
 
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(TOKENS_MAX)
   outputTokens!: number;
 
-  @IsOptional()
+  @IsOptionalField()
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(TOKENS_MAX)
   cachedInputTokens?: number;
 }
 
@@ -56,16 +55,16 @@ export class ActionDto {
   @Matches(ACTION_KIND_PATTERN, { message: 'action.kind must be a dotted lower-case name' })
   kind!: string;
 
-  @IsOptional() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowId?: string;
-  @IsOptional() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowRunId?: string;
-  @IsOptional() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) stepId?: string;
+  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowId?: string;
+  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowRunId?: string;
+  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) stepId?: string;
 
   // The price of these kinds depends on the field, so it is required for them.
   @ValidateIf((action: ActionDto) => action.kind === 'code.run' || action.durationMs !== undefined)
   @IsDefined()
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(DURATION_MS_MAX)
   durationMs?: number;
 
   @ValidateIf((action: ActionDto) => action.kind === 'email.send' || action.recipients !== undefined)
@@ -77,6 +76,7 @@ export class ActionDto {
 
   @ValidateIf((action: ActionDto) => action.kind === 'ai.generate' || action.ai !== undefined)
   @IsDefined()
+  @IsObject({ message: 'action.ai must be an object' })
   @ValidateNested()
   @Type(() => AiUsageDto)
   ai?: AiUsageDto;
@@ -91,6 +91,7 @@ export class ActionExecutedMessage extends MessageEnvelope {
   source!: ActionSource;
 
   @IsDefined()
+  @IsObject({ message: 'action must be an object' })
   @ValidateNested()
   @Type(() => ActionDto)
   action!: ActionDto;

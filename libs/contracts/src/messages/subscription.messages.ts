@@ -1,6 +1,6 @@
-import { Equals, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Equals, IsIn, IsString, Length } from 'class-validator';
 import { IDENTIFIER_LENGTH_MAX } from '../limits';
-import { IsCreditsAmount, IsInstant, IsMicroAmount } from '../validators';
+import { IsCreditsAmount, IsInstant, IsMicroAmount, IsOptionalField } from '../validators';
 import { MessageEnvelope } from './envelope';
 
 export const BILLING_CYCLES = ['monthly', 'yearly'] as const;
@@ -23,7 +23,7 @@ export class SubscriptionPeriodStartedMessage extends MessageEnvelope {
   @IsInstant()
   periodEnd!: string;
 
-  @IsOptional()
+  @IsOptionalField()
   @IsMicroAmount()
   allocationMicro?: string;
 }
@@ -56,7 +56,7 @@ export class CreditsGrantedMessage extends MessageEnvelope {
   @Length(1, IDENTIFIER_LENGTH_MAX)
   reference!: string;
 
-  @IsOptional()
+  @IsOptionalField()
   @IsInstant()
   expiresAt?: string;
 }
