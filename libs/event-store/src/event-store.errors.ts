@@ -8,6 +8,7 @@ export enum EventStoreErrorCode {
   InvalidAppend = 'INVALID_APPEND',
   InvalidRead = 'INVALID_READ',
   StoreClosed = 'STORE_CLOSED',
+  EventDataRejected = 'EVENT_DATA_REJECTED',
 }
 
 export class EventStoreError extends Error {
@@ -41,4 +42,29 @@ export class DuplicateEventError extends Error {
     super('The append holds event ids that are already stored; nothing was appended.');
     this.name = 'DuplicateEventError';
   }
+}
+
+/**
+ * PostgreSQL refused the content of an append (a value jsonb cannot hold, a number out of
+ * range, a row over a limit): trying the same events again can never succeed, unlike a lost
+ * connection. Nothing was appended. Callers isolate the culprit instead of retrying.
+ */
+export class EventDataRejectedError extends Error {
+  readonly code = EventStoreErrorCode.EventDataRejected;
+
+  constructor(
+    readonly sqlState: string,
+    message: string,
+  ) {
+    super(`The store refused the events' data (SQLSTATE ${sqlState}): ${message}`);
+    this.name = 'EventDataRejectedError';
+  }
+}
+
+// SQLSTATE classes about the data itself: 22 data exception, 23 integrity constraint violation
+// (23505, a lost race on a unique id, is retried apart), 54 program limit exceeded.
+const DATA_REJECTION_CLASSES = new Set(['22', '23', '54']);
+
+export function isDataRejectionSqlState(sqlState: string | undefined): sqlState is string {
+  return sqlState !== undefined && sqlState !== '23505' && DATA_REJECTION_CLASSES.has(sqlState.slice(0, 2));
 }

@@ -98,6 +98,7 @@ export interface EventStore {
    * Appends to several distinct streams in ONE transaction: all or nothing. Results follow the
    * input order. `rejectDuplicates`: instead of skipping already stored ids, fail the whole
    * append with DuplicateEventError (for callers whose later events depend on earlier ones).
+   * Throws EventDataRejectedError when PostgreSQL refuses the events' content (nothing appended).
    */
   appendMany(appends: StreamAppend[], options?: { rejectDuplicates?: boolean }): Promise<AppendResult[]>;
   /** Reads one stream in revision order. An unknown stream reads as empty. */
@@ -108,6 +109,8 @@ export interface EventStore {
   subscribeToAll(options: SubscribeToAllOptions): EventSubscription;
   /** Which of these ids are already stored (returned as given). */
   existingEventIds(ids: string[]): Promise<Set<string>>;
+  /** The stored events with these ids, in no particular order; unknown ids are left out. */
+  readEventsById(ids: string[]): Promise<RecordedEvent[]>;
   /** Current revision of each of these streams that has at least one event. */
   streamRevisions(streamNames: string[]): Promise<Map<string, bigint>>;
   /** The last position a subscriber can see now (START when nothing is visible). */

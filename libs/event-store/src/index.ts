@@ -13,7 +13,13 @@ export type {
   SubscribeToAllOptions,
 } from './event-store.port';
 export type { SqlClient } from './sql-client.port';
-export { DuplicateEventError, EventStoreError, EventStoreErrorCode, WrongExpectedRevisionError } from './event-store.errors';
+export {
+  DuplicateEventError,
+  EventDataRejectedError,
+  EventStoreError,
+  EventStoreErrorCode,
+  WrongExpectedRevisionError,
+} from './event-store.errors';
 export { START, comparePositions, positionFromString, positionToString } from './position';
 export {
   EVENT_STORE_NOTIFY_CHANNEL,

@@ -1,7 +1,14 @@
 import { AllSubscription, type GlobalPage } from './all-subscription';
 import { AppendSignal } from './append-signal';
 import { encodeAppendParameters, isUuid } from './append-request';
-import { DuplicateEventError, EventStoreError, EventStoreErrorCode, WrongExpectedRevisionError } from './event-store.errors';
+import {
+  DuplicateEventError,
+  EventDataRejectedError,
+  EventStoreError,
+  EventStoreErrorCode,
+  isDataRejectionSqlState,
+  WrongExpectedRevisionError,
+} from './event-store.errors';
 import {
   APPEND_RACE_RETRY_LIMIT,
   EVENT_STORE_NOTIFY_CHANNEL,
@@ -33,6 +40,7 @@ import {
   READ_ALL,
   READ_STREAM_BACKWARDS,
   READ_STREAM_FORWARDS,
+  SELECT_EVENTS_BY_ID,
   SELECT_EXISTING_EVENT_IDS,
   SELECT_HEAD_POSITION,
   SELECT_LAST_COMMITTED_POSITION,
@@ -99,6 +107,8 @@ export class SqlEventStore implements EventStore {
       } catch (error) {
         if (sqlState(error) === WRONG_EXPECTED_REVISION_SQLSTATE) throw this.wrongRevision(error, appends);
         if (sqlState(error) === DUPLICATE_EVENT_SQLSTATE) throw new DuplicateEventError();
+        const state = sqlState(error);
+        if (isDataRejectionSqlState(state)) throw new EventDataRejectedError(state, (error as Error).message);
         if (attempt > APPEND_RACE_RETRY_LIMIT || !RETRYABLE_SQLSTATES.has(sqlState(error) ?? '')) throw error;
       }
     }
@@ -159,6 +169,15 @@ export class SqlEventStore implements EventStore {
     const rows = await this.sql.query<{ event_id: string }>(SELECT_EXISTING_EVENT_IDS, [[...byNormalId.keys()]]);
     for (const row of rows) for (const id of byNormalId.get(row.event_id) ?? []) found.add(id);
     return found;
+  }
+
+  async readEventsById(ids: string[]): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertCount('ids.length', ids.length, LOOKUP_COUNT_MAX);
+    const uuids = ids.filter(isUuid).map((id) => id.toLowerCase());
+    if (uuids.length === 0) return [];
+    const rows = await this.sql.query<EventRow>(SELECT_EVENTS_BY_ID, [uuids]);
+    return rows.map(recordedEventFromRow);
   }
 
   async streamRevisions(streamNames: string[]): Promise<Map<string, bigint>> {

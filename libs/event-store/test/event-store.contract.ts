@@ -6,6 +6,7 @@ import {
   type Position,
   type RecordedEvent,
   START,
+  EventDataRejectedError,
   WrongExpectedRevisionError,
   comparePositions,
   positionFromString,
@@ -159,6 +160,21 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const unknown = randomUUID();
         const found = await store.existingEventIds([stored.id.toUpperCase(), unknown, 'not-a-uuid']);
         expect([...found]).toEqual([stored.id.toUpperCase()]);
+      });
+
+      it('reads stored events by id, leaving unknown ids out', async () => {
+        const name = stream('by-id');
+        const [first, second] = events(2) as [EventData, EventData];
+        await store.appendToStream(name, [first, second]);
+        const found = await store.readEventsById([second.id.toUpperCase(), randomUUID(), 'not-a-uuid']);
+        expect(found.map((recorded) => [recorded.id, recorded.streamName, recorded.revision])).toEqual([[second.id, name, 1n]]);
+      });
+
+      it('refuses data PostgreSQL cannot store with EventDataRejectedError, appending nothing', async () => {
+        const name = stream('refused');
+        const refused = { ...event(), data: { text: 'a\u0000b' } };
+        await expect(store.appendToStream(name, [event(), refused])).rejects.toBeInstanceOf(EventDataRejectedError);
+        expect(await store.readStream(name)).toEqual([]);
       });
     });
 

@@ -45,6 +45,9 @@ SELECT ${EVENT_COLUMNS}
 export const SELECT_EXISTING_EVENT_IDS = `
 SELECT event_id::text AS event_id FROM event_store_events WHERE event_id = ANY($1::uuid[])`;
 
+export const SELECT_EVENTS_BY_ID = `
+SELECT ${EVENT_COLUMNS} FROM event_store_events e WHERE e.event_id = ANY($1::uuid[])`;
+
 export const SELECT_STREAM_REVISIONS = `
 SELECT stream_name, revision::text AS revision
   FROM event_store_streams
