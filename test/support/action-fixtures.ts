@@ -1,4 +1,4 @@
-export { actionExecuted, periodStarted } from '../../tools/support/messages';
+export { actionExecuted, packPurchased, periodStarted } from '../../tools/support/messages';
 export type { ActionSpec } from '../../tools/support/messages';
 
 /** Waits until `probe` returns a value that is not undefined, polling; fails after `timeoutMs`. */

@@ -41,3 +41,16 @@ export function periodStarted(
     ...(options.allocationMicro ? { allocationMicro: options.allocationMicro } : {}),
   };
 }
+
+/** A `CreditPackPurchased` message as the billing system would publish it. */
+export function packPurchased(workspaceId: string, credits: string, paymentRef: string = randomUUID()) {
+  return {
+    eventId: randomUUID(),
+    type: 'CreditPackPurchased',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    workspaceId,
+    credits,
+    paymentRef,
+  };
+}

@@ -3,7 +3,7 @@ import { defaultPriceBook, priceAction } from '@tally/credits';
 import { dlqTopicOf } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
-import { actionExecuted, ActionSpec, eventually, periodStarted, shuffled } from '../../../test/support/action-fixtures';
+import { actionExecuted, ActionSpec, eventually, packPurchased, periodStarted, shuffled } from '../../../test/support/action-fixtures';
 import { debitTotalsByWorkspace } from '../../../test/support/ledger-audit';
 import { kafkaBrokers, uniqueName, uniqueTopicNames } from '../../../test/support/kafka';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
@@ -28,6 +28,39 @@ async function periodOpened(database: Database, workspaceId: string): Promise<vo
     const events = await database.store.readStream(`credits-${workspaceId}`);
     return events.some((event) => event.type === 'CreditPeriodOpened') ? true : undefined;
   }, 30_000, `the period of ${workspaceId} to open`);
+}
+
+interface DeadLetterSeen {
+  code: string;
+  offset: string;
+  topic: string;
+}
+
+/** Reads a DLQ topic from now on, keeping the letters of one workspace. */
+async function collectDeadLetters(
+  bus: MessageBus,
+  topic: string,
+  workspaceId: string,
+): Promise<{ seen: DeadLetterSeen[]; stop: () => Promise<void> }> {
+  const seen: DeadLetterSeen[] = [];
+  const consumer = bus.createConsumer({
+    groupId: uniqueName('dlq-reader'),
+    topics: [topic],
+    handleBatch: async (batch) => {
+      for (const message of batch.messages) {
+        if (message.key !== workspaceId) continue;
+        seen.push({
+          code: message.headers['x-error-code'] ?? '',
+          offset: message.headers['x-original-offset'] ?? '',
+          topic: message.headers['x-original-topic'] ?? '',
+        });
+        expect(message.headers['x-error-message']).toBeTruthy();
+        expect(message.headers['x-original-partition']).toMatch(/^\d+$/);
+      }
+    },
+  });
+  await consumer.start();
+  return { seen, stop: () => consumer.stop() };
 }
 
 describe('ledger service (real Kafka, real PostgreSQL)', () => {
@@ -123,31 +156,15 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
       { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), type: 'ActionTeleported' }), expectedCode: 'UNKNOWN_TYPE' },
       { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), padding: 'x'.repeat(2 * 1024 * 1024) }), expectedCode: 'PAYLOAD_TOO_LARGE' },
     ];
-    const dlqSeen: { code: string; offset: string; topic: string }[] = [];
-    const dlqConsumer = bus.createConsumer({
-      groupId: uniqueName('dlq-reader'),
-      topics: [dlqTopicOf(Topics.actionExecuted)],
-      handleBatch: async (batch) => {
-        for (const message of batch.messages) {
-          if (message.key !== workspaceId) continue;
-          dlqSeen.push({
-            code: message.headers['x-error-code'] ?? '',
-            offset: message.headers['x-original-offset'] ?? '',
-            topic: message.headers['x-original-topic'] ?? '',
-          });
-          expect(message.headers['x-error-message']).toBeTruthy();
-          expect(message.headers['x-original-partition']).toMatch(/^\d+$/);
-        }
-      },
-    });
-    await dlqConsumer.start();
+    const deadLetters = await collectDeadLetters(bus, dlqTopicOf(Topics.actionExecuted), workspaceId);
+    const dlqSeen = deadLetters.seen;
     await bus.publish(Topics.actionExecuted, [
       { key: workspaceId, value: JSON.stringify(good[0]) },
       ...bad.map((entry) => ({ key: workspaceId, value: entry.value })),
       { key: workspaceId, value: JSON.stringify(good[1]) },
     ]);
     await eventually(async () => (dlqSeen.length >= bad.length ? true : undefined), 30_000, 'dead letters');
-    await dlqConsumer.stop();
+    await deadLetters.stop();
     expect(dlqSeen.map((entry) => entry.code).sort()).toEqual(bad.map((entry) => entry.expectedCode).sort());
     expect(dlqSeen.every((entry) => entry.topic === Topics.actionExecuted)).toBe(true);
     const totals = await eventually(async () => {
@@ -155,6 +172,55 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
       return found && found.count === 2 ? found : undefined;
     }, 30_000, 'the two good debits');
     expect(totals.amountMicro).toBe(11_000n);
+  }, 60_000);
+
+  it('dead-letters a message whose events the store refuses as STORE_REJECTED, and the partition moves on', async () => {
+    const workspaceId = randomUUID();
+    // Validation admits nothing PostgreSQL refuses today, so the test makes the store refuse
+    // one event id with a CHECK constraint: a real refusal (SQLSTATE 23514) of valid bytes.
+    const poison = actionExecuted(workspaceId, { kind: 'http.request' });
+    await database.sql.query(
+      `ALTER TABLE event_store_events ADD CONSTRAINT refuse_poison_${workspaceId.slice(0, 8)} CHECK (data->>'sourceEventId' IS DISTINCT FROM '${poison.eventId}') NOT VALID`,
+    );
+    await publishJson(bus, Topics.subscription, [periodStarted(workspaceId)]);
+    await periodOpened(database, workspaceId);
+    const deadLetters = await collectDeadLetters(bus, dlqTopicOf(Topics.actionExecuted), workspaceId);
+    const before = Array.from({ length: 20 }, () => actionExecuted(workspaceId, { kind: 'http.request' }));
+    const after = Array.from({ length: 20 }, () => actionExecuted(workspaceId, { kind: 'web.search' }));
+    await publishJson(bus, Topics.actionExecuted, [...before, poison, ...after]);
+
+    await eventually(async () => (deadLetters.seen.length >= 1 ? true : undefined), 30_000, 'the refused message in the DLQ');
+    const totals = await eventually(async () => {
+      const found = (await debitTotalsByWorkspace(database.store)).get(workspaceId);
+      return found && found.count === 40 ? found : undefined;
+    }, 30_000, 'the 40 debits around the refused one');
+    await deadLetters.stop();
+    expect(deadLetters.seen.map((letter) => letter.code)).toEqual(['STORE_REJECTED']);
+    expect(totals.amountMicro).toBe(20n * 1_000n + 20n * 10_000n);
+    expect(totals.sourceEventIds.has(poison.eventId)).toBe(false);
+  }, 60_000);
+
+  it('dead-letters a pack replayed with other content and an older period start, each with its code', async () => {
+    const workspaceId = randomUUID();
+    const december = { periodStart: '2026-12-01T00:00:00.000Z', periodEnd: '2027-01-01T00:00:00.000Z' };
+    await publishJson(bus, Topics.subscription, [periodStarted(workspaceId, december)]);
+    await periodOpened(database, workspaceId);
+    const deadLetters = await collectDeadLetters(bus, dlqTopicOf(Topics.subscription), workspaceId);
+    await publishJson(bus, Topics.subscription, [
+      packPurchased(workspaceId, '10', 'pay-1'),
+      packPurchased(workspaceId, '500', 'pay-1'),
+      packPurchased(workspaceId, '10', 'pay-1'),
+      periodStarted(workspaceId),
+      periodStarted(workspaceId, december),
+    ]);
+    await eventually(async () => (deadLetters.seen.length >= 2 ? true : undefined), 30_000, 'two dead letters');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await deadLetters.stop();
+    expect(deadLetters.seen.map((letter) => letter.code).sort()).toEqual(['IDEMPOTENCY_CONFLICT', 'PERIOD_OUTDATED']);
+    const events = await database.store.readStream(`credits-${workspaceId}`);
+    const periodsAndPacks = events.filter((event) => event.type !== 'CreditStatusChanged');
+    expect(periodsAndPacks.map((event) => event.type)).toEqual(['CreditPeriodOpened', 'CreditPackAdded']);
+    expect((periodsAndPacks[1]?.data as { creditsMicro: string }).creditsMicro).toBe('10000000');
   }, 60_000);
 
   it('publishes each status change once, as CreditsLow, CreditsExhausted and CreditsReplenished, with two instances running', async () => {

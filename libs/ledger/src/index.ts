@@ -4,3 +4,5 @@ export { loadWorkspace, loadWorkspaces, LoadedWorkspace } from './workspace-load
 export { WorkspaceLedger, KeyedCommand, CommandOutcome, WorkspaceLedgerOptions } from './workspace-ledger';
 export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
+export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
+export type { AppliedContent } from './replay-conflicts';

@@ -8,6 +8,7 @@ import {
 } from '@tally/credits';
 import { DuplicateEventError, EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
 import { storedEventId } from './event-ids';
+import { carriesContent, IDEMPOTENCY_CONFLICT, replayConflictOf } from './replay-conflicts';
 import { WorkspaceCache } from './workspace-cache';
 import { LoadedWorkspace, loadWorkspaces } from './workspace-loader';
 import { WorkspaceSnapshot, WorkspaceSnapshots } from './workspace-snapshots';
@@ -23,7 +24,7 @@ export interface KeyedCommand {
 export type CommandOutcome =
   | { kind: 'applied'; events: CreditEvent[]; eventIds: string[] }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; code: string; message: string };
+  | { kind: 'rejected'; code: string; message: string; details?: unknown };
 
 export interface WorkspaceLedgerOptions {
   decideOptions?: DecideOptions;
@@ -111,7 +112,7 @@ export class WorkspaceLedger {
           });
         });
         await this.saveSnapshots(due);
-        return outcomes.map((outcome) => outcome ?? { kind: 'duplicate' });
+        return await this.settleRecognised(commands, firstIds, outcomes.map((outcome) => outcome ?? { kind: 'duplicate' }));
       } catch (error) {
         if (error instanceof DuplicateEventError && !lookUpStoredIds) {
           lookUpStoredIds = true;
@@ -122,6 +123,35 @@ export class WorkspaceLedger {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * conflictBackoffMsMax * attempt));
       }
     }
+  }
+
+  /**
+   * The rare outcomes that need the store once more: a pack or grant recognised as applied
+   * before is a replay only with the same content (else IDEMPOTENCY_CONFLICT, naming what was
+   * applied), and a refusal of a command that was applied before is a redelivery, not an error
+   * (an older period start that did open its period once).
+   */
+  private async settleRecognised(
+    commands: KeyedCommand[],
+    firstIds: string[],
+    outcomes: CommandOutcome[],
+  ): Promise<CommandOutcome[]> {
+    const refusedIds = outcomes.flatMap((outcome, index) => (outcome.kind === 'rejected' ? [firstIds[index] as string] : []));
+    const storedRefused = refusedIds.length === 0 ? new Set<string>() : await this.store.existingEventIds(refusedIds);
+    const settled: CommandOutcome[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      const { command } = commands[index] as KeyedCommand;
+      const id = firstIds[index] as string;
+      if (outcome.kind === 'rejected' && storedRefused.has(id)) {
+        settled.push({ kind: 'duplicate' });
+      } else if (outcome.kind === 'duplicate' && carriesContent(command)) {
+        const conflict = await replayConflictOf(this.store, command, id);
+        settled.push(conflict === null ? outcome : { kind: 'rejected', code: IDEMPOTENCY_CONFLICT, message: conflict.message, details: { applied: conflict.applied } });
+      } else {
+        settled.push(outcome);
+      }
+    }
+    return settled;
   }
 
   /** `firstIds[i]`: the stored id of the first event command i would append. */

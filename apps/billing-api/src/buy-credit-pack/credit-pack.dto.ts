@@ -5,8 +5,9 @@ import {
   IDENTIFIER_LENGTH_MAX,
   IsCreditsAmount,
   IsInstant,
+  IsOptionalField,
 } from '@tally/contracts';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 
 export class BuyCreditPackBody {
   @ApiProperty({
@@ -37,7 +38,7 @@ export class GrantCreditsBody {
   reference!: string;
 
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z' })
-  @IsOptional()
+  @IsOptionalField()
   @IsInstant()
   expiresAt?: string;
 }

@@ -10,6 +10,7 @@ const codeOfHttpStatus: Record<number, ApiErrorCode> = {
   403: ApiErrorCode.InsufficientScope,
   404: ApiErrorCode.NotFound,
   413: ApiErrorCode.PayloadTooLarge,
+  415: ApiErrorCode.UnsupportedMediaType,
   429: ApiErrorCode.RateLimited,
 };
 
@@ -32,6 +33,11 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
       new ApiException(ApiErrorCode.PayloadTooLarge, 'request body is too large', {
         limitBytes: (error as { limit?: unknown }).limit,
       }),
+    );
+  }
+  if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported' || bodyParserType === 'encoding.not-utf8') {
+    return errorBodyOf(
+      new ApiException(ApiErrorCode.UnsupportedMediaType, (error as Error).message || 'request body must be UTF-8 JSON'),
     );
   }
   if (error instanceof HttpException) {

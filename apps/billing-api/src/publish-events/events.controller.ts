@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { validateInboundObject } from '@tally/contracts';
+import { parseInboundMessage } from '@tally/contracts';
 import type { MessageBus, OutboundMessage } from '@tally/messaging';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { ANY_WORKSPACE, Principal, RequireScope, Scopes } from '../auth/scopes';
@@ -19,9 +19,10 @@ export interface PublishEventsResult {
 }
 
 /**
- * Validates each envelope with the contracts' own validator (the one the ledger's consumer
- * runs) and publishes the valid ones to their topic, keyed by workspaceId. The ledger does the
- * rest; 202 means "on the bus", not "applied".
+ * Serialises each envelope and validates those bytes with the contracts' parser — the very
+ * check the ledger's consumer runs, size limit included — so nothing is accepted here that the
+ * ledger would dead-letter for its form. Valid ones go to their topic, keyed by workspaceId,
+ * as the bytes that were checked. 202 means "on the bus", not "applied".
  */
 @ApiTags('events')
 @ApiBearerAuth()
@@ -57,7 +58,8 @@ export class EventsController {
     const byTopic = new Map<string, OutboundMessage[]>();
     const rejected: PublishEventsResult['rejected'] = [];
     envelopes.forEach((envelope, index) => {
-      const parsed = validateInboundObject(envelope);
+      const bytes = JSON.stringify(envelope);
+      const parsed = parseInboundMessage(bytes);
       if (!parsed.ok) {
         rejected.push({ index, code: parsed.code, message: parsed.message });
         return;
@@ -76,7 +78,7 @@ export class EventsController {
           ? this.config.topics.actionExecuted
           : this.config.topics.subscription;
       const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: workspaceId, value: JSON.stringify(envelope) });
+      messages.push({ key: workspaceId, value: bytes });
       byTopic.set(topic, messages);
     });
     for (const [topic, messages] of byTopic) await this.bus.publish(topic, messages);

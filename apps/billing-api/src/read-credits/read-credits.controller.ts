@@ -13,14 +13,24 @@ import { USAGE_RANGE_DAYS_DEFAULT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
 import { BalanceWithForecast, withForecast } from './balance-forecast';
-import { CheckCreditsBody, StatementQuery, UsageQuery, WorkspaceParams } from './read-credits.dto';
+import {
+  CheckCreditsBody,
+  StatementQuery,
+  usageBoundDayMs,
+  UsageQuery,
+  WorkspaceParams,
+} from './read-credits.dto';
 
 const DAY_MS = 86_400_000;
 
-function utcDay(value: string): string {
-  return new Date(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value))
-    .toISOString()
-    .slice(0, 10);
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function validatedDayMs(value: string): number {
+  const ms = usageBoundDayMs(value);
+  if (ms === null) throw new Error('assertion failed: a validated usage bound did not parse');
+  return ms;
 }
 
 /** The read side: every answer comes from the projections. */
@@ -42,14 +52,12 @@ export class ReadCreditsController {
     @Query() query: UsageQuery,
   ): Promise<{ series: UsageBucketView[] }> {
     const now = Date.now();
-    const toDay =
-      query.to === undefined ? new Date(now + DAY_MS).toISOString().slice(0, 10) : utcDay(query.to);
-    const fromDay =
-      query.from === undefined
-        ? new Date(Date.parse(toDay) - USAGE_RANGE_DAYS_DEFAULT * DAY_MS).toISOString().slice(0, 10)
-        : utcDay(query.from);
-    const days = (Date.parse(toDay) - Date.parse(fromDay)) / DAY_MS;
-    if (!Number.isFinite(days) || days < 0 || days > USAGE_RANGE_DAYS_MAX) {
+    const toMs = query.to === undefined ? now - (now % DAY_MS) + DAY_MS : validatedDayMs(query.to);
+    const fromMs =
+      query.from === undefined ? toMs - USAGE_RANGE_DAYS_DEFAULT * DAY_MS : validatedDayMs(query.from);
+    const [fromDay, toDay] = [isoDay(fromMs), isoDay(toMs)];
+    const days = (toMs - fromMs) / DAY_MS;
+    if (days < 0 || days > USAGE_RANGE_DAYS_MAX) {
       throw new ApiException(
         ApiErrorCode.ValidationFailed,
         `from must not be after to, and the range at most ${USAGE_RANGE_DAYS_MAX} days`,

@@ -1,7 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsMicroAmount, WORKSPACE_ID_PATTERN } from '@tally/contracts';
+import {
+  instantMsOf,
+  IsMicroAmount,
+  IsOptionalField,
+  utcDayMsOf,
+  WORKSPACE_ID_PATTERN,
+} from '@tally/contracts';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { STATEMENT_PAGE_SIZE_MAX } from '@tally/projections';
 
 export class WorkspaceParams {
@@ -9,39 +15,57 @@ export class WorkspaceParams {
   id!: string;
 }
 
-// A UTC day (2026-11-25) or an instant with a zone; buckets are whole UTC days.
-const DAY_OR_INSTANT =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+/** The UTC day a usage bound names: a strict day (2026-11-25) or a strict instant with a zone. */
+export function usageBoundDayMs(value: unknown): number | null {
+  const dayMs = utcDayMsOf(value);
+  if (dayMs !== null) return dayMs;
+  const instantMs = instantMsOf(value);
+  return instantMs === null ? null : instantMs - (instantMs % 86_400_000);
+}
+
+function IsUsageBound(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isUsageBound',
+      validator: {
+        validate: (value: unknown) => usageBoundDayMs(value) !== null,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a calendar day YYYY-MM-DD or an ISO 8601 instant, from 2000 to 2099`,
+      },
+    },
+    options,
+  );
+}
 
 export class UsageQuery {
   @ApiPropertyOptional({
     description: 'First UTC day (inclusive), YYYY-MM-DD or an ISO instant; default 30 days ago',
   })
-  @IsOptional()
-  @Matches(DAY_OR_INSTANT, { message: 'from must be YYYY-MM-DD or an ISO 8601 instant' })
+  @IsOptionalField()
+  @IsUsageBound()
   from?: string;
 
   @ApiPropertyOptional({
     description: 'End (exclusive), YYYY-MM-DD or an ISO instant; default tomorrow',
   })
-  @IsOptional()
-  @Matches(DAY_OR_INSTANT, { message: 'to must be YYYY-MM-DD or an ISO 8601 instant' })
+  @IsOptionalField()
+  @IsUsageBound()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['day'] })
-  @IsOptional()
+  @IsOptionalField()
   @IsIn(['day'])
   bucket?: 'day';
 }
 
 export class StatementQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @IsOptionalField()
   @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: STATEMENT_PAGE_SIZE_MAX })
-  @IsOptional()
+  @IsOptionalField()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -53,7 +77,7 @@ export class CheckCreditsBody {
   @ApiPropertyOptional({
     description: 'µcr the caller expects to spend; default: any amount above zero',
   })
-  @IsOptional()
+  @IsOptionalField()
   @IsMicroAmount()
   requiredMicro?: string;
 }

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { commandFromInbound } from '@tally/credits';
 import { ContractErrorCode, dlqTopicOf, InboundMessage, parseInboundMessage, ParseResult } from '@tally/contracts';
-import { idempotencyKeyOf, KeyedCommand, WorkspaceLedger } from '@tally/ledger';
+import { EventDataRejectedError } from '@tally/event-store';
+import { CommandOutcome, idempotencyKeyOf, KeyedCommand, WorkspaceLedger } from '@tally/ledger';
 import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
 import { Logger } from '@tally/observability';
 import { TopicNames } from '@tally/runtime';
@@ -10,7 +11,8 @@ import { deadLetterOf } from './dead-letter';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
 const commandsPerAppendMax = 5_000;
-
+/** The DLQ code of a message whose events PostgreSQL refused to store. */
+export const STORE_REJECTED = 'STORE_REJECTED';
 
 /**
  * Turns one topic-partition batch into events: parse and validate each message (bad ones go to
@@ -51,7 +53,7 @@ export class LedgerBatchHandler {
     }
     for (let from = 0; from < keyed.length; from += commandsPerAppendMax) {
       if (batch.isStale()) throw new Error('batch went stale (partition revoked or stopping); it will be redelivered');
-      const outcomes = await this.ledger.execute(keyed.slice(from, from + commandsPerAppendMax));
+      const outcomes = await this.executeIsolating(keyed.slice(from, from + commandsPerAppendMax));
       outcomes.forEach((outcome, index) => {
         const origin = origins[from + index] as BusMessage;
         if (outcome.kind === 'duplicate') this.metrics.duplicates.inc();
@@ -71,6 +73,25 @@ export class LedgerBatchHandler {
     }
     await this.publishDeadLetters(batch.topic, deadLetters);
     this.observe(batch, started);
+  }
+
+  /**
+   * Executes a chunk; when the store refuses its data (something validation let through), the
+   * chunk is halved until the refused command stands alone: it alone is refused with
+   * STORE_REJECTED (and dead-lettered), and every other command is applied. A retry of the same
+   * bytes could never succeed, so the partition would otherwise stop here for good. The halves
+   * run in order, so each workspace's commands keep their order.
+   */
+  private async executeIsolating(chunk: KeyedCommand[]): Promise<CommandOutcome[]> {
+    try {
+      return await this.ledger.execute(chunk);
+    } catch (error) {
+      if (!(error instanceof EventDataRejectedError)) throw error;
+      if (chunk.length === 1) return [{ kind: 'rejected', code: STORE_REJECTED, message: error.message }];
+      const middle = Math.ceil(chunk.length / 2);
+      const first = await this.executeIsolating(chunk.slice(0, middle));
+      return [...first, ...(await this.executeIsolating(chunk.slice(middle)))];
+    }
   }
 
   private parse(message: BusMessage): ParseResult {

@@ -1,4 +1,6 @@
+import { AMOUNT_MICRO_MAX } from '@tally/contracts';
 import type { DebitAction } from './workspace-credits.commands';
+import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditDebited, DebitSplit, GrantDebit } from './workspace-credits.events';
 import { PriceBook, priceAction } from './workspace-credits.price-book';
 import type { WorkspaceState } from './workspace-credits.state';
@@ -49,6 +51,11 @@ export function allocateDebit(state: WorkspaceState, amountMicro: bigint): Debit
 
 export function decideDebit(command: DebitAction, state: WorkspaceState, priceBook: PriceBook): CreditDebited {
   const price = priceAction(command.action, priceBook);
+  if (price.amountMicro > AMOUNT_MICRO_MAX) {
+    // The boundary bounds every count so the default book cannot get here; a published book
+    // with extreme rates could, and no single action may move more than any amount can hold.
+    throw new CreditsDomainError(CreditsErrorCode.PriceTooLarge, `the action's price ${price.amountMicro} µcr exceeds the largest amount ${AMOUNT_MICRO_MAX}`);
+  }
   const { split, grants } = allocateDebit(state, price.amountMicro);
   return {
     type: 'CreditDebited',

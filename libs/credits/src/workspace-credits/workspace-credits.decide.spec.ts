@@ -110,8 +110,22 @@ describe('opening periods', () => {
     spec.given(history(february)).when({ ...february, commandId: 'redelivered' }).then([]);
   });
 
-  it('grants nothing when an older period start arrives late', () => {
-    spec.given(history(february, march)).when(february).then([]);
+  it('changes nothing when the open period start arrives again with a new eventId', () => {
+    spec.given(history(february)).when({ ...february, commandId: 'another-event-id', periodEnd: '2026-03-02T00:00:00.000Z' }).then([]);
+  });
+
+  it('refuses an older period start that arrives late, with PERIOD_OUTDATED', () => {
+    spec.given(history(february, march)).when(february).thenThrows(/older than the open period/);
+    expect(() => decide(february, history(february, march).reduce(evolve, initialWorkspaceState(ws)))).toThrow(
+      expect.objectContaining({ code: CreditsErrorCode.PeriodOutdated }),
+    );
+  });
+
+  it('refuses an action whose price exceeds the largest amount, with PRICE_TOO_LARGE', () => {
+    const priceBook = { ...defaultPriceBook, flatMicroByKind: { ...defaultPriceBook.flatMicroByKind, 'web.search': 10n ** 19n } };
+    expect(() => decide(debitAction({ kind: 'web.search' }), history(february).reduce(evolve, initialWorkspaceState(ws)), { priceBook })).toThrow(
+      expect.objectContaining({ code: 'PRICE_TOO_LARGE' }),
+    );
   });
 
   it('rolls over at most one allocation when more was unused', () => {

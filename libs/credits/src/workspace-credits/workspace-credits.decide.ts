@@ -94,8 +94,9 @@ function isDuplicate(command: WorkspaceCommand, state: WorkspaceState): boolean 
     case 'DebitAction':
       return false;
     case 'OpenPeriod':
-      // A redelivered or older period start: the billing system has moved on already.
-      return state.period !== null && instantMs(command.periodStart) <= instantMs(state.period.start);
+      // A period start is identified by its workspace and start: the same start again changes
+      // nothing, whatever its eventId (an older one was refused in assertAcceptable).
+      return state.period !== null && instantMs(command.periodStart) === instantMs(state.period.start);
     case 'AddCreditPack':
       return state.recentPaymentRefs.includes(command.paymentRef);
     case 'GrantCredits':
@@ -128,6 +129,12 @@ function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): voi
       }
       if (command.allocationMicro !== undefined && command.allocationMicro < 0n) {
         refuse(CreditsErrorCode.InvalidAmount, 'allocationMicro must not be negative');
+      }
+      if (state.period !== null && instantMs(command.periodStart) < instantMs(state.period.start)) {
+        refuse(
+          CreditsErrorCode.PeriodOutdated,
+          `period starting ${command.periodStart} is older than the open period, which started ${state.period.start}`,
+        );
       }
       return;
     case 'GrantCredits':

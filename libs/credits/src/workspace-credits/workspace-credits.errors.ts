@@ -6,6 +6,8 @@ export enum CreditsErrorCode {
   InvalidPeriod = 'INVALID_PERIOD',
   InvalidInstant = 'INVALID_INSTANT',
   OpenGrantsLimitReached = 'OPEN_GRANTS_LIMIT_REACHED',
+  PeriodOutdated = 'PERIOD_OUTDATED',
+  PriceTooLarge = 'PRICE_TOO_LARGE',
   UnknownEventType = 'UNKNOWN_EVENT_TYPE',
   MalformedEvent = 'MALFORMED_EVENT',
 }
