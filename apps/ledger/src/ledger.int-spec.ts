@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPriceBook, priceAction } from '@tally/credits';
-import { dlqTopicOf } from '@tally/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CreditsExhaustedMessage, CreditsLowMessage, CreditsReplenishedMessage, dlqTopicOf } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, packPurchased, periodStarted, shuffled } from '../../../test/support/action-fixtures';
@@ -10,6 +12,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { RunningLedger, startLedger } from './ledger.service';
 
 const bigAllocationMicro = '1000000000000';
+const alertClasses = { CreditsLow: CreditsLowMessage, CreditsExhausted: CreditsExhaustedMessage, CreditsReplenished: CreditsReplenishedMessage };
 const Topics = uniqueTopicNames('ledger-int');
 const ledgerGroupId = uniqueName('ledger');
 
@@ -257,6 +260,10 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
       ['CreditsReplenished', 'active', '10000000'],
     ]);
     for (const alert of alerts) {
+      // What a consumer validating with our own contract classes sees: every alert passes.
+      const plain = plainToInstance(alertClasses[alert.type as keyof typeof alertClasses], alert);
+      expect(validateSync(plain, { whitelist: true, forbidNonWhitelisted: true })).toEqual([]);
+      expect(alert.schemaVersion).toBe(1);
       expect(alert.workspaceId).toBe(workspaceId);
       expect(alert.position).toMatch(/^\d+$/);
       expect(Number.isFinite(Date.parse(String(alert.occurredAt)))).toBe(true);

@@ -33,6 +33,7 @@ export {
   CreditsLowMessage,
   CreditsExhaustedMessage,
   CreditsReplenishedMessage,
+  balanceAlertOf,
   WORKSPACE_STATUSES,
   BALANCE_ALERT_TYPES,
 } from './messages/balance-alert.messages';

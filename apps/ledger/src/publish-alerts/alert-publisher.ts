@@ -1,3 +1,4 @@
+import { balanceAlertOf } from '@tally/contracts';
 import { alertForStatusChange, decodeCreditEvent } from '@tally/credits';
 import { EventStore, EventSubscription, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceIdOfStream, workspaceStreamPrefix } from '@tally/ledger';
@@ -88,7 +89,7 @@ export class AlertPublisher {
   private async publish(events: RecordedEvent[]): Promise<void> {
     const alerts: OutboundMessage[] = [];
     for (const recorded of events) {
-      const alert = alertMessageOf(recorded);
+      const alert = this.alertMessageOf(recorded);
       if (alert) alerts.push(alert);
     }
     await this.bus.publish(this.alertsTopic, alerts);
@@ -96,25 +97,33 @@ export class AlertPublisher {
     const last = events[events.length - 1];
     if (last) await this.checkpoints.save(checkpointName, last.position);
   }
-}
 
-function alertMessageOf(recorded: RecordedEvent): OutboundMessage | null {
-  const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
-  if (event.type !== 'CreditStatusChanged') return null;
-  const type = alertForStatusChange(event.data.from, event.data.to);
-  const workspaceId = workspaceIdOfStream(recorded.streamName);
-  if (!type || !workspaceId) return null;
-  const body = {
-    type,
-    workspaceId,
-    status: event.data.to,
-    totalAvailableMicro: event.data.totalAvailableMicro.toString(),
-    position: recorded.position.prepare.toString(),
-    occurredAt: event.data.occurredAt,
-  };
-  return {
-    key: workspaceId,
-    value: JSON.stringify(body),
-    headers: { 'x-event-id': recorded.id, 'x-alert-type': type },
-  };
+  /**
+   * The alert a stored status change publishes, built and checked by its contract class. One
+   * that fails the check is logged and skipped: a bad alert must not stop every later one.
+   */
+  private alertMessageOf(recorded: RecordedEvent): OutboundMessage | null {
+    const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
+    if (event.type !== 'CreditStatusChanged') return null;
+    const type = alertForStatusChange(event.data.from, event.data.to);
+    const workspaceId = workspaceIdOfStream(recorded.streamName);
+    if (!type || !workspaceId) return null;
+    const { alert, issues } = balanceAlertOf({
+      type,
+      workspaceId,
+      status: event.data.to,
+      totalAvailableMicro: event.data.totalAvailableMicro.toString(),
+      position: recorded.position.prepare.toString(),
+      occurredAt: event.data.occurredAt,
+    });
+    if (issues.length > 0) {
+      this.logger.error({ workspaceId, eventId: recorded.id, issues }, 'skipped an alert that fails its contract');
+      return null;
+    }
+    return {
+      key: workspaceId,
+      value: JSON.stringify(alert),
+      headers: { 'x-event-id': recorded.id, 'x-alert-type': type },
+    };
+  }
 }

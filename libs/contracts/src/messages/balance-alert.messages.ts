@@ -1,4 +1,5 @@
-import { Equals, IsIn, IsString, Matches } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { Equals, IsIn, IsString, Matches, validateSync } from 'class-validator';
 import { IsInstant } from '../validators';
 import { WORKSPACE_ID_PATTERN } from './envelope';
 
@@ -57,4 +58,22 @@ export class CreditsExhaustedMessage extends BalanceAlertMessage {
 export class CreditsReplenishedMessage extends BalanceAlertMessage {
   @Equals('CreditsReplenished')
   type!: 'CreditsReplenished';
+}
+
+const ALERT_CLASSES: Record<BalanceAlertType, new () => BalanceAlertMessage & { type: BalanceAlertType }> = {
+  CreditsLow: CreditsLowMessage,
+  CreditsExhausted: CreditsExhaustedMessage,
+  CreditsReplenished: CreditsReplenishedMessage,
+};
+
+/**
+ * Builds the alert Tally publishes and checks it against its contract class, so a consumer
+ * validating with the same class never sees one it refuses. Returns the problems, or none.
+ */
+export function balanceAlertOf(fields: Omit<BalanceAlert, 'schemaVersion'>): { alert: BalanceAlert; issues: string[] } {
+  const alert: BalanceAlert = { type: fields.type, schemaVersion: 1, workspaceId: fields.workspaceId, status: fields.status, totalAvailableMicro: fields.totalAvailableMicro, position: fields.position, occurredAt: fields.occurredAt };
+  const alertClass = ALERT_CLASSES[alert.type];
+  if (alertClass === undefined) return { alert, issues: [`unknown alert type ${String(alert.type)}`] };
+  const errors = validateSync(plainToInstance(alertClass, alert), { whitelist: true, forbidNonWhitelisted: true });
+  return { alert, issues: errors.flatMap((error) => Object.values(error.constraints ?? {})) };
 }
