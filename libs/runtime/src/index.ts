@@ -1,4 +1,4 @@
 export { openDatabase, Database } from './database';
-export { runtimeConfigFromEnvironment, RuntimeConfig } from './runtime-config';
+export { runtimeConfigFromEnvironment, RuntimeConfig, HOST_DEFAULT } from './runtime-config';
 export { topicNamesFromEnvironment, defaultTopicNames, TopicNames } from './topic-names';
 export { stopOnSignals, exitOnStartFailure } from './process-lifecycle';

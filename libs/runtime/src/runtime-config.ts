@@ -1,10 +1,19 @@
 import { resolve } from 'node:path';
 
+/**
+ * The interface an HTTP server binds when HOST is unset: the loopback one, so a fresh
+ * `npm start` (with its generated secret and printed operator token) is not reachable from the
+ * network. A deployment that should be reached sets HOST=0.0.0.0 (or an address) on purpose.
+ */
+export const HOST_DEFAULT = '127.0.0.1';
+
 /** Configuration from the environment (design brief §5); every default is the embedded mode. */
 export interface RuntimeConfig {
   databaseUrl: string | undefined;
   kafkaBrokers: string | undefined;
   port: number;
+  /** Interface the HTTP server listens on (HOST), default 127.0.0.1. */
+  host: string;
   dataDir: string;
 }
 
@@ -17,6 +26,7 @@ export function runtimeConfigFromEnvironment(env = process.env): RuntimeConfig {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     kafkaBrokers: nonEmpty(env.KAFKA_BROKERS),
     port,
+    host: nonEmpty(env.HOST) ?? HOST_DEFAULT,
     dataDir: resolve(env.TALLY_DATA_DIR ?? '.tally'),
   };
 }
