@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionExecuted, periodStarted } from '../support/action-fixtures';
 import { AppProcess, startAppProcess } from '../support/app-process';
@@ -67,6 +68,29 @@ async function stopped(app: AppProcess): Promise<void> {
   );
 }
 
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** The first IPv4 address of this machine that is not the loopback, if it has one. */
+function networkAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
+}
+
 /** The pinned §3 fields: the additive forecast depends on the clock, not on the data. */
 function pinned(balance: Record<string, unknown>): Record<string, unknown> {
   const { forecast: _forecast, ...rest } = balance;
@@ -85,6 +109,21 @@ describe('npm start, embedded (the tally app as a process on a clean data dir)',
     for (const app of started) await app.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('embedded runner listens on 127.0.0.1 by default', async () => {
+    const tally = await startTally(dataDir);
+    started.push(tally.app);
+    const listening = /Listening on ([^\s]+):(\d+) /.exec(tally.app.output());
+    expect(listening?.[1]).toBe('127.0.0.1');
+    const port = Number(listening?.[2]);
+    expect(await accepts('127.0.0.1', port)).toBe(true);
+    const outside = networkAddress();
+    if (outside !== undefined) expect(await accepts(outside, port)).toBe(false);
+    // The printed operator token fits the API's lifetime maximum (a day by default).
+    const claims = JSON.parse(Buffer.from(tally.token.split('.')[1] as string, 'base64url').toString('utf8'));
+    expect(claims.exp - claims.iat).toBeLessThanOrEqual(86_400);
+    await stopped(tally.app);
+  }, 600_000);
 
   it('prices actions ingested over HTTP and finds the same balance after a restart', async () => {
     const first = await startTally(dataDir);

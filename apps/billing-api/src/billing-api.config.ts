@@ -6,7 +6,6 @@ export const SQL_CLIENT = Symbol('SQL_CLIENT');
 export const API_LOGGER = Symbol('API_LOGGER');
 
 export interface BillingApiConfig {
-  jwtSecret: string;
   /** Pack sizes a caller may buy, in µcr. */
   packSizesMicro: readonly bigint[];
   topics: { actionExecuted: string; subscription: string };

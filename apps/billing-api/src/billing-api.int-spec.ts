@@ -8,14 +8,14 @@ import { appendBurst } from '../../../libs/projections/test/credit-burst';
 import { replayWorkspace } from '../../../libs/projections/test/replay-views';
 import { kafkaBrokers, uniqueName } from '../../../test/support/kafka';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
-import { createBillingApi, signHs256 } from './index';
+import { createBillingApi, signToken } from './index';
 
 jest.setTimeout(60_000);
 
 const jwtSecret = `secret-${randomUUID()}`;
 
-function tokenFor(workspaceId: string, scope: string, secret = jwtSecret): string {
-  return signHs256({ workspaceId, scope, exp: Math.floor(Date.now() / 1_000) + 600 }, secret);
+function tokenFor(workspaceId: string, scope: string, secret = jwtSecret): Promise<string> {
+  return signToken({ workspaceId, scope }, secret, 600);
 }
 
 describe('billing API over the real stack', () => {
@@ -81,7 +81,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('serves the balance, usage, rollover and ledger views in agreement with a replay of the events', async () => {
-    const token = tokenFor(workspaceA, 'credits:read');
+    const token = await tokenFor(workspaceA, 'credits:read');
     const replayed = await replayWorkspace(store, workspaceA);
     const balance = await call('GET', `/v1/workspaces/${workspaceA}/credits`, token);
     expect(balance.status).toBe(200);
@@ -120,7 +120,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('answers the credits check from the live balance', async () => {
-    const token = tokenFor(workspaceA, 'credits:read');
+    const token = await tokenFor(workspaceA, 'credits:read');
     const check = await call('POST', `/v1/workspaces/${workspaceA}/credits/check`, token, {});
     expect(check.status).toBe(200);
     expect(check.body).toEqual({
@@ -135,7 +135,7 @@ describe('billing API over the real stack', () => {
     const unknown = await call(
       'POST',
       `/v1/workspaces/ws-${randomUUID()}/credits/check`,
-      tokenFor('*', 'credits:read'),
+      await tokenFor('*', 'credits:read'),
       {},
     );
     expect(unknown.body).toEqual({ allowed: false, status: 'no_plan', totalAvailableMicro: '0' });
@@ -145,7 +145,7 @@ describe('billing API over the real stack', () => {
     const response = await call(
       'GET',
       `/v1/workspaces/${workspaceB}/credits`,
-      tokenFor(workspaceA, 'credits:read'),
+      await tokenFor(workspaceA, 'credits:read'),
     );
     expect(response.status).toBe(403);
     expect(response.body).toEqual({
@@ -162,13 +162,15 @@ describe('billing API over the real stack', () => {
         await call(
           'GET',
           `/v1/workspaces/${workspaceA}/credits`,
-          tokenFor(workspaceA, 'credits:read', 'another-secret-xxxxxx'),
+          await tokenFor(workspaceA, 'credits:read', 'another-secret-xxxxxx'),
         )
       ).status,
     ).toBe(401);
-    const expired = signHs256(
-      { workspaceId: workspaceA, scope: 'credits:read', exp: 1 },
+    const expired = await signToken(
+      { workspaceId: workspaceA, scope: 'credits:read' },
       jwtSecret,
+      60,
+      new Date(1_000),
     );
     const response = await call('GET', `/v1/workspaces/${workspaceA}/credits`, expired);
     expect(response.status).toBe(401);
@@ -181,7 +183,7 @@ describe('billing API over the real stack', () => {
     const response = await call(
       'POST',
       `/v1/workspaces/${workspaceA}/credit-packs`,
-      tokenFor(workspaceA, 'credits:read'),
+      await tokenFor(workspaceA, 'credits:read'),
       { credits: '10', paymentRef: 'p-1' },
     );
     expect(response.status).toBe(403);
@@ -189,7 +191,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('answers an SQL-injection-shaped id with 400, never 500', async () => {
-    const token = tokenFor('*', 'credits:read credits:purchase');
+    const token = await tokenFor('*', 'credits:read credits:purchase');
     for (const id of ["x'%20OR%201=1--", 'a;DROP%20TABLE%20balances', '%27%3B--', '*']) {
       const response = await call('GET', `/v1/workspaces/${id}/credits`, token);
       expect(response.status).toBe(400);
@@ -198,7 +200,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('answers a bad body with 400 and the error body, naming the field', async () => {
-    const token = tokenFor(workspaceA, 'credits:purchase credits:admin');
+    const token = await tokenFor(workspaceA, 'credits:purchase credits:admin');
     const unknownField = await call('POST', `/v1/workspaces/${workspaceA}/credit-packs`, token, {
       credits: '10',
       paymentRef: 'p',
@@ -236,7 +238,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('credits a pack once: 201 first, 200 with no second credit when replayed', async () => {
-    const token = tokenFor(workspaceB, 'credits:purchase credits:read');
+    const token = await tokenFor(workspaceB, 'credits:purchase credits:read');
     const paymentRef = `pay-${randomUUID()}`;
     const first = await call('POST', `/v1/workspaces/${workspaceB}/credit-packs`, token, {
       credits: '50',
@@ -265,7 +267,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('grants credits once by reference (credits:admin), 201 then 200', async () => {
-    const token = tokenFor('*', 'credits:admin');
+    const token = await tokenFor('*', 'credits:admin');
     const body = {
       grantType: 'onboarding',
       credits: '2.5',
@@ -284,7 +286,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('publishes valid envelopes to their topic and reports each refused one by index', async () => {
-    const token = tokenFor(workspaceA, 'events:write');
+    const token = await tokenFor(workspaceA, 'events:write');
     const action = {
       eventId: randomUUID(),
       type: 'ActionExecuted',
@@ -335,7 +337,7 @@ describe('billing API over the real stack', () => {
   });
 
   it('pushes the balance over server-sent events, then again when it changes', async () => {
-    const token = tokenFor(workspaceA, 'credits:read credits:purchase');
+    const token = await tokenFor(workspaceA, 'credits:read credits:purchase');
     const controller = new AbortController();
     const response = await fetch(`${baseUrl}/v1/workspaces/${workspaceA}/credits/stream`, {
       headers: { authorization: `Bearer ${token}` },

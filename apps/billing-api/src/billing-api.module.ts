@@ -7,6 +7,7 @@ import type { MessageBus } from '@tally/messaging';
 import type { Logger } from '@tally/observability';
 import { ProjectionQueries } from '@tally/projections';
 import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
 import { BillingPageController } from './billing-page/billing-page.controller';
 import {
   API_LOGGER,
@@ -33,7 +34,19 @@ export interface BillingApiModuleOptions {
   logger: Logger;
   metrics: HttpMetrics;
   rateLimitPerSecond: number;
+  tokens: TokenVerifier;
 }
+
+/** Every controller the API serves; the route-walk test checks each declares its access. */
+export const BILLING_API_CONTROLLERS = [
+  ReadCreditsController,
+  BalanceStreamController,
+  CreditPacksController,
+  CreditGrantsController,
+  EventsController,
+  HealthController,
+  BillingPageController,
+];
 
 @Module({})
 export class BillingApiModule {
@@ -46,8 +59,10 @@ export class BillingApiModule {
       { provide: WorkspaceLedger, useValue: options.ledger },
       { provide: ProjectionQueries, useValue: new ProjectionQueries(options.sql) },
       { provide: HttpMetrics, useValue: options.metrics },
+      { provide: TokenVerifier, useValue: options.tokens },
       BalanceChanges,
-      // Guards run in this order: the rate limit first, then authentication and scopes.
+      // Guards run in this order: the rate limit first, then authentication and scopes (closed
+      // by default: see auth/route-access.ts).
       { provide: APP_GUARD, useClass: ThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },
       {
@@ -63,15 +78,7 @@ export class BillingApiModule {
           { name: 'default', ttl: 1_000, limit: options.rateLimitPerSecond },
         ]),
       ],
-      controllers: [
-        ReadCreditsController,
-        BalanceStreamController,
-        CreditPacksController,
-        CreditGrantsController,
-        EventsController,
-        HealthController,
-        BillingPageController,
-      ],
+      controllers: BILLING_API_CONTROLLERS,
       providers,
     };
   }

@@ -2,12 +2,14 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { parseCreditsToMicro } from '@tally/contracts';
 import type { EventStore, SqlClient } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
 import type { MessageBus } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { migrateProjections } from '@tally/projections';
+import { AuthOptions, tokenVerifierFor } from './auth/auth-options';
 import { BillingApiModule } from './billing-api.module';
 import {
   BODY_SIZE_MAX_BYTES,
@@ -17,12 +19,16 @@ import {
 } from './billing-api.config';
 import { validationException } from './errors/validation-exception.factory';
 import { HttpMetrics } from './health/http-metrics';
+import { HELMET_OPTIONS } from './security-headers';
 
 export interface BillingApiDependencies {
   store: EventStore;
   sql: SqlClient;
   bus: MessageBus;
-  jwtSecret: string;
+  /** HS256 secret (at least 16 characters); optional when `auth` names a JWKS. */
+  jwtSecret?: string;
+  /** Token lifetime maximum and the identity provider's JWKS, if any. */
+  auth?: AuthOptions;
   /** Share the embedded runner's ledger (one cache); default: a ledger of the API's own. */
   ledger?: WorkspaceLedger;
   /** Pack sizes in credits; default 10, 50, 100, 500. */
@@ -40,7 +46,7 @@ export interface BillingApiDependencies {
 export async function createBillingApi(
   deps: BillingApiDependencies,
 ): Promise<NestExpressApplication> {
-  if (deps.jwtSecret.length < 16) throw new Error('the JWT secret must be at least 16 characters');
+  const tokens = tokenVerifierFor(deps.jwtSecret, deps.auth);
   const packSizesMicro = (deps.packSizesCredits ?? PACK_SIZES_CREDITS_DEFAULT).map((credits) => {
     const micro = parseCreditsToMicro(credits);
     if (micro === null || micro <= 0n)
@@ -51,7 +57,8 @@ export async function createBillingApi(
   const logger = deps.logger ?? createLogger('billing-api');
   const metrics = new HttpMetrics();
   const module = BillingApiModule.register({
-    config: { jwtSecret: deps.jwtSecret, packSizesMicro, topics: deps.topics ?? DEFAULT_TOPICS },
+    config: { packSizesMicro, topics: deps.topics ?? DEFAULT_TOPICS },
+    tokens,
     sql: deps.sql,
     bus: deps.bus,
     ledger: deps.ledger ?? new WorkspaceLedger(deps.store),
@@ -64,6 +71,8 @@ export async function createBillingApi(
     bodyParser: false,
   });
   app.use(metrics.middleware);
+  app.disable('x-powered-by');
+  app.use(helmet(HELMET_OPTIONS));
   app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES });
   app.useGlobalPipes(
     new ValidationPipe({

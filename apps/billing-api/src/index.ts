@@ -1,4 +1,9 @@
 export { createBillingApi, BillingApiDependencies } from './billing-api';
-export { signHs256, verifyHs256 } from './auth/jwt-hs256';
+export {
+  AuthOptions,
+  authOptionsFromEnvironment,
+  TOKEN_LIFETIME_MAX_SECONDS_DEFAULT,
+} from './auth/auth-options';
+export { signToken, TokenClaims } from './auth/sign-token';
 export { Scopes } from './auth/scopes';
 export { ApiErrorCode } from './errors/api-error-code';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createBillingApi, signHs256 } from '../../billing-api/src';
+import { authOptionsFromEnvironment, createBillingApi, signToken } from '../../billing-api/src';
 import { startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
@@ -8,8 +8,20 @@ import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnS
 import { startDemoTraffic } from './demo/demo-traffic';
 import { jwtSecretFor } from './jwt-secret';
 
-const operatorScopes = 'credits:read credits:purchase credits:admin events:write';
-const operatorTokenLifetimeSeconds = 30 * 24 * 3_600;
+const operatorScopes = 'credits:read credits:purchase credits:admin credits:reserve events:write';
+// Addresses a browser on this machine reaches as `localhost`; any other is printed as it is.
+const loopbackOrAny = new Set(['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::']);
+
+function urlHost(host: string): string {
+  if (loopbackOrAny.has(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Where this process itself reaches the bound socket (the demo traffic calls the API). */
+function selfUrl(bound: { address: string; port: number }): string {
+  const address = bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${bound.port}`;
+}
 
 /**
  * The whole of Tally in one process: ledger, projector and billing API over the in-process bus
@@ -23,6 +35,7 @@ async function main(): Promise<void> {
   const topics = topicNamesFromEnvironment();
   const bus = messageBusFromEnvironment('tally');
   const jwtSecret = jwtSecretFor(config.dataDir);
+  const auth = authOptionsFromEnvironment();
   const ledger = await startLedger({ store: database.store, sql: database.sql, bus, topics, logger: logger.child({ app: 'ledger' }) });
   const projector = await startProjector({ store: database.store, sql: database.sql, logger: logger.child({ app: 'projector' }) });
   const api = await createBillingApi({
@@ -30,25 +43,28 @@ async function main(): Promise<void> {
     sql: database.sql,
     bus,
     jwtSecret,
+    auth,
     ledger: ledger.ledger,
     topics,
     logger: logger.child({ app: 'billing-api' }),
   });
-  await api.listen(config.port);
-  const port = (api.getHttpServer().address() as { port: number }).port;
-  const token = signHs256(
-    { workspaceId: '*', scope: operatorScopes, exp: Math.floor(Date.now() / 1_000) + operatorTokenLifetimeSeconds },
-    jwtSecret,
-  );
-  const traffic = demo ? await startDemoTraffic({ baseUrl: `http://127.0.0.1:${port}`, token, logger }) : null;
+  await api.listen(config.port, config.host);
+  const bound = api.getHttpServer().address() as { address: string; port: number };
+  const port = bound.port;
+  const baseUrl = `http://${urlHost(config.host)}:${port}`;
+  // The printed operator token lives as long as the API accepts (TALLY_JWT_LIFETIME_MAX_SECONDS);
+  // a restart prints a fresh one.
+  const token = await signToken({ workspaceId: '*', scope: operatorScopes }, jwtSecret, auth.tokenLifetimeMaxSeconds);
+  const traffic = demo ? await startDemoTraffic({ baseUrl: selfUrl(bound), token, logger }) : null;
   const workspaceHint = traffic ? `&workspace=${traffic.workspaces[0]}` : '';
   process.stdout.write(
     [
       '',
       `Tally is running (${database.mode === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'}, ` +
         `${config.kafkaBrokers ? 'Kafka at KAFKA_BROKERS' : 'in-process bus'}).`,
-      `  Billing page: http://localhost:${port}/billing?token=${token}${workspaceHint}`,
-      `  API docs:     http://localhost:${port}/docs`,
+      `  Listening on ${bound.address}:${port} (HOST=0.0.0.0 to accept other machines).`,
+      `  Billing page: ${baseUrl}/billing?token=${token}${workspaceHint}`,
+      `  API docs:     ${baseUrl}/docs`,
       `  Token (workspace *, ${operatorScopes}):`,
       `  ${token}`,
       demo ? '  Demo traffic is flowing into a few workspaces.' : '  Add --demo (npm run demo) to stream sample traffic.',

@@ -8,89 +8,117 @@ import {
 import { Reflector } from '@nestjs/core';
 import { WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import type { Request } from 'express';
-import { BILLING_API_CONFIG, BillingApiConfig } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
-import { InvalidTokenError, verifyHs256 } from './jwt-hs256';
-import { ANY_WORKSPACE, Principal, REQUIRED_SCOPE_KEY, Scope } from './scopes';
+import { routeAccessOf } from './route-access';
+import { ANY_WORKSPACE, Principal, Scope } from './scopes';
+import { InvalidTokenError, KeySetUnavailableError, TokenVerifier } from './token-verifier';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
 
-// Order of refusals: no or bad token → 401; a malformed workspace id → 400 (it can belong to
-// no one, and must never reach SQL); a missing scope or another workspace → 403.
+// The scheme is case-insensitive (RFC 9110); the token itself is checked by the verifier.
+const BEARER_HEADER = /^Bearer +(\S+)$/i;
+
+/**
+ * Closed by default: a route is reachable only when it says so, with `@Public()` or
+ * `@RequireScope(...)`. Order of refusals on a scoped route: no or bad token → 401; a malformed
+ * workspace id → 400 (it can belong to no one, and must never reach SQL); a missing scope or
+ * another workspace → 403.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(BILLING_API_CONFIG) private readonly config: BillingApiConfig,
+    @Inject(TokenVerifier) private readonly tokens: TokenVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (scope === undefined) return true;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = routeAccessOf(this.reflector, context.getHandler(), context.getClass());
+    switch (access.kind) {
+      case 'public':
+        return true;
+      case 'undeclared':
+      case 'conflicting':
+        // A route somebody forgot to declare (the route-walk test should have caught it).
+        throw new ApiException(
+          ApiErrorCode.InsufficientScope,
+          'this route is closed: it declares neither @Public nor @RequireScope',
+          { required: null },
+        );
+      case 'scoped':
+        break;
+      default: {
+        const unreachable: never = access;
+        throw new Error(`assertion failed: unknown route access ${JSON.stringify(unreachable)}`);
+      }
+    }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = this.authenticate(request);
-    const rawWorkspaceId: unknown = request.params?.['id'];
-    const workspaceId = typeof rawWorkspaceId === 'string' ? rawWorkspaceId : undefined;
-    if (
-      rawWorkspaceId !== undefined &&
-      (workspaceId === undefined || !WORKSPACE_ID_PATTERN.test(workspaceId))
-    ) {
-      throw new ApiException(
-        ApiErrorCode.InvalidWorkspaceId,
-        'workspace id must be 1-128 characters of [A-Za-z0-9._:-]',
-      );
-    }
-    if (!principal.scopes.has(scope)) {
-      throw new ApiException(
-        ApiErrorCode.InsufficientScope,
-        `this route needs the ${scope} scope`,
-        { required: scope },
-      );
-    }
-    if (
-      workspaceId !== undefined &&
-      principal.workspaceId !== ANY_WORKSPACE &&
-      principal.workspaceId !== workspaceId
-    ) {
-      throw new ApiException(
-        ApiErrorCode.WorkspaceForbidden,
-        'this token is for another workspace',
-      );
-    }
+    const principal = await this.authenticate(tokenOf(request, access.acceptsQueryToken));
+    authorise(principal, access.scope, request.params?.['id']);
     request.principal = principal;
     return true;
   }
 
-  private authenticate(request: Request): Principal {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
-    // EventSource cannot send headers: the balance stream also takes ?access_token=.
-    const queryToken = request.query?.['access_token'];
-    const token = match?.[1] ?? (typeof queryToken === 'string' ? queryToken : undefined);
+  private async authenticate(token: string | undefined): Promise<Principal> {
     if (token === undefined)
       throw new ApiException(ApiErrorCode.Unauthenticated, 'missing bearer token');
-    let claims: Record<string, unknown>;
     try {
-      claims = verifyHs256(token, this.config.jwtSecret);
+      return await this.tokens.verify(token);
     } catch (error) {
       if (error instanceof InvalidTokenError)
         throw new ApiException(ApiErrorCode.Unauthenticated, error.message);
+      if (error instanceof KeySetUnavailableError)
+        throw new ApiException(
+          ApiErrorCode.Unavailable,
+          'the identity provider keys could not be fetched; try again shortly',
+        );
       throw error;
     }
-    const { workspaceId, scope } = claims;
-    if (
-      typeof workspaceId !== 'string' ||
-      (workspaceId !== ANY_WORKSPACE && !WORKSPACE_ID_PATTERN.test(workspaceId))
-    ) {
-      throw new ApiException(ApiErrorCode.Unauthenticated, 'token has no valid workspaceId claim');
-    }
-    if (typeof scope !== 'string')
-      throw new ApiException(ApiErrorCode.Unauthenticated, 'token has no scope claim');
-    return { workspaceId, scopes: new Set(scope.split(' ').filter((item) => item.length > 0)) };
+  }
+}
+
+/**
+ * The bearer token of the request. `?access_token=` counts only on routes marked
+ * `@AcceptQueryToken()` and only without an Authorization header; elsewhere it is ignored.
+ */
+function tokenOf(request: Request, acceptsQueryToken: boolean): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = BEARER_HEADER.exec(header);
+    if (!match)
+      throw new ApiException(
+        ApiErrorCode.Unauthenticated,
+        'Authorization must be "Bearer <token>"',
+      );
+    return match[1];
+  }
+  if (!acceptsQueryToken) return undefined;
+  const queryToken: unknown = request.query?.['access_token'];
+  return typeof queryToken === 'string' ? queryToken : undefined;
+}
+
+function authorise(principal: Principal, scope: Scope, rawWorkspaceId: unknown): void {
+  const workspaceId = typeof rawWorkspaceId === 'string' ? rawWorkspaceId : undefined;
+  if (
+    rawWorkspaceId !== undefined &&
+    (workspaceId === undefined || !WORKSPACE_ID_PATTERN.test(workspaceId))
+  ) {
+    throw new ApiException(
+      ApiErrorCode.InvalidWorkspaceId,
+      'workspace id must be 1-128 characters of [A-Za-z0-9._:-]',
+    );
+  }
+  if (!principal.scopes.has(scope)) {
+    throw new ApiException(ApiErrorCode.InsufficientScope, `this route needs the ${scope} scope`, {
+      required: scope,
+    });
+  }
+  if (
+    workspaceId !== undefined &&
+    principal.workspaceId !== ANY_WORKSPACE &&
+    principal.workspaceId !== workspaceId
+  ) {
+    throw new ApiException(ApiErrorCode.WorkspaceForbidden, 'this token is for another workspace');
   }
 }
 

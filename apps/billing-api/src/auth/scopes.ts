@@ -1,9 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
 
+/** The scopes of design §3; a token's `scope` claim is a space-separated list of them. */
 export const Scopes = {
   creditsRead: 'credits:read',
   creditsPurchase: 'credits:purchase',
   creditsAdmin: 'credits:admin',
+  creditsReserve: 'credits:reserve',
   eventsWrite: 'events:write',
 } as const;
 
@@ -11,14 +13,19 @@ export type Scope = (typeof Scopes)[keyof typeof Scopes];
 
 export const REQUIRED_SCOPE_KEY = 'tally:required-scope';
 
-/** The scope a route requires; routes without it are public (health, metrics, docs). */
+/**
+ * The scope a route requires. A route is reachable only with this or `@Public()` (see
+ * route-access.ts); the guard refuses any other.
+ */
 export const RequireScope = (scope: Scope): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_SCOPE_KEY, scope);
 
-/** Who called: a workspace id or `*` (service and operator tokens), and the granted scopes. */
+/** Who called: a workspace id or `*` (service and operator tokens), the granted scopes, and
+ * when the token stops being valid (a stream opened with it ends then). */
 export interface Principal {
   workspaceId: string;
   scopes: ReadonlySet<string>;
+  expiresAtMs: number;
 }
 
 export const ANY_WORKSPACE = '*';

@@ -2,6 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Public } from '../auth/route-access';
 
 // The page is three static files with no build step. `tsc` copies only .ts, so when the API runs
 // from dist/ the files are read from the source folder beside it.
@@ -35,6 +36,7 @@ const CONTENT_SECURITY_POLICY =
 
 /** Settings → Billing: a static page that reads the billing API with the caller's token. */
 @ApiExcludeController()
+@Public()
 @Controller('billing')
 export class BillingPageController {
   private readonly files = loadPage();

@@ -3,11 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { SqlClient } from '@tally/event-store';
 import type { Response } from 'express';
+import { Public } from '../auth/route-access';
 import { SQL_CLIENT } from '../billing-api.config';
 import { HttpMetrics } from './http-metrics';
 
 @ApiTags('operations')
 @SkipThrottle()
+@Public()
 @Controller()
 export class HealthController {
   constructor(
