@@ -261,7 +261,8 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     ]);
     for (const alert of alerts) {
       // What a consumer validating with our own contract classes sees: every alert passes.
-      const plain = plainToInstance(alertClasses[alert.type as keyof typeof alertClasses], alert);
+      const alertClass: new () => object = alertClasses[alert.type as keyof typeof alertClasses];
+      const plain = plainToInstance(alertClass, alert);
       expect(validateSync(plain, { whitelist: true, forbidNonWhitelisted: true })).toEqual([]);
       expect(alert.schemaVersion).toBe(1);
       expect(alert.workspaceId).toBe(workspaceId);
