@@ -17,6 +17,8 @@ import {
   PACK_SIZES_CREDITS_DEFAULT,
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
+import { requireJsonContentType, verifyUtf8Body } from './boundary/json-body';
+import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
 import { HttpMetrics } from './health/http-metrics';
 import { HELMET_OPTIONS } from './security-headers';
@@ -73,8 +75,10 @@ export async function createBillingApi(
   app.use(metrics.middleware);
   app.disable('x-powered-by');
   app.use(helmet(HELMET_OPTIONS));
-  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES });
+  app.use(requireJsonContentType);
+  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES, verify: verifyUtf8Body });
   app.useGlobalPipes(
+    new JsonShapePipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
