@@ -157,6 +157,10 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
         expectedCode: 'VALIDATION_FAILED',
       },
       { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), type: 'ActionTeleported' }), expectedCode: 'UNKNOWN_TYPE' },
+      // Bytes PostgreSQL's jsonb refuses once froze the partition; the boundary now refuses them.
+      { value: JSON.stringify(actionExecuted(workspaceId, { kind: 'http.request' })).replace(/"eventId":"[^"]+"/, '"eventId":"a\\u0000b"'), expectedCode: 'VALIDATION_FAILED' },
+      { value: JSON.stringify(actionExecuted(workspaceId, { kind: 'http.request' })).replace(/"eventId":"[^"]+"/, '"eventId":"x\\ud800"'), expectedCode: 'VALIDATION_FAILED' },
+      { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), action: [] }), expectedCode: 'VALIDATION_FAILED' },
       { value: JSON.stringify({ ...actionExecuted(workspaceId, { kind: 'http.request' }), padding: 'x'.repeat(2 * 1024 * 1024) }), expectedCode: 'PAYLOAD_TOO_LARGE' },
     ];
     const deadLetters = await collectDeadLetters(bus, dlqTopicOf(Topics.actionExecuted), workspaceId);
