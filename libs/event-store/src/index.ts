@@ -21,6 +21,7 @@ export {
   WrongExpectedRevisionError,
 } from './event-store.errors';
 export { START, comparePositions, positionFromString, positionToString } from './position';
+export { firstCommittedEventAfter } from './first-committed-after';
 export {
   EVENT_STORE_NOTIFY_CHANNEL,
   READ_ALL_COUNT_DEFAULT,

@@ -66,3 +66,15 @@ SELECT e.transaction_id::text AS commit_position, e.global_position::text AS pre
  WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
  ORDER BY e.transaction_id DESC, e.global_position DESC
  LIMIT 1`;
+
+// The first committed event after a position, whether subscribers may see it yet or not, and
+// when it was recorded: how long work has been waiting for a reader at that position.
+// $1/$2 the position, $3 stream-name prefixes or NULL.
+export const SELECT_FIRST_COMMITTED_AFTER = `
+SELECT e.transaction_id::text AS commit_position, e.global_position::text AS prepare_position,
+       (extract(epoch from date_trunc('milliseconds', e.created_at)) * 1000)::bigint::text AS created_at_ms
+  FROM event_store_events e
+ WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+   AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS p(prefix) WHERE starts_with(e.stream_name, p.prefix)))
+ ORDER BY e.transaction_id, e.global_position
+ LIMIT 1`;
