@@ -3,8 +3,10 @@ export { PROJECTION_NAMES } from './projection';
 export {
   BALANCE_CHANGED_CHANNEL,
   CREDIT_STREAM_PREFIX,
+  HELD_LISTED_MAX,
   LIVE_SCHEMA,
   PROJECTOR_BATCH_SIZE_MAX,
+  PROJECTOR_STALL_AFTER_MS,
   REBUILD_PAGE_SIZE,
   REBUILD_SCHEMA,
   STATEMENT_PAGE_SIZE_DEFAULT,
@@ -14,7 +16,10 @@ export {
 export { ALL_PROJECTIONS, projectionsNamed, isProjectionName } from './projections.registry';
 export { migrateProjections, createProjectionSchema } from './projections.migrations';
 export { applyProjectionBatch, decodeBatch } from './projection-batch';
-export { Projector, ProjectorOptions } from './projector';
+export { Projector, ProjectorOptions, HoldReport } from './projector';
+export type { HeldWorkspace } from './held/held-workspaces.sql';
+export { retryHeldWorkspace, RetryOutcome } from './held/retry-hold';
+export { readProjectorHealth, ProjectorHealth } from './health/projector-health';
 export { ProjectionQueries, noPlanBalance } from './projection-queries';
 export type { BalanceView } from './balance/balance.view';
 export { balanceViewOf } from './balance/balance.view';

@@ -1,28 +1,53 @@
-import { decodeCreditEvent } from '@tally/credits';
+import { CreditEvent, decodeCreditEvent } from '@tally/credits';
 import { comparePositions, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceIdOfStream } from '@tally/ledger';
 import { lockCheckpoint, writeCheckpoint } from './checkpoints/checkpoints.sql';
-import type { Projection, ProjectedEvent, ProjectionTarget } from './projection';
+import { failureMessage } from './held/workspace-failure';
+import type { Projection, ProjectedEvent, ProjectionTarget, UndecodableEvent } from './projection';
 
-/** Decodes a batch once for every projection; events of other streams are left out. */
+function decodeRecorded(recorded: RecordedEvent): CreditEvent {
+  return decodeCreditEvent({
+    type: recorded.type,
+    data: recorded.data as Record<string, unknown>,
+  });
+}
+
+/** Decodes a batch once for every projection; events of other streams are left out. Throws on an event it cannot decode. */
 export function decodeBatch(events: RecordedEvent[]): ProjectedEvent[] {
   const decoded: ProjectedEvent[] = [];
   for (const recorded of events) {
     const workspaceId = workspaceIdOfStream(recorded.streamName);
     if (workspaceId === null) continue;
-    const event = decodeCreditEvent({
-      type: recorded.type,
-      data: recorded.data as Record<string, unknown>,
-    });
-    decoded.push({ recorded, event, workspaceId });
+    decoded.push({ recorded, event: decodeRecorded(recorded), workspaceId });
   }
   return decoded;
+}
+
+/** A batch decoded for the live projector: an event that does not decode is kept, with why. */
+export interface DecodedBatch {
+  entries: (ProjectedEvent | UndecodableEvent)[];
+}
+
+/** `decodeBatch` that never throws: each event the codec refuses becomes an UndecodableEvent. */
+export function decodeBatchHoldingBack(events: RecordedEvent[]): DecodedBatch {
+  const entries: (ProjectedEvent | UndecodableEvent)[] = [];
+  for (const recorded of events) {
+    const workspaceId = workspaceIdOfStream(recorded.streamName);
+    if (workspaceId === null) continue;
+    try {
+      entries.push({ recorded, event: decodeRecorded(recorded), workspaceId });
+    } catch (error) {
+      entries.push({ recorded, event: null, workspaceId, error: failureMessage(error) });
+    }
+  }
+  return { entries };
 }
 
 /**
  * Applies a batch to one projection in one transaction with its checkpoint: the checkpoint row
  * is locked first, events at or before it are skipped (replay is a no-op), and it moves to the
- * batch's last position. Returns how many events were new to the projection.
+ * batch's last position. Returns how many events were new to the projection. Any failure fails
+ * the whole batch (the rebuild's catch-up; the live projector uses applyLiveBatch).
  */
 export async function applyProjectionBatch(
   sql: SqlClient,

@@ -2,6 +2,11 @@ import type { SqlClient } from '@tally/event-store';
 import { selectBalancePage, selectBalanceView } from './balance/balance.sql';
 import { BalanceView } from './balance/balance.view';
 import { readCheckpoints, CheckpointRow } from './checkpoints/checkpoints.sql';
+import {
+  countHeldWorkspaces,
+  HeldWorkspace,
+  selectHeldWorkspaces,
+} from './held/held-workspaces.sql';
 import { LIVE_SCHEMA } from './projections.limits';
 import { RolloverPeriodView, selectRolloverPeriods } from './rollover/rollover.sql';
 import { selectStatementPage, StatementPageView } from './statement/statement.sql';
@@ -62,5 +67,15 @@ export class ProjectionQueries {
 
   checkpoints(): Promise<CheckpointRow[]> {
     return readCheckpoints(this.sql, this.schema);
+  }
+
+  /** Held-back workspaces, oldest hold first: every one, or one workspace's holds. */
+  heldWorkspaces(options: { workspaceId?: string; limit: number }): Promise<HeldWorkspace[]> {
+    return selectHeldWorkspaces(this.sql, this.schema, options);
+  }
+
+  /** How many workspaces each projection holds back (absent: none). */
+  heldWorkspaceCounts(): Promise<Map<string, number>> {
+    return countHeldWorkspaces(this.sql, this.schema);
   }
 }

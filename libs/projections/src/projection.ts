@@ -9,6 +9,14 @@ export interface ProjectedEvent {
   workspaceId: string;
 }
 
+/** A stored event of a workspace's stream that the codec could not decode: its workspace is held back. */
+export interface UndecodableEvent {
+  recorded: RecordedEvent;
+  event: null;
+  workspaceId: string;
+  error: string;
+}
+
 export type ProjectionName = 'balance' | 'rollover' | 'usage' | 'statement';
 
 export const PROJECTION_NAMES: readonly ProjectionName[] = [

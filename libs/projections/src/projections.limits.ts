@@ -26,3 +26,12 @@ export const BALANCE_REBUILD_STATES_MAX = 200_000;
 export const BALANCE_REBUILD_UPSERT_ROWS_MAX = 5_000;
 /** work_mem of each rebuild statement: a range's hash aggregates and sorts stay in memory. */
 export const REBUILD_WORK_MEM = '64MB';
+/** Characters of an error message kept on a held-back workspace's row. */
+export const HELD_ERROR_LENGTH_MAX = 2_000;
+/** Held-back workspaces listed by `/health` and `projections held` (the total is always given). */
+export const HELD_LISTED_MAX = 1_000;
+/**
+ * How long the projector may leave committed credit events unprojected, with its lowest
+ * checkpoint not moving, before `/health` calls it stalled (an idle system is healthy).
+ */
+export const PROJECTOR_STALL_AFTER_MS = 30_000;

@@ -1,5 +1,6 @@
 import type { SqlClient } from '@tally/event-store';
 import { createCheckpointsTable, ensureCheckpointRow } from './checkpoints/checkpoints.sql';
+import { createHeldWorkspacesTable } from './held/held-workspaces.sql';
 import type { Projection } from './projection';
 import { LIVE_SCHEMA } from './projections.limits';
 import { ALL_PROJECTIONS } from './projections.registry';
@@ -8,7 +9,7 @@ import { ALL_PROJECTIONS } from './projections.registry';
 // concurrent CREATE ... IF NOT EXISTS from racing on the catalog.
 const MIGRATION_LOCK_KEY = 'tally_projections_migrations';
 
-/** Creates a schema's checkpoints table and the given projections' tables (idempotent). */
+/** Creates a schema's checkpoints and held-workspaces tables and the given projections' tables (idempotent). */
 export async function createProjectionSchema(
   sql: SqlClient,
   schema: string,
@@ -18,6 +19,7 @@ export async function createProjectionSchema(
     await transaction.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [MIGRATION_LOCK_KEY]);
     await transaction.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await createCheckpointsTable(transaction, schema);
+    await createHeldWorkspacesTable(transaction, schema);
     for (const projection of projections) {
       await projection.createTables(transaction, schema);
       await ensureCheckpointRow(transaction, schema, projection.name);

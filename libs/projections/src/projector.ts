@@ -6,17 +6,30 @@ import {
   SqlClient,
 } from '@tally/event-store';
 import { readCheckpoints } from './checkpoints/checkpoints.sql';
-import type { Projection } from './projection';
-import { applyProjectionBatch, decodeBatch } from './projection-batch';
+import { applyLiveBatch } from './live-batch';
+import type { Projection, ProjectionName } from './projection';
+import { decodeBatchHoldingBack } from './projection-batch';
 import { migrateProjections } from './projections.migrations';
 import { CREDIT_STREAM_PREFIX, LIVE_SCHEMA, PROJECTOR_BATCH_SIZE_MAX } from './projections.limits';
 import { ALL_PROJECTIONS } from './projections.registry';
 import { lowestCheckpoint, projectionsReached } from './projection-status';
 
+/** A workspace a projection has just held back (see docs/projections.md). */
+export interface HoldReport {
+  projection: ProjectionName;
+  workspaceId: string;
+  /** The first event of the workspace the projection did not apply. */
+  position: Position;
+  streamRevision: bigint;
+  error: string;
+}
+
 export interface ProjectorOptions {
   projections?: readonly Projection[];
   batchSizeMax?: number;
   onError?: (error: Error) => void;
+  /** Called once per workspace a projection holds back, after the batch committed. */
+  onHold?: (hold: HoldReport) => void;
   /** Called after every batch (metrics). */
   onBatch?: (report: {
     events: number;
@@ -69,16 +82,30 @@ export class Projector {
     await subscription?.stop();
   }
 
-  /** Applies one batch to every projection (also what a test or the rebuild replays with). */
+  /**
+   * Applies one batch to every projection (also what a test replays with). A workspace whose
+   * event does not decode or apply is held back; the others are applied.
+   */
   async applyBatch(events: RecordedEvent[]): Promise<void> {
     const started = performance.now();
-    const decoded = decodeBatch(events);
+    const batch = decodeBatchHoldingBack(events);
     const target = { schema: LIVE_SCHEMA, notify: true };
-    await Promise.all(
-      this.projections.map((projection) =>
-        applyProjectionBatch(this.sql, projection, target, decoded),
-      ),
+    const outcomes = await Promise.all(
+      this.projections.map((projection) => applyLiveBatch(this.sql, projection, target, batch)),
     );
+    for (const [index, outcome] of outcomes.entries()) {
+      const projection = this.projections[index];
+      if (!projection) continue;
+      for (const hold of outcome.held) {
+        this.options.onHold?.({
+          projection: projection.name,
+          workspaceId: hold.workspaceId,
+          position: hold.recorded.position,
+          streamRevision: hold.recorded.revision,
+          error: hold.error,
+        });
+      }
+    }
     const last = events[events.length - 1];
     if (last) {
       this.options.onBatch?.({

@@ -126,3 +126,17 @@ export async function appendBurst(
     if (rejected) throw new Error(`burst command rejected: ${JSON.stringify(rejected)}`);
   }
 }
+
+/** `actions` more debits per workspace in the second period of a burst already appended. */
+export async function appendMoreActions(
+  ledger: WorkspaceLedger,
+  workspaceIds: string[],
+  actions: number,
+): Promise<void> {
+  const commands = workspaceIds.flatMap(
+    (workspaceId) => burstCommands(workspaceId, actions)[4] ?? [],
+  );
+  const outcomes = await ledger.execute(commands);
+  const rejected = outcomes.find((outcome) => outcome.kind !== 'applied');
+  if (rejected) throw new Error(`action not applied: ${JSON.stringify(rejected)}`);
+}

@@ -2,13 +2,31 @@ import { Position, positionFromString, positionToString, SqlClient } from '@tall
 
 // One row per projection: its checkpoint (`<commit>/<prepare>`, or null before the first event).
 // The row is created with the tables so `lockCheckpoint` always finds it to lock.
+// `held_workspace_ids` are the workspaces the projection holds back (their details are in
+// held_workspaces). They live on the checkpoint row so that the statement taking the row's
+// lock reads them for free, and current: a SELECT … FOR UPDATE that waited for the lock
+// returns the row's latest version, whereas a subquery on another table would still see the
+// snapshot taken before the wait (and miss a hold that `projections retry` just released).
 
 export async function createCheckpointsTable(sql: SqlClient, schema: string): Promise<void> {
   await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.checkpoints (
-    projection text PRIMARY KEY,
-    position   text,
-    updated_at timestamptz NOT NULL DEFAULT now()
+    projection         text PRIMARY KEY,
+    position           text,
+    updated_at         timestamptz NOT NULL DEFAULT now(),
+    held_workspace_ids text[] NOT NULL DEFAULT '{}'
   )`);
+  // A table made before held-back workspaces gains the column — once: the ALTER takes an
+  // exclusive lock, which every later start must not take again.
+  const [present] = await sql.query(
+    `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = 'checkpoints' AND column_name = 'held_workspace_ids'`,
+    [schema],
+  );
+  if (!present) {
+    await sql.query(
+      `ALTER TABLE ${schema}.checkpoints ADD COLUMN held_workspace_ids text[] NOT NULL DEFAULT '{}'`,
+    );
+  }
 }
 
 export async function ensureCheckpointRow(
@@ -22,20 +40,28 @@ export async function ensureCheckpointRow(
   );
 }
 
+export interface LockedCheckpoint {
+  position: Position | null;
+  /** Workspaces whose events this projection skips until `projections retry` releases them. */
+  held: ReadonlySet<string>;
+}
+
 /**
- * Reads and row-locks a checkpoint for the rest of the transaction (serialises writers and the
- * rebuild switch). `synchronousCommit: false` also sets `synchronous_commit = off` for the
- * transaction (SET LOCAL, in the same round trip).
+ * Reads and row-locks a checkpoint, with the projection's held-back workspaces, for the rest of
+ * the transaction (serialises writers, retries and the rebuild switch). `synchronousCommit:
+ * false` also sets `synchronous_commit = off` for the transaction (SET LOCAL, in the same round
+ * trip).
  */
-export async function lockCheckpoint(
+export async function lockCheckpointWithHolds(
   sql: SqlClient,
   schema: string,
   projection: string,
   options: { synchronousCommit?: boolean } = {},
-): Promise<Position | null> {
-  const setting = options.synchronousCommit === false ? `set_config('synchronous_commit', 'off', true), ` : '';
-  const rows = await sql.query<{ position: string | null }>(
-    `SELECT ${setting}position FROM ${schema}.checkpoints WHERE projection = $1 FOR UPDATE`,
+): Promise<LockedCheckpoint> {
+  const setting =
+    options.synchronousCommit === false ? `set_config('synchronous_commit', 'off', true), ` : '';
+  const rows = await sql.query<{ position: string | null; held_workspace_ids: string[] }>(
+    `SELECT ${setting}position, held_workspace_ids FROM ${schema}.checkpoints WHERE projection = $1 FOR UPDATE`,
     [projection],
   );
   const row = rows[0];
@@ -43,7 +69,20 @@ export async function lockCheckpoint(
     throw new Error(
       `assertion failed: no checkpoint row for projection "${projection}" in ${schema}`,
     );
-  return row.position === null ? null : positionFromString(row.position);
+  return {
+    position: row.position === null ? null : positionFromString(row.position),
+    held: new Set(row.held_workspace_ids),
+  };
+}
+
+/** `lockCheckpointWithHolds` for callers that only need the position. */
+export async function lockCheckpoint(
+  sql: SqlClient,
+  schema: string,
+  projection: string,
+  options: { synchronousCommit?: boolean } = {},
+): Promise<Position | null> {
+  return (await lockCheckpointWithHolds(sql, schema, projection, options)).position;
 }
 
 export async function writeCheckpoint(

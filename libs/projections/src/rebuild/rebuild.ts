@@ -7,6 +7,7 @@ import {
   START,
 } from '@tally/event-store';
 import { lockCheckpoint, writeCheckpoint } from '../checkpoints/checkpoints.sql';
+import { releaseHolds } from '../held/held-workspaces.sql';
 import type { Projection, ProjectionTarget } from '../projection';
 import { applyProjectionBatch, decodeBatch } from '../projection-batch';
 import { createProjectionSchema, migrateProjections } from '../projections.migrations';
@@ -52,7 +53,8 @@ const rebuildTarget: ProjectionTarget = { schema: REBUILD_SCHEMA, notify: false 
  *
  * The fresh tables are filled set-based in the database up to the head position taken at the
  * start (see BulkRebuilder), range by range in global order so progress can be reported; only
- * the catch-up at the switch goes through the batch path.
+ * the catch-up at the switch goes through the batch path. The switch releases the rebuilt
+ * projections' held-back workspaces.
  */
 export async function rebuildProjections(
   store: EventStore,
@@ -163,6 +165,9 @@ async function switchToRebuilt(
       const position = higherOf(rebuilt, livePosition);
       if (position !== null)
         await writeCheckpoint(transaction, LIVE_SCHEMA, projection.name, position);
+      // The fresh tables hold every event up to the checkpoint, those of held-back workspaces
+      // too (a bad event would have failed the rebuild): nothing is held back any more.
+      await releaseHolds(transaction, LIVE_SCHEMA, projection.name, null);
     }
   });
 }

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { WorkspaceLedger } from '@tally/ledger';
+import {
+  ALL_PROJECTIONS,
+  ProjectionQueries,
+  Projector,
+  readProjectorHealth,
+  retryHeldWorkspace,
+} from '@tally/projections';
+import { appendBurst } from '../../test/credit-burst';
+import { replayWorkspace } from '../../test/replay-views';
+import { appendDebitCopy, OVERFLOWING_AMOUNT_MICRO } from '../../test/stored-debits';
+
+jest.setTimeout(120_000);
+
+// The embedded database has one connection: holding back, health and retry must not wait on it.
+describe('held-back workspaces on PGlite', () => {
+  let store: EventStore & { sql: SqlClient };
+  const [held, other] = [`ws-${randomUUID()}`, `ws-${randomUUID()}`];
+
+  beforeAll(async () => {
+    store = await createPgliteEventStore();
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('holds a workspace back, reports it, and releases it by retrying once its event applies', async () => {
+    const projector = new Projector(store, store.sql);
+    await projector.start();
+    await appendBurst(new WorkspaceLedger(store), [held, other], 3);
+    const poison = await appendDebitCopy(store, held, (data) => ({
+      ...data,
+      amountMicro: OVERFLOWING_AMOUNT_MICRO,
+    }));
+    await appendDebitCopy(store, held);
+    await projector.waitFor(await store.lastCommittedPosition(), 60_000);
+    await projector.stop();
+    const queries = new ProjectionQueries(store.sql);
+    expect(await queries.balance(other)).toEqual((await replayWorkspace(store, other)).balance);
+    const health = await readProjectorHealth(store.sql);
+    expect(health.held.map((hold) => hold.projection).sort()).toEqual([
+      'balance',
+      'statement',
+      'usage',
+    ]);
+
+    await store.sql.query(
+      `UPDATE event_store_events SET data = jsonb_set(data, '{amountMicro}', '"100"') WHERE event_id = $1`,
+      [poison.id],
+    );
+    const outcomes = await Promise.all(
+      ALL_PROJECTIONS.map((projection) => retryHeldWorkspace(store.sql, projection, held)),
+    );
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual([
+      'not-held',
+      'released',
+      'released',
+      'released',
+    ]);
+    expect(await queries.balance(held)).toEqual((await replayWorkspace(store, held)).balance);
+    expect((await readProjectorHealth(store.sql)).heldTotal).toBe(0);
+  });
+});
