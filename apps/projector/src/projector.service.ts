@@ -1,6 +1,6 @@
-import type { EventStore, SqlClient } from '@tally/event-store';
+import { positionToString, type EventStore, type SqlClient } from '@tally/event-store';
 import { createLogger, Logger } from '@tally/observability';
-import { Projector } from '@tally/projections';
+import { PROJECTION_NAMES, ProjectionQueries, Projector } from '@tally/projections';
 import { ProjectorMetrics } from './projector.metrics';
 
 export interface RunningProjector {
@@ -16,11 +16,24 @@ export async function startProjector(deps: {
   logger?: Logger;
 }): Promise<RunningProjector> {
   const logger = deps.logger ?? createLogger('projector');
-  const metrics = new ProjectorMetrics();
+  const queries = new ProjectionQueries(deps.sql);
+  const metrics = new ProjectorMetrics(PROJECTION_NAMES, () => queries.heldWorkspaceCounts());
   const projector = new Projector(deps.store, deps.sql, {
     onError: (error) => {
       metrics.errors.inc();
       logger.error({ err: error }, 'projection batch failed; it will be retried');
+    },
+    onHold: (hold) => {
+      logger.error(
+        {
+          projection: hold.projection,
+          workspaceId: hold.workspaceId,
+          position: positionToString(hold.position),
+          streamRevision: hold.streamRevision.toString(),
+          error: hold.error,
+        },
+        'workspace held back: this projection skips its events until `tally-ops projections retry` re-applies them; every other workspace keeps projecting',
+      );
     },
     onBatch: ({ events, seconds, lastPosition, createdAt }) => {
       metrics.eventsProjected.inc(events);
