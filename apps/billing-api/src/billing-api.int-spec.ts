@@ -374,7 +374,13 @@ describe('billing API over the real stack', () => {
   });
 
   it('serves health, Prometheus metrics and the OpenAPI document without a token', async () => {
-    expect((await call('GET', '/health')).body).toEqual({ status: 'ok', database: 'ok' });
+    expect((await call('GET', '/health')).body).toMatchObject({
+      status: 'ok',
+      failed: [],
+      database: 'ok',
+      projector: { status: 'ok' },
+      heldWorkspaces: [],
+    });
     const metrics = await call('GET', '/metrics');
     expect(metrics.body).toContain('tally_api_requests_total');
     expect((await fetch(`${baseUrl}/docs-json`)).status).toBe(200);

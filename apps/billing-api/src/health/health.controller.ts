@@ -2,9 +2,11 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { SqlClient } from '@tally/event-store';
+import { ProjectorHealth, readProjectorHealth } from '@tally/projections';
 import type { Response } from 'express';
 import { Public } from '../auth/route-access';
 import { SQL_CLIENT } from '../billing-api.config';
+import { HealthReport, healthReportOf, UNREACHABLE_REPORT } from './health-report';
 import { HttpMetrics } from './http-metrics';
 
 @ApiTags('operations')
@@ -17,18 +19,24 @@ export class HealthController {
     private readonly metrics: HttpMetrics,
   ) {}
 
-  /** Liveness and readiness: the process answers and the database does too. */
+  /**
+   * Liveness and readiness (design §3): 503 when the database does not answer, when the
+   * projector has left committed events waiting too long, or when a workspace's read model is
+   * held back; the body names the failed checks and every held-back workspace. Two small
+   * statements (see readProjectorHealth).
+   */
   @Get('health')
-  async health(
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<{ status: string; database: string }> {
+  async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    let health: ProjectorHealth;
     try {
-      await this.sql.query('SELECT 1');
-      return { status: 'ok', database: 'ok' };
+      health = await readProjectorHealth(this.sql);
     } catch {
       response.status(503);
-      return { status: 'unavailable', database: 'unreachable' };
+      return UNREACHABLE_REPORT;
     }
+    const report = healthReportOf(health);
+    if (report.failed.length > 0) response.status(503);
+    return report;
   }
 
   @Get('metrics')

@@ -1,0 +1,61 @@
+import { positionToString } from '@tally/event-store';
+import type { ProjectorHealth } from '@tally/projections';
+
+/** A check `/health` runs; each failing one is named in the body's `failed`. */
+export type HealthCheck = 'database' | 'projector' | 'heldWorkspaces';
+
+/** The body of `GET /health` (design §3): 200 when `failed` is empty, 503 otherwise. */
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  failed: HealthCheck[];
+  database: 'ok' | 'unreachable';
+  projector: {
+    /** stalled: committed events have waited past the limit with the lowest checkpoint not moving. */
+    status: 'ok' | 'stalled' | 'unknown';
+    lowestCheckpoint: string | null;
+    waitingSince: string | null;
+  };
+  /** Workspaces whose read model is held back (oldest first, at most HELD_LISTED_MAX). */
+  heldWorkspaces: {
+    projection: string;
+    workspaceId: string;
+    position: string;
+    error: string;
+    since: string;
+  }[];
+  heldWorkspaceCount: number;
+}
+
+export const UNREACHABLE_REPORT: HealthReport = {
+  status: 'unavailable',
+  failed: ['database'],
+  database: 'unreachable',
+  projector: { status: 'unknown', lowestCheckpoint: null, waitingSince: null },
+  heldWorkspaces: [],
+  heldWorkspaceCount: 0,
+};
+
+export function healthReportOf(health: ProjectorHealth): HealthReport {
+  const failed: HealthCheck[] = [];
+  if (health.stalled) failed.push('projector');
+  if (health.heldTotal > 0) failed.push('heldWorkspaces');
+  return {
+    status: failed.length === 0 ? 'ok' : 'unavailable',
+    failed,
+    database: 'ok',
+    projector: {
+      status: health.stalled ? 'stalled' : 'ok',
+      lowestCheckpoint:
+        health.lowestCheckpoint === null ? null : positionToString(health.lowestCheckpoint),
+      waitingSince: health.waitingSince?.toISOString() ?? null,
+    },
+    heldWorkspaces: health.held.map((hold) => ({
+      projection: hold.projection,
+      workspaceId: hold.workspaceId,
+      position: positionToString(hold.position),
+      error: hold.error,
+      since: hold.heldAt.toISOString(),
+    })),
+    heldWorkspaceCount: health.heldTotal,
+  };
+}
