@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { balanceAtCommand } from './commands/balance-at.command';
 import { dlqListCommand, dlqRedriveCommand } from './commands/dlq.command';
+import { heldCommand, retryCommand } from './commands/projections-held.command';
 import { rebuildCommand } from './commands/projections-rebuild.command';
 import { statusCommand } from './commands/projections-status.command';
 import { reconcileCommand } from './commands/reconcile.command';
@@ -36,6 +37,16 @@ export function opsProgram(
     .command('status')
     .description('checkpoint and lag of each projection')
     .action(run((context) => statusCommand(context)));
+  projections
+    .command('held')
+    .description('workspaces a projection holds back after one of their events failed, and why')
+    .action(run((context) => heldCommand(context)));
+  projections
+    .command('retry [workspaceId]')
+    .description(
+      "re-apply held workspaces' events (one workspace's, or all) up to the checkpoint and release them",
+    )
+    .action(run((context, workspaceId: string | undefined) => retryCommand(context, workspaceId)));
   program
     .command('stream')
     .description('event streams')
