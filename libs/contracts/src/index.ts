@@ -1,4 +1,4 @@
-export { Topics, dlqTopicOf } from './topics';
+export { Topics, dlqTopicOf, TOPIC_OF_MESSAGE_TYPE } from './topics';
 export type { TopicName } from './topics';
 export { ContractErrorCode } from './contract-error-code';
 export {

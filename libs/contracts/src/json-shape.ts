@@ -10,7 +10,9 @@ export interface JsonShapeIssue {
 // makes them own properties, and class-transformer would silently drop them.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-// Without the `u` flag the pattern sees UTF-16 code units, so it can find a lone half.
+// Without the `u` flag the pattern sees UTF-16 code units, so it can find a lone half. NUL is
+// matched on purpose: it is the one control character PostgreSQL's jsonb cannot hold.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

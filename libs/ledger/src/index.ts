@@ -6,3 +6,4 @@ export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
 export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
 export type { AppliedContent } from './replay-conflicts';
+export { keyedCommandOf } from './keyed-command';

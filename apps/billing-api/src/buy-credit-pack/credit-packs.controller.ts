@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
-import { WorkspaceLedger } from '@tally/ledger';
+import { CreditPackPurchased, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
+import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { BILLING_API_CONFIG, BillingApiConfig } from '../billing-api.config';
@@ -45,22 +46,18 @@ export class CreditPacksController {
         { packSizes: sizes },
       );
     }
+    // The request becomes the message the billing system would publish, and takes its path.
     const now = new Date().toISOString();
-    const idempotencyKey = `${params.id}/pack/${body.paymentRef}`;
-    const [outcome] = await this.ledger.execute([
-      {
-        command: {
-          type: 'AddCreditPack',
-          commandId: idempotencyKey,
-          workspaceId: params.id,
-          occurredAt: now,
-          processedAt: now,
-          creditsMicro,
-          paymentRef: body.paymentRef,
-        },
-        idempotencyKey,
-      },
-    ]);
+    const message: CreditPackPurchased = {
+      type: 'CreditPackPurchased',
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      occurredAt: now,
+      workspaceId: params.id,
+      creditsMicro,
+      paymentRef: body.paymentRef,
+    };
+    const [outcome] = await this.ledger.execute([keyedCommandOf(message, now)]);
     const { status, replayed } = statusOfOutcome(outcome);
     response.status(status);
     return {

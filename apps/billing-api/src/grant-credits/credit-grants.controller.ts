@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { canonicalInstant, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
-import { WorkspaceLedger } from '@tally/ledger';
+import {
+  canonicalInstant,
+  CreditsGranted,
+  formatMicroAsCredits,
+  parseCreditsToMicro,
+} from '@tally/contracts';
+import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { GrantCreditsBody } from '../buy-credit-pack/credit-pack.dto';
@@ -35,24 +41,20 @@ export class CreditGrantsController {
     const creditsMicro = parseCreditsToMicro(body.credits);
     if (creditsMicro === null) throw new Error('assertion failed: validated credits did not parse');
     const expiresAt = body.expiresAt === undefined ? undefined : canonicalInstant(body.expiresAt);
+    // The request becomes the message an operator tool would publish, and takes its path.
     const now = new Date().toISOString();
-    const idempotencyKey = `${params.id}/grant/${body.reference}`;
-    const [outcome] = await this.ledger.execute([
-      {
-        command: {
-          type: 'GrantCredits',
-          commandId: idempotencyKey,
-          workspaceId: params.id,
-          occurredAt: now,
-          processedAt: now,
-          grantType: body.grantType,
-          creditsMicro,
-          reference: body.reference,
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-        },
-        idempotencyKey,
-      },
-    ]);
+    const message: CreditsGranted = {
+      type: 'CreditsGranted',
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      occurredAt: now,
+      workspaceId: params.id,
+      grantType: body.grantType,
+      creditsMicro,
+      reference: body.reference,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    };
+    const [outcome] = await this.ledger.execute([keyedCommandOf(message, now)]);
     const { status, replayed } = statusOfOutcome(outcome);
     response.status(status);
     return {

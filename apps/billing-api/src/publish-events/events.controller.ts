@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { parseInboundMessage } from '@tally/contracts';
+import { parseInboundMessage, TOPIC_OF_MESSAGE_TYPE } from '@tally/contracts';
 import type { MessageBus, OutboundMessage } from '@tally/messaging';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { ANY_WORKSPACE, Principal, RequireScope, Scopes } from '../auth/scopes';
@@ -73,10 +73,7 @@ export class EventsController {
         });
         return;
       }
-      const topic =
-        type === 'ActionExecuted'
-          ? this.config.topics.actionExecuted
-          : this.config.topics.subscription;
+      const topic = this.config.topics[TOPIC_OF_MESSAGE_TYPE[type]];
       const messages = byTopic.get(topic) ?? [];
       messages.push({ key: workspaceId, value: bytes });
       byTopic.set(topic, messages);

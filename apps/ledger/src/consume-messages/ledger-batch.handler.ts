@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { commandFromInbound } from '@tally/credits';
-import { ContractErrorCode, dlqTopicOf, InboundMessage, parseInboundMessage, ParseResult } from '@tally/contracts';
+import { ContractErrorCode, dlqTopicOf, parseInboundMessage, ParseResult, TOPIC_OF_MESSAGE_TYPE } from '@tally/contracts';
 import { EventDataRejectedError } from '@tally/event-store';
-import { CommandOutcome, idempotencyKeyOf, KeyedCommand, WorkspaceLedger } from '@tally/ledger';
+import { CommandOutcome, KeyedCommand, keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
 import { Logger } from '@tally/observability';
 import { TopicNames } from '@tally/runtime';
@@ -21,20 +20,13 @@ export const STORE_REJECTED = 'STORE_REJECTED';
  * stored-id check makes the redelivery change nothing.
  */
 export class LedgerBatchHandler {
-  private readonly typesAcceptedByTopic: Record<string, readonly InboundMessage['type'][]>;
-
   constructor(
     private readonly ledger: WorkspaceLedger,
     private readonly bus: MessageBus,
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
-    topics: TopicNames,
-  ) {
-    this.typesAcceptedByTopic = {
-      [topics.actionExecuted]: ['ActionExecuted'],
-      [topics.subscription]: ['SubscriptionPeriodStarted', 'CreditPackPurchased', 'CreditsGranted'],
-    };
-  }
+    private readonly topics: TopicNames,
+  ) {}
 
   async handle(batch: MessageBatch): Promise<void> {
     const started = performance.now();
@@ -48,7 +40,7 @@ export class LedgerBatchHandler {
         deadLetters.push(deadLetterOf(message, parsed.code, parsed.message));
         continue;
       }
-      keyed.push({ command: commandFromInbound(parsed.value, processedAt), idempotencyKey: idempotencyKeyOf(parsed.value) });
+      keyed.push(keyedCommandOf(parsed.value, processedAt));
       origins.push(message);
     }
     for (let from = 0; from < keyed.length; from += commandsPerAppendMax) {
@@ -99,13 +91,12 @@ export class LedgerBatchHandler {
       return { ok: false, code: ContractErrorCode.MalformedJson, message: 'empty message value', details: null };
     }
     const parsed = parseInboundMessage(message.value);
-    const accepted = this.typesAcceptedByTopic[message.topic];
-    if (parsed.ok && accepted && !accepted.includes(parsed.value.type)) {
+    if (parsed.ok && this.topics[TOPIC_OF_MESSAGE_TYPE[parsed.value.type]] !== message.topic) {
       return {
         ok: false,
         code: ContractErrorCode.UnknownType,
         message: `${parsed.value.type} does not belong on ${message.topic}`,
-        details: { accepted },
+        details: { belongsOn: this.topics[TOPIC_OF_MESSAGE_TYPE[parsed.value.type]] },
       };
     }
     return parsed;
