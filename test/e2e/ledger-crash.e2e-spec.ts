@@ -115,13 +115,15 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
   it('ends with the exact ledger when one of two ledger instances is killed mid-run', async () => {
     const groupId = uniqueName('pair');
     const baseline = await debitCount(database);
-    const scenario = await publishScenario(bus, 30_000, 100);
+    // Large enough that two instances cannot drain it between the probe that sees the first
+    // debits and the kill (30,000 once was: the count query alone can take a second).
+    const scenario = await publishScenario(bus, 90_000, 100);
     const doomed = startLedgerProcess(groupId);
     startLedgerProcess(groupId);
     await eventually(async () => ((await debitCount(database)) >= baseline + 3_000 ? true : undefined), 120_000, 'the first debits');
     await doomed.kill('SIGKILL');
-    expect(await debitCount(database)).toBeLessThan(baseline + 30_000);
-    await eventually(async () => ((await debitCount(database)) >= baseline + 30_000 ? true : undefined), 240_000, 'all 30,000 debits');
+    expect(await debitCount(database)).toBeLessThan(baseline + 90_000);
+    await eventually(async () => ((await debitCount(database)) >= baseline + 90_000 ? true : undefined), 240_000, 'all 90,000 debits');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await expectExactLedger(database, scenario);
   }, 400_000);
