@@ -51,3 +51,4 @@ export type {
 } from './inbound-message';
 export { parseInboundMessage, validateInboundObject } from './parse-inbound-message';
 export type { ParseResult, ValidationIssue } from './parse-inbound-message';
+export { assertNever } from './assert-never';

@@ -1,4 +1,4 @@
-import { InboundMessage } from '@tally/contracts';
+import { assertNever, InboundMessage } from '@tally/contracts';
 
 /**
  * What makes a message's effect happen once: the producer's `eventId` for actions, the
@@ -16,9 +16,7 @@ export function idempotencyKeyOf(message: InboundMessage): string {
       return `${message.workspaceId}/pack/${message.paymentRef}`;
     case 'CreditsGranted':
       return `${message.workspaceId}/grant/${message.reference}`;
-    default: {
-      const unexpected: never = message;
-      throw new Error(`no idempotency key for ${JSON.stringify(unexpected)}`);
-    }
+    default:
+      return assertNever(message, 'inbound message');
   }
 }

@@ -1,5 +1,6 @@
 import {
   CreditEvent,
+  CreditsDomainError,
   decide,
   DecideOptions,
   encodeCreditEvent,
@@ -241,11 +242,8 @@ export class WorkspaceLedger {
   }
 }
 
-/** Domain errors carry a `code`; anything else is a bug and propagates. */
+/** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
 function rejectionOf(error: unknown): CommandOutcome {
-  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  if (error instanceof Error && typeof code === 'string') {
-    return { kind: 'rejected', code, message: error.message };
-  }
+  if (error instanceof CreditsDomainError) return { kind: 'rejected', code: error.code, message: error.message };
   throw error;
 }

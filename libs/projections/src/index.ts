@@ -13,7 +13,7 @@ export {
   STATEMENT_PAGE_SIZE_MAX,
   USAGE_RANGE_DAYS_MAX,
 } from './projections.limits';
-export { ALL_PROJECTIONS, projectionsNamed, isProjectionName } from './projections.registry';
+export { ALL_PROJECTIONS, projectionsNamed } from './projections.registry';
 export { migrateProjections, createProjectionSchema } from './projections.migrations';
 export { applyProjectionBatch, decodeBatch } from './projection-batch';
 export { Projector, ProjectorOptions, HoldReport } from './projector';

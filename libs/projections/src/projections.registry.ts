@@ -1,5 +1,5 @@
 import { balanceProjection } from './balance/balance.projection';
-import type { Projection, ProjectionName } from './projection';
+import type { Projection } from './projection';
 import { rolloverProjection } from './rollover/rollover.projection';
 import { statementProjection } from './statement/statement.projection';
 import { usageProjection } from './usage/usage.projection';
@@ -21,8 +21,4 @@ export function projectionsNamed(names: readonly string[]): Projection[] {
     }
     return projection;
   });
-}
-
-export function isProjectionName(name: string): name is ProjectionName {
-  return ALL_PROJECTIONS.some((projection) => projection.name === name);
 }

@@ -1,4 +1,4 @@
 export { openDatabase, Database } from './database';
 export { runtimeConfigFromEnvironment, RuntimeConfig, HOST_DEFAULT } from './runtime-config';
-export { topicNamesFromEnvironment, defaultTopicNames, TopicNames } from './topic-names';
+export { topicNamesFromEnvironment, TopicNames } from './topic-names';
 export { stopOnSignals, exitOnStartFailure } from './process-lifecycle';

@@ -15,5 +15,3 @@ export function topicNamesFromEnvironment(env = process.env): TopicNames {
     balanceAlerts: env.TALLY_TOPIC_BALANCE_ALERTS || Topics.balanceAlerts,
   };
 }
-
-export const defaultTopicNames: TopicNames = { ...Topics };

@@ -6,7 +6,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { WORKSPACE_ID_PATTERN } from '@tally/contracts';
+import { assertNever, WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import type { Request } from 'express';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
@@ -47,10 +47,8 @@ export class AuthGuard implements CanActivate {
         );
       case 'scoped':
         break;
-      default: {
-        const unreachable: never = access;
-        throw new Error(`assertion failed: unknown route access ${JSON.stringify(unreachable)}`);
-      }
+      default:
+        assertNever(access, 'route access');
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(tokenOf(request, access.acceptsQueryToken));

@@ -1,4 +1,4 @@
-import { WORKSPACE_ID_PATTERN } from '@tally/contracts';
+import { assertNever, WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import { positionToString } from '@tally/event-store';
 import {
   HELD_LISTED_MAX,
@@ -38,10 +38,8 @@ function outcomeLine(hold: HeldWorkspace, outcome: RetryOutcome): string {
       return `${name}: still held: ${outcome.error}`;
     case 'not-held':
       return `${name}: no longer held (released meanwhile)`;
-    default: {
-      const unexpected: never = outcome;
-      throw new Error(`assertion failed: unknown retry outcome ${JSON.stringify(unexpected)}`);
-    }
+    default:
+      return assertNever(outcome, 'retry outcome');
   }
 }
 

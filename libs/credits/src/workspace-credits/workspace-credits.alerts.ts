@@ -1,4 +1,4 @@
-import type { BalanceAlertType, WorkspaceStatus } from '@tally/contracts';
+import { assertNever, BalanceAlertType, WorkspaceStatus } from '@tally/contracts';
 
 /**
  * The alert a stored CreditStatusChanged publishes. Every real change publishes exactly one:
@@ -19,10 +19,6 @@ export function alertForStatusChange(from: WorkspaceStatus, to: WorkspaceStatus)
     case 'no_plan':
       return null;
     default:
-      return unreachable(to);
+      return assertNever(to, 'status');
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`assertion failed: unknown status ${String(value)}`);
 }

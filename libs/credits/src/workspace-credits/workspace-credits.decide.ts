@@ -1,4 +1,4 @@
-import type { WorkspaceStatus } from '@tally/contracts';
+import { assertNever, WorkspaceStatus } from '@tally/contracts';
 import type { AddCreditPack, DebitAction, GrantCredits, WorkspaceCommand } from './workspace-credits.commands';
 import { decideDebit } from './workspace-credits.debit';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
@@ -82,10 +82,6 @@ function decideCommand(command: WorkspaceCommand, state: WorkspaceState, options
     default:
       return assertNever(command);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`assertion failed: unhandled ${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item))}`);
 }
 
 /** Debit idempotency is the boundary's (by stored event id); the rest is decided here. */

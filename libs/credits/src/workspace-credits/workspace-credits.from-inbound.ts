@@ -1,4 +1,4 @@
-import type { InboundMessage } from '@tally/contracts';
+import { assertNever, InboundMessage } from '@tally/contracts';
 import type { WorkspaceCommand } from './workspace-credits.commands';
 
 /** Maps a validated inbound message to the command it asks for; `processedAt` is the ledger's clock. */
@@ -43,10 +43,6 @@ export function commandFromInbound(message: InboundMessage, processedAt: string)
         ...(message.expiresAt === undefined ? {} : { expiresAt: message.expiresAt }),
       };
     default:
-      return unhandled(message);
+      return assertNever(message, 'inbound message');
   }
-}
-
-function unhandled(message: never): never {
-  throw new Error(`assertion failed: unhandled inbound message ${JSON.stringify((message as { type?: unknown }).type)}`);
 }
