@@ -15,7 +15,7 @@ export {
 } from './limits';
 export { jsonShapeIssue, isStorableText } from './json-shape';
 export type { JsonShapeIssue } from './json-shape';
-export { isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
+export { DAY_MS, isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
 export { MICRO_PER_CREDIT, parseCreditsToMicro, parseMicro, formatMicroAsCredits } from './credits-amount';
 export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';

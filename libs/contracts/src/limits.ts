@@ -1,4 +1,5 @@
 // Named limits for everything that arrives from outside, over Kafka or HTTP alike.
+import { DAY_MS } from './instants';
 
 /**
  * Largest accepted message, in UTF-8 bytes, at the API (each envelope) and at the ledger. Real
@@ -19,7 +20,7 @@ export const AMOUNT_MICRO_MAX = 1_000_000_000_000_000n;
 export const TOKENS_MAX = 100_000_000;
 
 /** Longest `code.run` duration: 30 days, in milliseconds. */
-export const DURATION_MS_MAX = 30 * 86_400_000;
+export const DURATION_MS_MAX = 30 * DAY_MS;
 
 /** Most recipients of one `email.send` action. */
 export const RECIPIENTS_MAX = 1_000_000;

@@ -1,12 +1,13 @@
 // When a workspace runs out of credits at its current rate of use. Pure integer arithmetic on
 // µcr and milliseconds: the same inputs always give the same answer, to the millisecond.
+import { DAY_MS } from '@tally/contracts';
 
-const DAY_MS = 86_400_000n;
+const DAY_MS_BIGINT = BigInt(DAY_MS);
 /** Days of usage the rate is taken over once the period is that old. */
 export const FORECAST_TRAILING_DAYS = 7;
 /** A rate measured over less time than this is measured over this instead: a burst in the first
  * minutes of a period would otherwise predict exhaustion within the hour. */
-export const FORECAST_WINDOW_MIN_MS = DAY_MS;
+export const FORECAST_WINDOW_MIN_MS = DAY_MS_BIGINT;
 
 export type ForecastBasis = 'trailing-7-days' | 'period-to-date' | 'no-usage' | 'no-plan' | 'exhausted';
 
@@ -36,7 +37,7 @@ export interface CreditsForecast {
 }
 
 function utcDayStartMs(ms: bigint): bigint {
-  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  return ms - (((ms % DAY_MS_BIGINT) + DAY_MS_BIGINT) % DAY_MS_BIGINT);
 }
 
 function instantMs(iso: string, what: string): bigint {
@@ -55,7 +56,7 @@ function ceilDiv(numerator: bigint, denominator: bigint): bigint {
 
 /** The rate window: the last 7 UTC days (today included) once the period is that old, else the period so far. */
 function rateWindow(nowMs: bigint, periodStartMs: bigint): { fromMs: bigint; basis: ForecastBasis } {
-  const trailingFromMs = utcDayStartMs(nowMs) - BigInt(FORECAST_TRAILING_DAYS - 1) * DAY_MS;
+  const trailingFromMs = utcDayStartMs(nowMs) - BigInt(FORECAST_TRAILING_DAYS - 1) * DAY_MS_BIGINT;
   return trailingFromMs >= periodStartMs
     ? { fromMs: trailingFromMs, basis: 'trailing-7-days' }
     : { fromMs: periodStartMs, basis: 'period-to-date' };
@@ -80,7 +81,7 @@ export function forecastCredits(input: ForecastInput): CreditsForecast {
   }
   const measuredMs = nowMs - window.fromMs;
   const windowMs = measuredMs > FORECAST_WINDOW_MIN_MS ? measuredMs : FORECAST_WINDOW_MIN_MS;
-  const dailyBurnMicro = ceilDiv(usedMicro * DAY_MS, windowMs).toString();
+  const dailyBurnMicro = ceilDiv(usedMicro * DAY_MS_BIGINT, windowMs).toString();
   if (input.totalAvailableMicro <= 0n)
     return { exhaustsAt: input.now, willExhaustThisPeriod: true, dailyBurnMicro, basis: 'exhausted' };
   if (usedMicro === 0n) {

@@ -1,7 +1,7 @@
+import { DAY_MS } from '@tally/contracts';
 import { CreditsForecast, FORECAST_TRAILING_DAYS, forecastCredits } from '@tally/forecast';
 import type { BalanceView, ProjectionQueries } from '@tally/projections';
 
-const DAY_MS = 86_400_000;
 
 /** The balance body (design §3, unchanged) plus the forecast, an additive field. */
 export type BalanceWithForecast = BalanceView & { forecast: CreditsForecast };

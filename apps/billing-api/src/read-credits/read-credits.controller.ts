@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { DAY_MS } from '@tally/contracts';
 import {
   ProjectionQueries,
   STATEMENT_PAGE_SIZE_DEFAULT,
@@ -20,8 +21,6 @@ import {
   UsageQuery,
   WorkspaceParams,
 } from './read-credits.dto';
-
-const DAY_MS = 86_400_000;
 
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  DAY_MS,
   instantMsOf,
   IsMicroAmount,
   IsOptionalField,
@@ -20,7 +21,7 @@ export function usageBoundDayMs(value: unknown): number | null {
   const dayMs = utcDayMsOf(value);
   if (dayMs !== null) return dayMs;
   const instantMs = instantMsOf(value);
-  return instantMs === null ? null : instantMs - (instantMs % 86_400_000);
+  return instantMs === null ? null : instantMs - (instantMs % DAY_MS);
 }
 
 function IsUsageBound(options?: ValidationOptions): PropertyDecorator {
