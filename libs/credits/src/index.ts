@@ -23,8 +23,8 @@ export type {
 } from './workspace-credits/workspace-credits.events';
 export { initialWorkspaceState, totalAvailableOf, statusFor } from './workspace-credits/workspace-credits.state';
 export type { WorkspaceState, CreditPeriod, GrantBucket } from './workspace-credits/workspace-credits.state';
-export { decide } from './workspace-credits/workspace-credits.decide';
-export type { DecideOptions } from './workspace-credits/workspace-credits.decide';
+export { createDecider, decide } from './workspace-credits/workspace-credits.decide';
+export type { DeciderConfig, WorkspaceDecider } from './workspace-credits/workspace-credits.decide';
 export { evolve } from './workspace-credits/workspace-credits.evolve';
 export { defaultCycleAllocations } from './workspace-credits/workspace-credits.period';
 export type { CycleAllocations } from './workspace-credits/workspace-credits.period';

@@ -1,11 +1,11 @@
 import {
   CreditEvent,
   CreditsDomainError,
-  decide,
-  DecideOptions,
+  createDecider,
   encodeCreditEvent,
   evolve,
   WorkspaceCommand,
+  WorkspaceDecider,
 } from '@tally/credits';
 import { DuplicateEventError, EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
 import { storedEventId } from './event-ids';
@@ -28,7 +28,8 @@ export type CommandOutcome =
   | { kind: 'rejected'; code: string; message: string; details?: unknown };
 
 export interface WorkspaceLedgerOptions {
-  decideOptions?: DecideOptions;
+  /** Prices and allocations to decide by; default: the design's tables. */
+  decider?: WorkspaceDecider;
   cacheSizeMax?: number;
   /** Where snapshots are kept; without it every cold load reads back to the period's start. */
   snapshots?: WorkspaceSnapshots;
@@ -53,12 +54,14 @@ const snapshotEveryEventsDefault = 1_000;
  */
 export class WorkspaceLedger {
   private readonly cache: WorkspaceCache;
+  private readonly decider: WorkspaceDecider;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: WorkspaceLedgerOptions = {},
   ) {
     this.cache = new WorkspaceCache(options.cacheSizeMax ?? cacheSizeMaxDefault);
+    this.decider = options.decider ?? createDecider();
   }
 
   private get snapshotEveryEvents(): number {
@@ -208,7 +211,7 @@ export class WorkspaceLedger {
       pending.set(workspaceId, entry);
       let decided: CreditEvent[];
       try {
-        decided = decide(keyed.command, entry.state, this.options.decideOptions);
+        decided = this.decider.decide(keyed.command, entry.state);
       } catch (error) {
         outcomes[index] = rejectionOf(error);
         return;

@@ -1,6 +1,6 @@
 import { deciderSpec } from '@tally/testing';
 import type { WorkspaceCommand } from './workspace-credits.commands';
-import { decide } from './workspace-credits.decide';
+import { createDecider, decide } from './workspace-credits.decide';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditEvent } from './workspace-credits.events';
 import { evolve } from './workspace-credits.evolve';
@@ -123,7 +123,7 @@ describe('opening periods', () => {
 
   it('refuses an action whose price exceeds the largest amount, with PRICE_TOO_LARGE', () => {
     const priceBook = { ...defaultPriceBook, flatMicroByKind: { ...defaultPriceBook.flatMicroByKind, 'web.search': 10n ** 19n } };
-    expect(() => decide(debitAction({ kind: 'web.search' }), history(february).reduce(evolve, initialWorkspaceState(ws)), { priceBook })).toThrow(
+    expect(() => createDecider({ priceBook }).decide(debitAction({ kind: 'web.search' }), history(february).reduce(evolve, initialWorkspaceState(ws)))).toThrow(
       expect.objectContaining({ code: 'PRICE_TOO_LARGE' }),
     );
   });

@@ -9,26 +9,49 @@ import { CycleAllocations, decideOpenPeriod, defaultCycleAllocations } from './w
 import { defaultPriceBook, PriceBook } from './workspace-credits.price-book';
 import { instantMs, statusFor, totalAvailableOf, WorkspaceState } from './workspace-credits.state';
 
-export interface DecideOptions {
-  priceBook?: PriceBook;
-  cycleAllocations?: CycleAllocations;
+/** The rules a decider prices and allocates by; each part defaults to the design's tables. */
+export interface DeciderConfig {
+  priceBook: PriceBook;
+  cycleAllocations: CycleAllocations;
 }
 
+/** Decides the events a command causes, under one configuration. */
+export interface WorkspaceDecider {
+  readonly config: DeciderConfig;
+  decide(command: WorkspaceCommand, state: WorkspaceState): CreditEvent[];
+}
+
+/** A decider for a price book and cycle allocations (what `decide` uses: the defaults). */
+export function createDecider(config: Partial<DeciderConfig> = {}): WorkspaceDecider {
+  const complete: DeciderConfig = {
+    priceBook: config.priceBook ?? defaultPriceBook,
+    cycleAllocations: config.cycleAllocations ?? defaultCycleAllocations,
+  };
+  return { config: complete, decide: (command, state) => decideWith(complete, command, state) };
+}
+
+const defaultDecider = createDecider();
+
 /**
- * Decides the events a command causes. Pure: time arrives on the command. Order of the
- * result: grants that expired by `processedAt`, the command's own events, then at most one
- * CreditStatusChanged comparing the status before and after. Duplicates decide nothing.
- * Throws CreditsDomainError for a command that can never be valid.
+ * Decides the events a command causes under the default price book and allocations. Pure: time
+ * arrives on the command. Order of the result: grants that expired by `processedAt`, the
+ * command's own events, then at most one CreditStatusChanged comparing the status before and
+ * after. Duplicates decide nothing. Throws CreditsDomainError for a command that can never be
+ * valid.
  */
-export function decide(command: WorkspaceCommand, state: WorkspaceState, options: DecideOptions = {}): CreditEvent[] {
+export function decide(command: WorkspaceCommand, state: WorkspaceState): CreditEvent[] {
+  return defaultDecider.decide(command, state);
+}
+
+function decideWith(config: DeciderConfig, command: WorkspaceCommand, state: WorkspaceState): CreditEvent[] {
   assertAcceptable(command, state);
   if (isDuplicate(command, state)) return [];
   const expired = expireGrants(state, command.processedAt);
   if (command.type === 'DebitAction' && expired.length === 0) {
-    return decideDebitOnly(command, state, options.priceBook ?? defaultPriceBook);
+    return decideDebitOnly(command, state, config.priceBook);
   }
   const afterExpiry = expired.length === 0 ? state : expired.reduce(evolve, state);
-  const own = decideCommand(command, afterExpiry, options);
+  const own = decideCommand(command, afterExpiry, config);
   const events = expired.length === 0 ? own : [...expired, ...own];
   let next = afterExpiry;
   for (const event of own) next = evolve(next, event);
@@ -69,12 +92,12 @@ function statusChanged(
   };
 }
 
-function decideCommand(command: WorkspaceCommand, state: WorkspaceState, options: DecideOptions): CreditEvent[] {
+function decideCommand(command: WorkspaceCommand, state: WorkspaceState, config: DeciderConfig): CreditEvent[] {
   switch (command.type) {
     case 'DebitAction':
-      return [decideDebit(command, state, options.priceBook ?? defaultPriceBook)];
+      return [decideDebit(command, state, config.priceBook)];
     case 'OpenPeriod':
-      return decideOpenPeriod(command, state, options.cycleAllocations ?? defaultCycleAllocations);
+      return decideOpenPeriod(command, state, config.cycleAllocations);
     case 'AddCreditPack':
       return [packAdded(command, state)];
     case 'GrantCredits':
