@@ -68,6 +68,33 @@ async function until<T>(what: string, read: () => Promise<T | undefined>): Promi
   }
 }
 
+// This file compiles without the DOM library: the one browser call it needs beyond Element's.
+interface BrowserStyles {
+  getComputedStyle(element: unknown): { cursor: string };
+}
+
+interface PackSize {
+  credits: string;
+  creditsMicro: string;
+}
+
+/** The pack sizes as the page reads them (public) and as the API names them when it refuses a size. */
+async function packSizesOfServer(baseUrl: string, token: string, workspaceId: string): Promise<{ served: PackSize[]; accepted: string[] }> {
+  const response = await fetch(`${baseUrl}/billing/pack-sizes.json`);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { packSizes: PackSize[] };
+  expect(Object.keys(body)).toEqual(['packSizes']);
+  const refused = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credit-packs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ credits: '0.000001', paymentRef: `not-a-pack-${randomUUID()}` }),
+  });
+  expect(refused.status).toBe(400);
+  const error = (await refused.json()) as { code: string; details: { packSizes: string[] } };
+  expect(error.code).toBe('INVALID_PACK_SIZE');
+  return { served: body.packSizes, accepted: error.details.packSizes };
+}
+
 describe('billing page (headless Chromium against the embedded app)', () => {
   let dataDir: string;
   let profileDir: string;
@@ -89,6 +116,16 @@ describe('billing page (headless Chromium against the embedded app)', () => {
     token = printed[2] as string;
   }, waitMs + 10_000);
 
+  /** The one browser of the suite, launched by whichever test needs it first. */
+  async function openBrowser(): Promise<BrowserContext> {
+    browser ??= await chromium.launchPersistentContext(profileDir, {
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      viewport: { width: 1280, height: 900 },
+    });
+    return browser;
+  }
+
   afterAll(async () => {
     await browser?.close();
     await app?.kill('SIGTERM');
@@ -99,10 +136,13 @@ describe('billing page (headless Chromium against the embedded app)', () => {
   it('shows the four credit lines and raises Total Available by exactly 10 credits after buying a pack, without a reload', async () => {
     const workspaceId = `acme-${randomUUID().slice(0, 8)}`;
     const now = new Date();
-    const periodStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    // A monthly period that began 24 days ago (a period runs from the subscription's day, not the
+    // calendar month's first), so whatever the date the chart has weeks of usage to show.
+    const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 24));
+    const periodStartMs = periodStart.getTime();
     const period = periodStarted(workspaceId, {
-      periodStart: new Date(periodStartMs).toISOString(),
-      periodEnd: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+      periodStart: periodStart.toISOString(),
+      periodEnd: new Date(Date.UTC(periodStart.getUTCFullYear(), periodStart.getUTCMonth() + 1, periodStart.getUTCDate())).toISOString(),
     });
     const usage = sampleUsage(workspaceId, periodStartMs, now.getTime());
     const ingest = await fetch(`${baseUrl}/v1/events`, {
@@ -111,17 +151,15 @@ describe('billing page (headless Chromium against the embedded app)', () => {
       body: JSON.stringify([period, ...usage.messages]),
     });
     expect(ingest.status).toBe(202);
+    const packSizes = await packSizesOfServer(baseUrl, token, workspaceId);
+    expect(packSizes.served.map((pack) => pack.credits)).toEqual(packSizes.accepted);
     const balance = await until('the ingested usage in the balance', async () => {
       const response = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credits`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { usedThisPeriodMicro: string; totalAvailableMicro: string };
       return body.usedThisPeriodMicro === usage.usedMicro.toString() ? body : undefined;
     });
 
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: chromiumPath,
-      args: chromiumArgs,
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await openBrowser();
     const page = browser.pages()[0] ?? (await browser.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -136,6 +174,31 @@ describe('billing page (headless Chromium against the embedded app)', () => {
     await page.locator('#live-indicator[data-state="on"]').waitFor({ timeout: waitMs });
     await page.locator('#chart svg rect').first().waitFor({ timeout: waitMs });
     expect(await page.locator('#forecast-text').textContent()).toMatch(/^(At this rate, credits run out on [A-Z][a-z]{2} \d{1,2}\.|Credits last beyond this period\.)$/);
+
+    // One button per pack size the API sells, in its order, and nothing in the sidebar that
+    // looks like a link but goes nowhere.
+    await page.locator('#packs button').first().waitFor({ timeout: waitMs });
+    const packButtons = await page.locator('#packs button').evaluateAll((buttons) =>
+      buttons.map((button) => ({ credits: button.getAttribute('data-credits'), name: button.getAttribute('aria-label') })),
+    );
+    expect(packButtons).toEqual(packSizes.served.map((pack) => ({ credits: pack.credits, name: `Buy ${pack.credits} credits` })));
+    const navItems = await page.locator('nav li, nav .nav-item').evaluateAll((items) =>
+      items.map((item) => ({ tag: item.tagName, text: item.textContent?.trim(), href: item.getAttribute('href') })),
+    );
+    expect(navItems).toEqual([
+      { tag: 'LI', text: 'Billing', href: null },
+      { tag: 'A', text: 'Billing', href: '/billing' },
+    ]);
+    expect(await page.locator('[aria-disabled]').count()).toBe(0);
+    // Whatever shows a pointer is a link that goes somewhere or a button that can be pressed.
+    const pointers = await page.locator('body *').evaluateAll((elements) =>
+      elements
+        .filter((element) => (globalThis as unknown as BrowserStyles).getComputedStyle(element).cursor === 'pointer')
+        .filter((element) => element.getClientRects().length > 0)
+        .filter((element) => !element.matches('a[href], button:not([disabled]), button:not([disabled]) *'))
+        .map((element) => element.outerHTML.slice(0, 120)),
+    );
+    expect(pointers).toEqual([]);
 
     // A reload would drop this marker: the rise must come from the live stream.
     await page.evaluate(() => Object.assign(globalThis, { billingTestMarker: 'same page' }));
@@ -154,4 +217,21 @@ describe('billing page (headless Chromium against the embedded app)', () => {
     await page.locator('#ledger-rows tr', { hasText: 'Credit pack purchased' }).waitFor({ timeout: waitMs });
     await page.screenshot({ path: screenshotPath, fullPage: true });
   }, 2 * waitMs);
+
+  it('offers the packs the server names, not a list of its own', async () => {
+    // The server is the one source: given other sizes, the page offers exactly those.
+    const page = await (await openBrowser()).newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const offered = [{ credits: '25', creditsMicro: '25000000' }, { credits: '1000', creditsMicro: '1000000000' }];
+    await page.route('**/billing/pack-sizes.json', (route) => route.fulfill({ json: { packSizes: offered } }));
+    await page.goto(`${baseUrl}/billing?token=${token}&workspace=acme-${randomUUID().slice(0, 8)}`);
+    await page.locator('#packs button').first().waitFor({ timeout: waitMs });
+    expect(await page.locator('#packs button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual([
+      'Buy 25 credits',
+      'Buy 1,000 credits',
+    ]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, waitMs);
 });

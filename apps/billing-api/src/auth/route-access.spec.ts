@@ -24,8 +24,9 @@ const DESIGN_ACCESS: Record<string, string> = {
   'GET /health': 'public',
   'GET /metrics': 'public',
   'GET /billing': 'public',
-  'GET /billing/billing.js': 'public',
   'GET /billing/billing.css': 'public',
+  'GET /billing/modules/:name': 'public',
+  'GET /billing/pack-sizes.json': 'public',
 };
 
 function joinPath(...parts: (string | undefined)[]): string {

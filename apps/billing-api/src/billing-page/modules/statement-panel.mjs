@@ -1,0 +1,38 @@
+/* global document */
+// "Recent activity": the workspace's statement, newest first.
+import { formatCredits } from './credits-format.mjs';
+import { timeFormat } from './date-format.mjs';
+import { byId, cell, emptyRow } from './dom.mjs';
+
+export const STATEMENT_ROWS_MAX = 15;
+
+function describe(entry) {
+  const data = entry.data || {};
+  switch (entry.type) {
+    case 'CreditDebited': {
+      const overdraft = data.split && BigInt(data.split.overdraftMicro || '0') > 0n ? ' · overdraft' : '';
+      return (data.actionKind || 'Action') + (data.model ? ' · ' + data.model : '') + ' (' + (data.source || 'workflow') + ')' + overdraft;
+    }
+    case 'CreditPackAdded': return 'Credit pack purchased';
+    case 'CreditsGranted': return 'Credits granted (' + (data.grantType || 'grant') + ')';
+    case 'CreditGrantExpired': return 'Granted credits expired';
+    case 'CreditPeriodOpened': return 'Period started' + (data.cycle ? ' (' + data.cycle + ')' : '');
+    case 'CreditPeriodClosed': return 'Period closed, unused credits expired';
+    // A type this page does not know yet is still listed, under its own name.
+    default: return entry.type;
+  }
+}
+
+export function renderStatement(page) {
+  const body = byId('ledger-rows');
+  if (page.entries.length === 0) return emptyRow(body, 3, 'No credit movements yet.');
+  body.textContent = '';
+  for (const entry of page.entries.slice(0, STATEMENT_ROWS_MAX)) {
+    const row = document.createElement('tr');
+    cell(row, timeFormat.format(new Date(entry.occurredAt)), 'when');
+    cell(row, describe(entry));
+    const sign = entry.direction === 'credit' ? '+' : '−';
+    cell(row, sign + formatCredits(entry.amountMicro, 6), 'num ' + entry.direction);
+    body.appendChild(row);
+  }
+}
