@@ -160,7 +160,8 @@ describe('billing API authentication over a real database', () => {
       '/health',
       '/metrics',
       '/billing',
-      '/billing/billing.js',
+      '/billing/modules/main.mjs',
+      '/billing/pack-sizes.json',
       '/docs',
       '/docs-json',
     ]) {
