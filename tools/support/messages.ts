@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-// The Kafka messages other services publish (design §2), for tests, the benchmark and the chaos
+// The Kafka messages other services publish (docs/ledger.md), for tests, the benchmark and the chaos
 // run: one place that builds their envelopes.
 
 export interface ActionSpec {

@@ -11,7 +11,7 @@ export interface BillingApiConfig {
   topics: { actionExecuted: string; subscription: string };
 }
 
-/** Pack sizes in credits (design §1); configurable through createBillingApi. */
+/** Pack sizes in credits (docs/api.md); configurable through createBillingApi. */
 export const PACK_SIZES_CREDITS_DEFAULT: readonly string[] = ['10', '50', '100', '500'];
 /** Largest request body, in bytes: room for 1000 envelopes. */
 export const BODY_SIZE_MAX_BYTES = 2 * 1024 * 1024;

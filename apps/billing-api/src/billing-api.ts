@@ -42,7 +42,7 @@ export interface BillingApiDependencies {
 }
 
 /**
- * Builds the billing API (design §3) on the given store, SQL client and bus, migrated and
+ * Builds the billing API (docs/api.md) on the given store, SQL client and bus, migrated and
  * initialised but not listening: call `app.listen(port)`, and `app.close()` to stop.
  */
 export async function createBillingApi(

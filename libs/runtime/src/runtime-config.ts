@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
  */
 export const HOST_DEFAULT = '127.0.0.1';
 
-/** Configuration from the environment (design brief §5); every default is the embedded mode. */
+/** Configuration from the environment (the README's configuration table); every default is the embedded mode. */
 export interface RuntimeConfig {
   databaseUrl: string | undefined;
   kafkaBrokers: string | undefined;

@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { BILLING_API_CONTROLLERS } from '../billing-api.module';
 import { routeAccessOf } from './route-access';
 
-// Design §3's table: who may call what. A route not built yet is simply not found below; a
+// The scope table of docs/security.md: who may call what. A route not built yet is simply not found below; a
 // registered route missing from this table fails the test, so a new one needs a line here.
 const DESIGN_ACCESS: Record<string, string> = {
   'GET /v1/workspaces/:id/credits': 'credits:read',
@@ -81,7 +81,7 @@ describe('every route declares who may call it', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('each route has the access of design §3, and only the stream takes ?access_token=', () => {
+  it('each route has the access docs/security.md lists, and only the stream takes ?access_token=', () => {
     for (const [route, access] of routes)
       expect({ route, access }).toEqual({ route, access: DESIGN_ACCESS[route] });
   });

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-/** The scopes of design §3; a token's `scope` claim is a space-separated list of them. */
+/** The scopes of the HTTP API (docs/security.md); a token's `scope` claim is a space-separated list of them. */
 export const Scopes = {
   creditsRead: 'credits:read',
   creditsPurchase: 'credits:purchase',

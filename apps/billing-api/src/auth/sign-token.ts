@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 
-/** The claims the billing API reads (design §3). */
+/** The claims the billing API reads (docs/api.md). */
 export interface TokenClaims {
   /** A workspace id, or `*` for service and operator tokens. */
   workspaceId: string;

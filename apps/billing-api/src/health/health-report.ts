@@ -4,7 +4,7 @@ import type { ProjectorHealth } from '@tally/projections';
 /** A check `/health` runs; each failing one is named in the body's `failed`. */
 export type HealthCheck = 'database' | 'projector' | 'heldWorkspaces';
 
-/** The body of `GET /health` (design §3): 200 when `failed` is empty, 503 otherwise. */
+/** The body of `GET /health` (docs/api.md): 200 when `failed` is empty, 503 otherwise. */
 export interface HealthReport {
   status: 'ok' | 'unavailable';
   failed: HealthCheck[];

@@ -20,7 +20,7 @@ export class HealthController {
   ) {}
 
   /**
-   * Liveness and readiness (design §3): 503 when the database does not answer, when the
+   * Liveness and readiness (docs/api.md): 503 when the database does not answer, when the
    * projector has left committed events waiting too long, or when a workspace's read model is
    * held back; the body names the failed checks and every held-back workspace. Two small
    * statements (see readProjectorHealth).

@@ -37,7 +37,7 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   @ApiBody({
-    description: 'One envelope of design §2, or an array of at most 1000',
+    description: 'One message envelope (docs/ledger.md), or an array of at most 1000',
     schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
   })
   async publish(

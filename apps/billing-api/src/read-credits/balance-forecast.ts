@@ -3,7 +3,7 @@ import { CreditsForecast, FORECAST_TRAILING_DAYS, forecastCredits } from '@tally
 import type { BalanceView, ProjectionQueries } from '@tally/projections';
 
 
-/** The balance body (design §3, unchanged) plus the forecast, an additive field. */
+/** The balance body (docs/api.md, unchanged) plus the forecast, an additive field. */
 export type BalanceWithForecast = BalanceView & { forecast: CreditsForecast };
 
 /** Reads only the days the forecast's rate window can use: the last week of the open period. */

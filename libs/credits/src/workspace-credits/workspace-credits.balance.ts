@@ -1,7 +1,7 @@
 import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
 import { totalAvailableOf, WorkspaceState } from './workspace-credits.state';
 
-/** The balance body of the billing API (design §3), amounts as bigint µcr. */
+/** The balance body of the billing API (docs/api.md), amounts as bigint µcr. */
 export interface WorkspaceBalance {
   workspaceId: string;
   status: WorkspaceStatus;

@@ -1,7 +1,7 @@
 import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
 import type { WorkspaceBalance } from '@tally/credits';
 
-/** The balance body of the billing API (design §3): amounts as decimal strings. */
+/** The balance body of the billing API (docs/api.md): amounts as decimal strings. */
 export interface BalanceView {
   workspaceId: string;
   status: WorkspaceStatus;
