@@ -31,7 +31,17 @@ export {
 } from './event-store.limits';
 export { createPgSqlClient } from './pg-sql-client';
 export { createPgliteSqlClient } from './pglite-sql-client';
+export { loadPglite } from './pglite-loader';
 export { migrateEventStore } from './migrations';
+export { EVENT_STORE_MIGRATIONS } from './migrations';
+export {
+  applyMigrations,
+  migrationChecksum,
+  MigrationError,
+  MigrationErrorCode,
+  type Migration,
+  type MigrationSet,
+} from './migration-runner';
 export { SqlEventStore, createSqlEventStore } from './sql-event-store';
 export { createPostgresEventStore, type PostgresEventStoreOptions } from './create-postgres-event-store';
 export { createPgliteEventStore } from './create-pglite-event-store';
