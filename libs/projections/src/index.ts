@@ -15,6 +15,7 @@ export {
 } from './projections.limits';
 export { ALL_PROJECTIONS, projectionsNamed } from './projections.registry';
 export { migrateProjections, createProjectionSchema } from './projections.migrations';
+export { projectionMigrationSet } from './projections.migrations';
 export { applyProjectionBatch, decodeBatch } from './projection-batch';
 export { Projector, ProjectorOptions, HoldReport } from './projector';
 export type { HeldWorkspace } from './held/held-workspaces.sql';

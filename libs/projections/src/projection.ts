@@ -40,10 +40,8 @@ export interface ProjectionTarget {
  */
 export interface Projection {
   readonly name: ProjectionName;
-  /** The tables the projection owns (moved as a unit when a rebuild switches). */
+  /** The tables the projection owns (DDL in migrations/), moved as a unit when a rebuild switches. */
   readonly tables: readonly string[];
-  /** Idempotent DDL. */
-  createTables(sql: SqlClient, schema: string): Promise<void>;
   apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void>;
   /** The set-based path of `projections rebuild`, for fresh tables in `schema`. */
   bulkRebuilder(schema: string): BulkRebuilder;
@@ -58,6 +56,6 @@ export interface BulkRebuilder {
   /** Before the first range, knowing the last position to come (e.g. drop an index built once at the end). */
   prepare(sql: SqlClient, head: Position): Promise<void>;
   applyRange(sql: SqlClient, range: PositionRange): Promise<void>;
-  /** After the last range: leaves the tables exactly as `createTables` makes them, filled. */
+  /** After the last range: leaves the tables exactly as the migrations make them, filled. */
   finish(sql: SqlClient): Promise<void>;
 }

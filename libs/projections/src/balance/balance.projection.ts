@@ -3,18 +3,13 @@ import type { SqlClient } from '@tally/event-store';
 import type { Projection, ProjectedEvent, ProjectionTarget } from '../projection';
 import { BALANCE_CHANGED_CHANNEL } from '../projections.limits';
 import { balanceBulkRebuilder } from './balance.rebuild';
-import {
-  createBalancesTable,
-  selectBalanceStates,
-  upsertBalances,
-} from './balance.sql';
+import { selectBalanceStates, upsertBalances } from './balance.sql';
 
 // Folds the domain's own `evolve` per workspace in memory (so the view is exactly what the
 // ledger decides with), starting from the stored row: one SELECT and one upsert per batch.
 export const balanceProjection: Projection = {
   name: 'balance',
   tables: ['balances'],
-  createTables: (sql, schema) => createBalancesTable(sql, schema),
   bulkRebuilder: (schema) => balanceBulkRebuilder(schema),
   async apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void> {
     const workspaceIds = [...new Set(events.map((projected) => projected.workspaceId))];

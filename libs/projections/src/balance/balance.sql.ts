@@ -5,28 +5,8 @@ import { BalanceView, balanceViewOf } from './balance.view';
 
 // The balances table holds, per workspace, the columns of the balance body plus the open grants
 // (jsonb): together they are the fold's whole state minus the idempotency memory the decider
-// needs and a balance never does, so the next batch continues the fold from this row.
-
-export async function createBalancesTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.balances (
-    workspace_id               text PRIMARY KEY,
-    status                     text   NOT NULL,
-    cycle                      text,
-    period_start               text,
-    period_end                 text,
-    allocation_micro           bigint NOT NULL,
-    allocation_remaining_micro bigint NOT NULL,
-    rollover_micro             bigint NOT NULL,
-    granted_micro              bigint NOT NULL,
-    purchased_micro            bigint NOT NULL,
-    overdraft_micro            bigint NOT NULL,
-    used_this_period_micro     bigint NOT NULL,
-    total_available_micro      bigint NOT NULL,
-    grants                     jsonb  NOT NULL,
-    position                   bigint NOT NULL,
-    updated_at                 timestamptz NOT NULL
-  )`);
-}
+// needs and a balance never does, so the next batch continues the fold from this row. Its DDL is
+// frozen in ../migrations/.
 
 interface BalanceRow {
   workspace_id: string;

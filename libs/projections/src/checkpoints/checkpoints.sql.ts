@@ -1,33 +1,14 @@
 import { Position, positionFromString, positionToString, SqlClient } from '@tally/event-store';
 
 // One row per projection: its checkpoint (`<commit>/<prepare>`, or null before the first event).
-// The row is created with the tables so `lockCheckpoint` always finds it to lock.
+// The row is created with the schema (createProjectionSchema) so `lockCheckpoint` always finds it
+// to lock.
 // `held_workspace_ids` are the workspaces the projection holds back (their details are in
 // held_workspaces). They live on the checkpoint row so that the statement taking the row's
 // lock reads them for free, and current: a SELECT … FOR UPDATE that waited for the lock
 // returns the row's latest version, whereas a subquery on another table would still see the
 // snapshot taken before the wait (and miss a hold that `projections retry` just released).
-
-export async function createCheckpointsTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.checkpoints (
-    projection         text PRIMARY KEY,
-    position           text,
-    updated_at         timestamptz NOT NULL DEFAULT now(),
-    held_workspace_ids text[] NOT NULL DEFAULT '{}'
-  )`);
-  // A table made before held-back workspaces gains the column — once: the ALTER takes an
-  // exclusive lock, which every later start must not take again.
-  const [present] = await sql.query(
-    `SELECT 1 FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = 'checkpoints' AND column_name = 'held_workspace_ids'`,
-    [schema],
-  );
-  if (!present) {
-    await sql.query(
-      `ALTER TABLE ${schema}.checkpoints ADD COLUMN held_workspace_ids text[] NOT NULL DEFAULT '{}'`,
-    );
-  }
-}
+// The table's DDL is frozen in ../migrations/.
 
 export async function ensureCheckpointRow(
   sql: SqlClient,

@@ -11,22 +11,9 @@ import { HELD_ERROR_LENGTH_MAX } from '../projections.limits';
 // the projection stopped applying that workspace's events at `position` (the first event not
 // applied) while every other workspace kept going. Rows change only under the projection's
 // checkpoint lock, in the same statement as the ids on the checkpoint row, which are what the
-// projector reads (see checkpoints.sql.ts).
+// projector reads (see checkpoints.sql.ts). The table's DDL is frozen in ../migrations/.
 
 export const HELD_WORKSPACES_TABLE = 'held_workspaces';
-
-export async function createHeldWorkspacesTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.${HELD_WORKSPACES_TABLE} (
-    projection      text        NOT NULL,
-    workspace_id    text        NOT NULL,
-    position        text        NOT NULL,
-    stream_revision bigint      NOT NULL,
-    error           text        NOT NULL,
-    held_at         timestamptz NOT NULL DEFAULT now(),
-    retried_at      timestamptz,
-    PRIMARY KEY (projection, workspace_id)
-  )`);
-}
 
 /** A workspace to hold back: the first of its events the projection does not apply, and why. */
 export interface NewHold {

@@ -1,13 +1,12 @@
 import type { Projection } from '../projection';
 import { rolloverBulkRebuilder } from './rollover.rebuild.sql';
-import { createRolloverTable, RolloverRow, upsertRolloverPeriods } from './rollover.sql';
+import { RolloverRow, upsertRolloverPeriods } from './rollover.sql';
 
 // Rollover history comes from the close events alone: each records the period's allocation,
 // what was unused, carried over, expired and forgiven.
 export const rolloverProjection: Projection = {
   name: 'rollover',
   tables: ['rollover_periods'],
-  createTables: (sql, schema) => createRolloverTable(sql, schema),
   bulkRebuilder: (schema) => rolloverBulkRebuilder(schema),
   async apply(sql, target, events) {
     const rows = new Map<string, RolloverRow>();

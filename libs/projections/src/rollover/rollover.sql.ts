@@ -1,24 +1,7 @@
 import type { SqlClient } from '@tally/event-store';
 
 // One row per closed period, keyed by (workspace, period start): a redelivered close rewrites
-// the same row with the same values.
-
-export async function createRolloverTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.rollover_periods (
-    workspace_id             text   NOT NULL,
-    period_start             text   NOT NULL,
-    period_end               text   NOT NULL,
-    cycle                    text   NOT NULL,
-    allocation_micro         bigint NOT NULL,
-    used_micro               bigint NOT NULL,
-    unused_micro             bigint NOT NULL,
-    rolled_over_micro        bigint NOT NULL,
-    expired_micro            bigint NOT NULL,
-    overdraft_forgiven_micro bigint NOT NULL,
-    position                 bigint NOT NULL,
-    PRIMARY KEY (workspace_id, period_start)
-  )`);
-}
+// the same row with the same values. Its DDL is frozen in ../migrations/.
 
 export interface RolloverRow {
   workspaceId: string;

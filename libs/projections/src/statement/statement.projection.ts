@@ -1,7 +1,7 @@
 import type { CreditEvent } from '@tally/credits';
 import type { Projection } from '../projection';
 import { statementBulkRebuilder } from './statement.rebuild.sql';
-import { createStatementTable, insertStatementEntries, StatementRow } from './statement.sql';
+import { insertStatementEntries, StatementRow } from './statement.sql';
 
 type Movement = Pick<StatementRow, 'direction' | 'amountMicro' | 'occurredAt'>;
 
@@ -56,7 +56,6 @@ export function movementOf(event: CreditEvent): Movement | null {
 export const statementProjection: Projection = {
   name: 'statement',
   tables: ['statement_entries'],
-  createTables: (sql, schema) => createStatementTable(sql, schema),
   bulkRebuilder: (schema) => statementBulkRebuilder(schema),
   async apply(sql, target, events) {
     const rows: StatementRow[] = [];

@@ -8,30 +8,8 @@ import { CREDIT_STREAM_PREFIX } from '../projections.limits';
 // time recorded) is read from the event store by the same (stream, revision) key when a page is
 // served. An earlier
 // version copied every event's JSON into its row: the statement then weighed as much as the
-// event log and cost the pipeline a quarter of its throughput (docs/benchmarks.md).
-
-export async function createStatementTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.statement_entries (
-    workspace_id text   NOT NULL,
-    revision     bigint NOT NULL,
-    direction    text   NOT NULL,
-    amount_micro bigint NOT NULL,
-    occurred_at  text   NOT NULL,
-    CONSTRAINT statement_entries_pkey PRIMARY KEY (workspace_id, revision)
-  )`);
-  // A table made by the earlier version loses the columns now read from the store — once: the
-  // ALTER takes an exclusive lock, which every later start must not take again.
-  const [earlier] = await sql.query(
-    `SELECT 1 FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = 'statement_entries' AND column_name = 'data'`,
-    [schema],
-  );
-  if (earlier) {
-    await sql.query(`ALTER TABLE ${schema}.statement_entries
-      DROP COLUMN event_id, DROP COLUMN position, DROP COLUMN event_type, DROP COLUMN recorded_at,
-      DROP COLUMN data`);
-  }
-}
+// event log and cost the pipeline a quarter of its throughput (docs/benchmarks.md). Its DDL,
+// and the drop of those columns, are frozen in ../migrations/.
 
 export interface StatementRow {
   workspaceId: string;

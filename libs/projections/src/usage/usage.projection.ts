@@ -1,6 +1,6 @@
 import type { Projection } from '../projection';
 import { usageBulkRebuilder } from './usage.rebuild.sql';
-import { addUsage, createUsageTable, UsageIncrement } from './usage.sql';
+import { addUsage, UsageIncrement } from './usage.sql';
 
 const CANONICAL_UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -16,7 +16,6 @@ export function utcDayOf(instant: string): string {
 export const usageProjection: Projection = {
   name: 'usage',
   tables: ['usage_daily'],
-  createTables: (sql, schema) => createUsageTable(sql, schema),
   bulkRebuilder: (schema) => usageBulkRebuilder(schema),
   async apply(sql, target, events) {
     const increments = new Map<string, UsageIncrement>();

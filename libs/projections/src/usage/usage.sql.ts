@@ -2,18 +2,8 @@ import type { SqlClient } from '@tally/event-store';
 
 // Usage per workspace, per UTC day of the action's occurredAt, per action kind. Increments are
 // not idempotent on their own: the checkpoint, moved in the same transaction, is what makes a
-// replayed batch a no-op (events at or before it never reach here).
-
-export async function createUsageTable(sql: SqlClient, schema: string): Promise<void> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS ${schema}.usage_daily (
-    workspace_id text   NOT NULL,
-    day          date   NOT NULL,
-    action_kind  text   NOT NULL,
-    total_micro  bigint NOT NULL,
-    action_count bigint NOT NULL,
-    PRIMARY KEY (workspace_id, day, action_kind)
-  )`);
-}
+// replayed batch a no-op (events at or before it never reach here). Its DDL is frozen in
+// ../migrations/.
 
 export interface UsageIncrement {
   workspaceId: string;
