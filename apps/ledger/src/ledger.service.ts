@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
 import { DecideOptions } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
+import { ledgerMigrated, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
@@ -50,6 +50,7 @@ const groupMembersMaxDefault = 1;
 /** Starts the ledger microservice on the given store and bus; `stop()` drains and commits. */
 export async function startLedger(deps: LedgerDependencies): Promise<RunningLedger> {
   const logger = deps.logger ?? createLogger('ledger');
+  await ledgerMigrated(deps.sql); // before consuming: a refused migration stops the start
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
   const ledger = new WorkspaceLedger(deps.store, {

@@ -4,6 +4,8 @@ export { loadWorkspace, loadWorkspaces, LoadedWorkspace } from './workspace-load
 export { WorkspaceLedger, KeyedCommand, CommandOutcome, WorkspaceLedgerOptions } from './workspace-ledger';
 export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
+export { WORKSPACE_SNAPSHOT_VERSION } from './workspace-snapshots';
+export { LEDGER_MIGRATIONS, ledgerMigrated, migrateLedger } from './ledger.migrations';
 export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
 export type { AppliedContent } from './replay-conflicts';
 export { keyedCommandOf } from './keyed-command';

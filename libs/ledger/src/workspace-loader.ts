@@ -58,7 +58,8 @@ async function loadFromSnapshot(store: EventStore, snapshot: WorkspaceSnapshot):
  * Loads several workspaces with a bounded number of reads in flight. One query first finds the
  * workspaces that have no stream yet (new customers, or a cold start on fresh traffic): those
  * start from the initial state without a read of their own. With snapshots, a workspace that
- * has one reads only the events after it.
+ * has one reads only the events after it; without a usable one (none, another version, unreadable:
+ * see WorkspaceSnapshots.load), it is rebuilt from its events.
  */
 export async function loadWorkspaces(
   store: EventStore,
@@ -79,7 +80,11 @@ export async function loadWorkspaces(
     while (next < toRead.length) {
       const workspaceId = toRead[next] as string;
       next += 1;
-      const snapshot = stored.get(workspaceId);
+      // A snapshot past the stream's end (a database restored to an earlier point) describes
+      // events that are not there: ignored like an unreadable one.
+      const streamRevision = existing.get(workspaceStreamName(workspaceId)) ?? -1n;
+      const found = stored.get(workspaceId);
+      const snapshot = found && found.revision <= streamRevision ? found : undefined;
       loaded.set(workspaceId, snapshot ? await loadFromSnapshot(store, snapshot) : await loadWorkspace(store, workspaceId));
     }
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SqlClient } from '@tally/event-store';
+import { ledgerMigrated } from '@tally/ledger';
 
 /**
  * A named lease in PostgreSQL, so that of several ledger instances exactly one publishes alerts
@@ -7,7 +8,6 @@ import { SqlClient } from '@tally/event-store';
  */
 export class Lease {
   readonly holder = randomUUID();
-  private ready: Promise<unknown> | undefined;
 
   constructor(
     private readonly sql: SqlClient,
@@ -17,11 +17,7 @@ export class Lease {
 
   /** Takes or renews the lease; true while this holder has it. */
   async tryHold(): Promise<boolean> {
-    this.ready ??= this.sql.query(
-      `create table if not exists tally_leases (
-         name text primary key, holder text not null, expires_at timestamptz not null)`,
-    );
-    await this.ready;
+    await ledgerMigrated(this.sql); // the table is the ledger's
     const rows = await this.sql.query<{ holder: string }>(
       `insert into tally_leases (name, holder, expires_at)
        values ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
@@ -35,6 +31,9 @@ export class Lease {
 
   /** Gives the lease up at once (a clean stop), so another instance need not wait it out. */
   async release(): Promise<void> {
-    await this.sql.query('delete from tally_leases where name = $1 and holder = $2', [this.name, this.holder]);
+    await this.sql.query('delete from tally_leases where name = $1 and holder = $2', [
+      this.name,
+      this.holder,
+    ]);
   }
 }
