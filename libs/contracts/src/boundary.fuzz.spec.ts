@@ -317,9 +317,11 @@ function mutated(message: Record<string, unknown>, mutations: Mutation[]): Recor
     const slots = slotsOf(copy);
     const { parent, key: name } = slots[pick % slots.length] as Slot;
     const current = parent[name];
+    // A copy: constants are shared between samples, and a later mutation may reach inside.
+    const fresh: unknown = structuredClone(value);
     if (op === 'delete') delete parent[name];
-    else if (op === 'extraKey') defineOwn(parent, key, value);
-    else defineOwn(parent, name, replacement(op, current, value, depth));
+    else if (op === 'extraKey') defineOwn(parent, key, fresh);
+    else defineOwn(parent, name, replacement(op, current, fresh, depth));
   }
   return copy;
 }
