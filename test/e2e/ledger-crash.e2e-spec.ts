@@ -6,7 +6,7 @@ import { actionExecuted, ActionSpec, eventually, periodStarted } from '../suppor
 import { AppProcess, startAppProcess } from '../../tools/support/app-process';
 import { debitTotalsByWorkspace, storedDebitCount } from '../support/ledger-audit';
 import { kafkaBrokers, topicEnvironment, uniqueName, uniqueTopicNames } from '../support/kafka';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../../tools/support/test-database';
 
 const Topics = uniqueTopicNames('ledger-crash');
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../../tools/support/test-database';
 
 describe('PostgreSQL test infrastructure', () => {
   let database: TestDatabase;

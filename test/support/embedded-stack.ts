@@ -6,7 +6,7 @@ import { Database, openDatabase } from '@tally/runtime';
 import { createBillingApi, signToken } from '../../apps/billing-api/src';
 import { RunningLedger, startLedger } from '../../apps/ledger/src';
 import { RunningProjector, startProjector } from '../../apps/projector/src';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { createTestDatabase, TestDatabase } from '../../tools/support/test-database';
 
 export interface HttpAnswer {
   status: number;

@@ -7,7 +7,7 @@ import { Projector } from '@tally/projections';
 import { appendBurst } from '../../../libs/projections/test/credit-burst';
 import { replayWorkspace } from '../../../libs/projections/test/replay-views';
 import { kafkaBrokers, uniqueName } from '../../../test/support/kafka';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { createBillingApi, signToken } from './index';
 
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@ import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, packPurchased, periodStarted, shuffled } from '../../../test/support/action-fixtures';
 import { debitTotalsByWorkspace } from '../../../test/support/ledger-audit';
 import { kafkaBrokers, uniqueName, uniqueTopicNames } from '../../../test/support/kafka';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { RunningLedger, startLedger } from './ledger.service';
 
 const bigAllocationMicro = '1000000000000';

@@ -19,7 +19,7 @@ import {
   appendDebitCopy,
   OVERFLOWING_AMOUNT_MICRO,
 } from '../../../libs/projections/test/stored-debits';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { heldCommand, retryCommand } from './commands/projections-held.command';
 import type { OpsContext } from './ops-context';
 

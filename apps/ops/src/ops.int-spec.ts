@@ -4,7 +4,7 @@ import { WorkspaceLedger } from '@tally/ledger';
 import { Projector } from '@tally/projections';
 import { appendBurst } from '../../../libs/projections/test/credit-burst';
 import { replayWorkspace } from '../../../libs/projections/test/replay-views';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { balanceAtCommand } from './commands/balance-at.command';
 import { rebuildCommand } from './commands/projections-rebuild.command';
 import { statusCommand } from './commands/projections-status.command';

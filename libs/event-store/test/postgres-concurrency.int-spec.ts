@@ -10,7 +10,7 @@ import {
   createPostgresEventStore,
   createSqlEventStore,
 } from '@tally/event-store';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../tools/support/test-database';
 
 const WRITER_COUNT = 6;
 const APPENDS_PER_WRITER = 25;

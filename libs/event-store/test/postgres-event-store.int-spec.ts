@@ -1,6 +1,6 @@
 import { createPostgresEventStore } from '@tally/event-store';
 import { eventStoreContract } from './event-store.contract';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase } from '../../../tools/support/test-database';
 
 eventStoreContract('PostgreSQL', async () => {
   const database = await createTestDatabase();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { balanceOf, WorkspaceCommand } from '@tally/credits';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { KeyedCommand, loadWorkspace, loadWorkspaces, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 
 const now = '2026-11-25T10:00:00.000Z';
 

@@ -16,7 +16,7 @@ import {
   ProjectionQueries,
   Projector,
 } from '@tally/projections';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { appendBurst, appendMoreActions } from '../test/credit-burst';
 import { replayWorkspace } from '../test/replay-views';
 import { appendDebitCopy, OVERFLOWING_AMOUNT_MICRO } from '../test/stored-debits';

@@ -7,7 +7,7 @@ import {
   Projector,
   rebuildProjections,
 } from '@tally/projections';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { appendBurst } from '../test/credit-burst';
 import { replayWorkspace } from '../test/replay-views';
 import { copyLiveTables, rowsDifferingFromLive } from '../test/table-differences';

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { createInProcessBus, MessageBus } from '@tally/messaging';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../../tools/support/test-database';
 import { createBillingApi, signToken } from '../index';
 
 jest.setTimeout(60_000);

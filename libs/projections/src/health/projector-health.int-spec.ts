@@ -7,7 +7,7 @@ import {
 } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
 import { Projector, readProjectorHealth } from '@tally/projections';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
+import { createTestDatabase, TestDatabase } from '../../../../tools/support/test-database';
 import { appendBurst, appendMoreActions } from '../../test/credit-burst';
 
 jest.setTimeout(60_000);
