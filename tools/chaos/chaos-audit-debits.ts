@@ -37,6 +37,19 @@ export interface DebitAudit {
   workspacesInOverdraft: number;
 }
 
+/** The stored debits, gathered page by page: how often each action was debited, and per workspace. */
+interface StoredDebits {
+  timesDebited: Map<string, number>;
+  byWorkspace: Map<string, Totals>;
+  overdrawn: Set<string>;
+}
+
+interface StoredDebitData {
+  amountMicro: string;
+  sourceEventId: string;
+  split?: { overdraftMicro?: string };
+}
+
 /**
  * Every stored CreditDebited against the independently priced set of unique valid actions:
  * per debit (lost, doubled, unexpected, mispriced) and per workspace (count and µcr sum).
@@ -59,76 +72,17 @@ export async function auditDebits(
     workspaceDifferences: [],
     workspacesInOverdraft: 0,
   };
-  const seen = new Map<string, number>();
-  const stored = new Map<string, Totals>();
-  const overdrawn = new Set<string>();
-  let fromPosition: Position | undefined;
-  for (;;) {
-    const page: RecordedEvent[] = await store.readAll({
-      ...(fromPosition ? { fromPosition } : {}),
-      maxCount: ChaosLimits.readPageSize,
-      filter: { eventTypes: [CreditEventTypes.debited] },
-    });
-    for (const event of page) {
-      const workspaceId = workspaceIdOfStream(event.streamName) ?? event.streamName;
-      const data = event.data as {
-        amountMicro: string;
-        sourceEventId: string;
-        split?: { overdraftMicro?: string };
-      };
-      const amountMicro = BigInt(data.amountMicro);
-      audit.storedCount += 1;
-      audit.storedMicro += amountMicro;
-      const totals = stored.get(workspaceId) ?? { count: 0, amountMicro: 0n };
-      totals.count += 1;
-      totals.amountMicro += amountMicro;
-      stored.set(workspaceId, totals);
-      if (data.split?.overdraftMicro && data.split.overdraftMicro !== '0')
-        overdrawn.add(workspaceId);
-      const times = (seen.get(data.sourceEventId) ?? 0) + 1;
-      seen.set(data.sourceEventId, times);
-      if (times === 2)
-        audit.doubled.push({
-          workspaceId,
-          eventId: data.sourceEventId,
-          detail: `debited again at ${event.streamName}@${event.revision}`,
-        });
-      const wanted = expected.get(data.sourceEventId);
-      if (!wanted || wanted.workspaceId !== workspaceId) {
-        audit.unexpected.push({
-          workspaceId,
-          eventId: data.sourceEventId,
-          detail: `no such valid action for this workspace (${event.streamName}@${event.revision})`,
-        });
-      } else if (wanted.amountMicro !== amountMicro) {
-        audit.mispriced.push({
-          workspaceId,
-          eventId: data.sourceEventId,
-          detail: `stored ${amountMicro} µcr, expected ${wanted.amountMicro} µcr`,
-        });
-      }
-    }
-    const last = page[page.length - 1];
-    if (!last || page.length < ChaosLimits.readPageSize) break;
-    fromPosition = last.position;
-  }
-  const expectedTotals = new Map<string, Totals>();
-  for (const [eventId, wanted] of expected) {
-    audit.expectedMicro += wanted.amountMicro;
-    const totals = expectedTotals.get(wanted.workspaceId) ?? { count: 0, amountMicro: 0n };
-    totals.count += 1;
-    totals.amountMicro += wanted.amountMicro;
-    expectedTotals.set(wanted.workspaceId, totals);
-    if (!seen.has(eventId))
-      audit.lost.push({
-        workspaceId: wanted.workspaceId,
-        eventId,
-        detail: `${wanted.amountMicro} µcr never debited`,
-      });
-  }
-  for (const workspaceId of new Set([...workspaces, ...stored.keys()])) {
-    const want = expectedTotals.get(workspaceId) ?? { count: 0, amountMicro: 0n };
-    const got = stored.get(workspaceId) ?? { count: 0, amountMicro: 0n };
+  const stored: StoredDebits = {
+    timesDebited: new Map(),
+    byWorkspace: new Map(),
+    overdrawn: new Set(),
+  };
+  await forEachStoredDebit(store, (event) => checkStoredDebit(event, expected, stored, audit));
+  const expectedByWorkspace = checkExpectedDebits(expected, stored.timesDebited, audit);
+  const workspacesSeen = new Set([...workspaces, ...stored.byWorkspace.keys()]);
+  for (const workspaceId of workspacesSeen) {
+    const want = expectedByWorkspace.get(workspaceId) ?? { count: 0, amountMicro: 0n };
+    const got = stored.byWorkspace.get(workspaceId) ?? { count: 0, amountMicro: 0n };
     if (want.count !== got.count || want.amountMicro !== got.amountMicro) {
       audit.workspaceDifferences.push({
         workspaceId,
@@ -139,8 +93,90 @@ export async function auditDebits(
       });
     }
   }
-  audit.workspacesInOverdraft = overdrawn.size;
+  audit.workspacesInOverdraft = stored.overdrawn.size;
   return audit;
+}
+
+async function forEachStoredDebit(
+  store: EventStore,
+  visit: (event: RecordedEvent) => void,
+): Promise<void> {
+  let fromPosition: Position | undefined;
+  for (;;) {
+    const page: RecordedEvent[] = await store.readAll({
+      ...(fromPosition ? { fromPosition } : {}),
+      maxCount: ChaosLimits.readPageSize,
+      filter: { eventTypes: [CreditEventTypes.debited] },
+    });
+    for (const event of page) visit(event);
+    const last = page[page.length - 1];
+    if (!last || page.length < ChaosLimits.readPageSize) return;
+    fromPosition = last.position;
+  }
+}
+
+/** Adds one stored debit to the totals and records it if doubled, unexpected or mispriced. */
+function checkStoredDebit(
+  event: RecordedEvent,
+  expected: Map<string, ExpectedDebit>,
+  stored: StoredDebits,
+  audit: DebitAudit,
+): void {
+  const workspaceId = workspaceIdOfStream(event.streamName) ?? event.streamName;
+  const data = event.data as StoredDebitData;
+  const eventId = data.sourceEventId;
+  const amountMicro = BigInt(data.amountMicro);
+  audit.storedCount += 1;
+  audit.storedMicro += amountMicro;
+  addToTotals(stored.byWorkspace, workspaceId, amountMicro);
+  if (data.split?.overdraftMicro && data.split.overdraftMicro !== '0')
+    stored.overdrawn.add(workspaceId);
+  const times = (stored.timesDebited.get(eventId) ?? 0) + 1;
+  stored.timesDebited.set(eventId, times);
+  const where = `${event.streamName}@${event.revision}`;
+  if (times === 2)
+    audit.doubled.push({ workspaceId, eventId, detail: `debited again at ${where}` });
+  const wanted = expected.get(eventId);
+  if (!wanted || wanted.workspaceId !== workspaceId) {
+    audit.unexpected.push({
+      workspaceId,
+      eventId,
+      detail: `no such valid action for this workspace (${where})`,
+    });
+  } else if (wanted.amountMicro !== amountMicro) {
+    audit.mispriced.push({
+      workspaceId,
+      eventId,
+      detail: `stored ${amountMicro} µcr, expected ${wanted.amountMicro} µcr`,
+    });
+  }
+}
+
+/** Sums the expected debits per workspace and records every one that was never debited. */
+function checkExpectedDebits(
+  expected: Map<string, ExpectedDebit>,
+  timesDebited: Map<string, number>,
+  audit: DebitAudit,
+): Map<string, Totals> {
+  const byWorkspace = new Map<string, Totals>();
+  for (const [eventId, wanted] of expected) {
+    audit.expectedMicro += wanted.amountMicro;
+    addToTotals(byWorkspace, wanted.workspaceId, wanted.amountMicro);
+    if (!timesDebited.has(eventId))
+      audit.lost.push({
+        workspaceId: wanted.workspaceId,
+        eventId,
+        detail: `${wanted.amountMicro} µcr never debited`,
+      });
+  }
+  return byWorkspace;
+}
+
+function addToTotals(totals: Map<string, Totals>, workspaceId: string, amountMicro: bigint): void {
+  const entry = totals.get(workspaceId) ?? { count: 0, amountMicro: 0n };
+  entry.count += 1;
+  entry.amountMicro += amountMicro;
+  totals.set(workspaceId, entry);
 }
 
 export function debitAuditPassed(audit: DebitAudit): boolean {

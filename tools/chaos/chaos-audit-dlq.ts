@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { dlqTopicOf, Topics } from '@tally/contracts';
-import { readWholeTopic } from './chaos-kafka';
+import { ReadMessage, readWholeTopic } from './chaos-kafka';
 import { expectedErrorCodeOf, MalformedMessage } from './chaos-workload';
 
 export interface DlqFinding {
@@ -30,6 +30,29 @@ const pinnedHeaders = [
   'x-original-offset',
 ];
 
+/** A malformed message as the source topic stores it, found by its marker. */
+interface SourceMessage {
+  marker: string;
+  value: Buffer;
+  key: string;
+}
+
+/** The malformed messages in the source topic, by `partition/offset`, and the markers seen. */
+interface MalformedInSource {
+  byOrigin: Map<string, SourceMessage>;
+  markers: Set<string>;
+}
+
+/** What checking one dead letter needs, and the audit and matched origins it adds to. */
+interface DeadLetterCheck {
+  sourceTopic: string;
+  source: MalformedInSource;
+  malformed: Map<string, MalformedMessage>;
+  markerPattern: RegExp;
+  matched: Set<string>;
+  audit: DlqAudit;
+}
+
 /**
  * The DLQ against the malformed set: every source-topic message carrying a malformed marker must
  * be dead-lettered with the pinned headers pointing at it and the original bytes; nothing else
@@ -41,23 +64,10 @@ export async function auditDlq(
   markerPattern: RegExp,
 ): Promise<DlqAudit> {
   const sourceTopic = Topics.actionExecuted;
-  const expected = new Map<string, { marker: string; value: Buffer; key: string }>();
-  const markersInSource = new Set<string>();
-  await readWholeTopic(kafka, sourceTopic, ({ partition, offset, message }) => {
-    const value = message.value;
-    if (!value) return;
-    const marker = markerPattern.exec(value.toString('utf8'))?.[0];
-    if (!marker) return;
-    markersInSource.add(marker);
-    expected.set(`${partition}/${offset}`, {
-      marker,
-      value,
-      key: message.key?.toString('utf8') ?? '',
-    });
-  });
+  const source = await readMalformedInSource(kafka, sourceTopic, markerPattern);
   const audit: DlqAudit = {
     malformedPublished: malformed.size,
-    malformedInSource: expected.size,
+    malformedInSource: source.byOrigin.size,
     dlqMessages: 0,
     matched: 0,
     redeliveredCopies: 0,
@@ -66,55 +76,26 @@ export async function auditDlq(
     badHeaders: [],
   };
   for (const marker of malformed.keys()) {
-    if (!markersInSource.has(marker))
+    if (!source.markers.has(marker))
       audit.missing.push({
         marker,
         where: sourceTopic,
         detail: 'published but not found in the source topic',
       });
   }
-  const matched = new Set<string>();
-  await readWholeTopic(kafka, dlqTopicOf(sourceTopic), ({ partition, offset, message }) => {
-    audit.dlqMessages += 1;
-    const where = `${dlqTopicOf(sourceTopic)} ${partition}/${offset}`;
-    const headers = Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
-    );
-    const origin = `${headers['x-original-partition']}/${headers['x-original-offset']}`;
-    const source = expected.get(origin);
-    const marker = message.value
-      ? (markerPattern.exec(message.value.toString('utf8'))?.[0] ?? null)
-      : null;
-    if (!source || headers['x-original-topic'] !== sourceTopic) {
-      audit.extra.push({
-        marker,
-        where,
-        detail: `points at ${headers['x-original-topic']} ${origin}, which is not a malformed message (code ${headers['x-error-code']})`,
-      });
-      return;
-    }
-    const problem = headerProblem(
-      headers,
-      source,
-      message.value,
-      message.key?.toString('utf8') ?? '',
-      malformed,
-    );
-    if (problem) {
-      audit.badHeaders.push({ marker: source.marker, where, detail: problem });
-      return;
-    }
-    if (matched.has(origin)) {
-      audit.redeliveredCopies += 1;
-      return;
-    }
-    matched.add(origin);
-    audit.matched += 1;
-  });
-  for (const [origin, source] of expected) {
-    if (!matched.has(origin))
+  const check: DeadLetterCheck = {
+    sourceTopic,
+    source,
+    malformed,
+    markerPattern,
+    matched: new Set(),
+    audit,
+  };
+  await readWholeTopic(kafka, dlqTopicOf(sourceTopic), (read) => checkDeadLetter(read, check));
+  for (const [origin, message] of source.byOrigin) {
+    if (!check.matched.has(origin))
       audit.missing.push({
-        marker: source.marker,
+        marker: message.marker,
         where: `${sourceTopic} ${origin}`,
         detail: 'never dead-lettered',
       });
@@ -122,9 +103,68 @@ export async function auditDlq(
   return audit;
 }
 
+async function readMalformedInSource(
+  kafka: Kafka,
+  sourceTopic: string,
+  markerPattern: RegExp,
+): Promise<MalformedInSource> {
+  const found: MalformedInSource = { byOrigin: new Map(), markers: new Set() };
+  await readWholeTopic(kafka, sourceTopic, ({ partition, offset, message }) => {
+    const value = message.value;
+    if (!value) return;
+    const marker = markerPattern.exec(value.toString('utf8'))?.[0];
+    if (!marker) return;
+    found.markers.add(marker);
+    found.byOrigin.set(`${partition}/${offset}`, {
+      marker,
+      value,
+      key: message.key?.toString('utf8') ?? '',
+    });
+  });
+  return found;
+}
+
+/** Matches one dead letter to its malformed source message, or records why it does not match. */
+function checkDeadLetter(
+  { partition, offset, message }: ReadMessage,
+  check: DeadLetterCheck,
+): void {
+  const { sourceTopic, audit } = check;
+  audit.dlqMessages += 1;
+  const where = `${dlqTopicOf(sourceTopic)} ${partition}/${offset}`;
+  const headers = Object.fromEntries(
+    Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
+  );
+  const origin = `${headers['x-original-partition']}/${headers['x-original-offset']}`;
+  const source = check.source.byOrigin.get(origin);
+  const marker = message.value
+    ? (check.markerPattern.exec(message.value.toString('utf8'))?.[0] ?? null)
+    : null;
+  if (!source || headers['x-original-topic'] !== sourceTopic) {
+    audit.extra.push({
+      marker,
+      where,
+      detail: `points at ${headers['x-original-topic']} ${origin}, which is not a malformed message (code ${headers['x-error-code']})`,
+    });
+    return;
+  }
+  const key = message.key?.toString('utf8') ?? '';
+  const problem = headerProblem(headers, source, message.value, key, check.malformed);
+  if (problem) {
+    audit.badHeaders.push({ marker: source.marker, where, detail: problem });
+    return;
+  }
+  if (check.matched.has(origin)) {
+    audit.redeliveredCopies += 1;
+    return;
+  }
+  check.matched.add(origin);
+  audit.matched += 1;
+}
+
 function headerProblem(
   headers: Record<string, string>,
-  source: { marker: string; value: Buffer; key: string },
+  source: SourceMessage,
   value: Buffer | null,
   key: string,
   malformed: Map<string, MalformedMessage>,

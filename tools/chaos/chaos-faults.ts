@@ -1,6 +1,6 @@
+import { terminateBackends } from '../support/test-database';
 import { SupervisedApp } from './chaos-apps';
 import { restartBroker } from './chaos-kafka';
-import { terminateBackends } from './chaos-database';
 import { Random } from './chaos-random';
 
 export type FaultKind = 'ledger-kill' | 'projector-kill' | 'broker-restart' | 'backend-termination';

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverUrlFromEnvironment } from '../support/test-database';
 import { runChaos } from './chaos';
 import { runKafkaScript } from './chaos-kafka';
 import { formatChaosReport } from './chaos-report';
@@ -36,7 +37,7 @@ describe('chaos run (ledger and projector as processes, faults injected)', () =>
       settleTimeoutMs: 240_000,
       kafkaBrokers: brokers,
       kafkaHome,
-      serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      serverUrl: serverUrlFromEnvironment(),
       log: () => undefined,
     });
     const summary = formatChaosReport(report);

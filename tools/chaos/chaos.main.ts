@@ -1,86 +1,104 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { serverUrlFromEnvironment } from '../support/test-database';
 import { runChaos } from './chaos';
 import { formatChaosReport } from './chaos-report';
 import { chaosDefaults, ChaosOptions } from './chaos.options';
 
+interface ChaosFlags {
+  actions: number;
+  workspaces: number;
+  rate: number;
+  seed: number;
+  ledgerKills: number;
+  projectorKills: number;
+  brokerRestarts: number;
+  backendTerminations: number;
+  settleTimeoutS: number;
+  keep: boolean;
+  dlqTopic: boolean;
+}
+
+/** The integer flags in help order; where a CHAOS_* variable is named, it replaces the default. */
+const integerFlags: { flag: string; description: string; variable?: string; fallback: number }[] = [
+  {
+    flag: '--actions <n>',
+    description: 'unique valid actions',
+    variable: 'CHAOS_ACTIONS',
+    fallback: chaosDefaults.actions,
+  },
+  {
+    flag: '--workspaces <n>',
+    description: 'workspaces',
+    variable: 'CHAOS_WORKSPACES',
+    fallback: chaosDefaults.workspaces,
+  },
+  {
+    flag: '--rate <n>',
+    description: 'messages published per second',
+    variable: 'CHAOS_RATE',
+    fallback: chaosDefaults.publishRatePerSecond,
+  },
+  {
+    flag: '--seed <n>',
+    description: 'seed of the workload mix and fault times',
+    variable: 'CHAOS_SEED',
+    fallback: chaosDefaults.seed,
+  },
+  {
+    flag: '--ledger-kills <n>',
+    description: 'SIGKILLs of the ledger',
+    variable: 'CHAOS_LEDGER_KILLS',
+    fallback: chaosDefaults.ledgerKills,
+  },
+  {
+    flag: '--projector-kills <n>',
+    description: 'SIGKILLs of the projector',
+    variable: 'CHAOS_PROJECTOR_KILLS',
+    fallback: chaosDefaults.projectorKills,
+  },
+  {
+    flag: '--broker-restarts <n>',
+    description: 'Kafka broker restarts',
+    fallback: chaosDefaults.brokerRestarts,
+  },
+  {
+    flag: '--backend-terminations <n>',
+    description: 'pg_terminate_backend rounds',
+    fallback: chaosDefaults.backendTerminations,
+  },
+  {
+    flag: '--settle-timeout-s <n>',
+    description: 'how long to wait for the catch-up',
+    fallback: chaosDefaults.settleTimeoutMs / 1_000,
+  },
+];
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new Error(`not a non-negative integer: ${value}`);
+  return parsed;
+}
+
 // `npm run chaos`: flags win over CHAOS_* variables, which win over the defaults.
-function optionsFromCommandLine(argv: string[]): ChaosOptions {
-  const integer = (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isSafeInteger(parsed) || parsed < 0)
-      throw new Error(`not a non-negative integer: ${value}`);
-    return parsed;
-  };
-  const fromEnv = (name: string, fallback: number): number =>
-    process.env[name] ? integer(process.env[name] as string) : fallback;
-  const program = new Command('chaos')
-    .description('fault-injection run of the ledger and projector, followed by an exact audit')
-    .option(
-      '--actions <n>',
-      'unique valid actions',
-      integer,
-      fromEnv('CHAOS_ACTIONS', chaosDefaults.actions),
-    )
-    .option(
-      '--workspaces <n>',
-      'workspaces',
-      integer,
-      fromEnv('CHAOS_WORKSPACES', chaosDefaults.workspaces),
-    )
-    .option(
-      '--rate <n>',
-      'messages published per second',
-      integer,
-      fromEnv('CHAOS_RATE', chaosDefaults.publishRatePerSecond),
-    )
-    .option(
-      '--seed <n>',
-      'seed of the workload mix and fault times',
-      integer,
-      fromEnv('CHAOS_SEED', chaosDefaults.seed),
-    )
-    .option(
-      '--ledger-kills <n>',
-      'SIGKILLs of the ledger',
-      integer,
-      fromEnv('CHAOS_LEDGER_KILLS', chaosDefaults.ledgerKills),
-    )
-    .option(
-      '--projector-kills <n>',
-      'SIGKILLs of the projector',
-      integer,
-      fromEnv('CHAOS_PROJECTOR_KILLS', chaosDefaults.projectorKills),
-    )
-    .option('--broker-restarts <n>', 'Kafka broker restarts', integer, chaosDefaults.brokerRestarts)
-    .option(
-      '--backend-terminations <n>',
-      'pg_terminate_backend rounds',
-      integer,
-      chaosDefaults.backendTerminations,
-    )
-    .option(
-      '--settle-timeout-s <n>',
-      'how long to wait for the catch-up',
-      integer,
-      chaosDefaults.settleTimeoutMs / 1_000,
-    )
+function parseFlags(argv: string[]): ChaosFlags {
+  const program = new Command('chaos').description(
+    'fault-injection run of the ledger and projector, followed by an exact audit',
+  );
+  for (const { flag, description, variable, fallback } of integerFlags) {
+    const fromVariable = variable ? process.env[variable] : undefined;
+    program.option(flag, description, integer, fromVariable ? integer(fromVariable) : fallback);
+  }
+  return program
     .option('--no-dlq-topic', 'do not create the DLQ topic before the run (leave it to the ledger)')
     .option('--keep', 'keep the database for inspection', false)
-    .parse(argv);
-  const flags = program.opts<{
-    actions: number;
-    workspaces: number;
-    rate: number;
-    seed: number;
-    ledgerKills: number;
-    projectorKills: number;
-    brokerRestarts: number;
-    backendTerminations: number;
-    settleTimeoutS: number;
-    keep: boolean;
-    dlqTopic: boolean;
-  }>();
+    .parse(argv)
+    .opts<ChaosFlags>();
+}
+
+function optionsFromCommandLine(argv: string[]): ChaosOptions {
+  const flags = parseFlags(argv);
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers)
     throw new Error(
@@ -101,7 +119,7 @@ function optionsFromCommandLine(argv: string[]): ChaosOptions {
     createDlqTopic: flags.dlqTopic,
     kafkaBrokers: brokers.split(','),
     kafkaHome: process.env.TALLY_KAFKA_HOME ?? '.kafka',
-    serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    serverUrl: serverUrlFromEnvironment(),
     log: (line) => process.stderr.write(`[chaos] ${line}\n`),
   };
 }

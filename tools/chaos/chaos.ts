@@ -1,22 +1,47 @@
 import { dlqTopicOf, Topics } from '@tally/contracts';
-import { CreditEventTypes } from '@tally/credits';
 import { Database, openDatabase } from '@tally/runtime';
 import { Kafka } from 'kafkajs';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { SupervisedApp } from './chaos-apps';
-import { auditDebits, debitAuditPassed } from './chaos-audit-debits';
-import { auditDlq, dlqAuditPassed } from './chaos-audit-dlq';
-import { auditProjection } from './chaos-audit-projection';
-import { countEvents, createChaosDatabase, projectionsAtHead } from './chaos-database';
-import { injectFaults, planFaults } from './chaos-faults';
-import { ChaosPublisher, chaosKafka, consumerGroupLag, ensureTopics } from './chaos-kafka';
-import { seededRandom } from './chaos-random';
+import { auditDebits, DebitAudit, debitAuditPassed } from './chaos-audit-debits';
+import { auditDlq, DlqAudit, dlqAuditPassed } from './chaos-audit-dlq';
+import { auditProjection, ProjectionAudit } from './chaos-audit-projection';
+import { InjectedFault, injectFaults, planFaults } from './chaos-faults';
+import { ChaosPublisher, chaosKafka, ensureTopics } from './chaos-kafka';
+import { publishSteadily, settle, waitForPeriods } from './chaos-progress';
+import { Random, seededRandom } from './chaos-random';
 import { ChaosReport } from './chaos-report';
 import { ChaosWorkload } from './chaos-workload';
 import { ChaosLimits, ChaosOptions } from './chaos.options';
 
 const topicPartitions = 8;
-const publishTickMs = 100;
-const progressEveryMs = 10_000;
+
+/** Everything one run owns: its database, the Kafka clients and the two apps under test. */
+interface ChaosRun {
+  testDatabase: TestDatabase;
+  database: Database;
+  kafka: Kafka;
+  publisher: ChaosPublisher;
+  groupId: string;
+  ledger: SupervisedApp;
+  projector: SupervisedApp;
+}
+
+interface ChaosAudits {
+  debits: DebitAudit;
+  dlq: DlqAudit;
+  projection: ProjectionAudit;
+}
+
+/** How each phase went, with the run clock's readings that the report turns into durations. */
+interface ChaosOutcome {
+  settled: boolean;
+  faults: InjectedFault[];
+  audits: ChaosAudits;
+  publishMs: number;
+  settleMs: number;
+  auditStartedMs: number;
+}
 
 /**
  * One fault-injection run: a fresh database, the ledger and projector as processes, a steady
@@ -28,211 +53,185 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const clock = (): number => Date.now() - runStarted;
   const random = seededRandom(options.seed);
   const workload = new ChaosWorkload(random, options);
-  const chaosDatabase = await createChaosDatabase(options.serverUrl);
+  const run = await openRun(options, workload, clock);
+  let releaseSignals: (() => void) | undefined;
+  try {
+    await ensureRunTopics(run.kafka, options.createDlqTopic);
+    releaseSignals = stopAppsOnSignal(run, options.log);
+    run.ledger.start();
+    run.projector.start();
+    await run.publisher.publish(Topics.subscription, workload.periodMessages());
+    await waitForPeriods(run.database, options.workspaces, options.log);
+
+    const { publishMs, faults } = await publishUnderFaults(run, workload, random, options, clock);
+    const settleStartedMs = clock();
+    const settled = await settle(run.kafka, run.groupId, run.database, options, clock);
+    const settleMs = clock() - settleStartedMs;
+    await stopApps(run);
+
+    const auditStartedMs = clock();
+    const audits = await auditRun(run, workload, options.log);
+    const outcome = { settled, faults, audits, publishMs, settleMs, auditStartedMs };
+    return chaosReport(run, workload, options, outcome, clock);
+  } finally {
+    releaseSignals?.();
+    await closeRun(run, options.keepDatabase);
+  }
+}
+
+async function openRun(
+  options: ChaosOptions,
+  workload: ChaosWorkload,
+  clock: () => number,
+): Promise<ChaosRun> {
+  const testDatabase = await createTestDatabase('tally_chaos', options.serverUrl);
   options.log(
-    `database ${chaosDatabase.name}; brokers ${options.kafkaBrokers.join(',')} (home ${options.kafkaHome}); ${workload.messageCount} messages planned`,
+    `database ${testDatabase.name}; brokers ${options.kafkaBrokers.join(',')} (home ${options.kafkaHome}); ${workload.messageCount} messages planned`,
   );
   const database = await openDatabase({
-    databaseUrl: chaosDatabase.connectionString,
+    databaseUrl: testDatabase.connectionString,
     dataDir: '.tally-unused',
   });
   const kafka = chaosKafka(options.kafkaBrokers);
-  const publisher = new ChaosPublisher(kafka);
   const groupId = `tally-chaos-${workload.runTag}`;
   const appEnv = {
-    DATABASE_URL: chaosDatabase.connectionString,
+    DATABASE_URL: testDatabase.connectionString,
     KAFKA_BROKERS: options.kafkaBrokers.join(','),
     METRICS_PORT: '0',
   };
-  const ledger = new SupervisedApp('ledger', { ...appEnv, TALLY_LEDGER_GROUP_ID: groupId }, clock);
-  const projector = new SupervisedApp('projector', appEnv, clock);
-  const cleanups: (() => void)[] = [];
-  try {
-    await ensureTopics(
-      kafka,
-      [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts],
-      topicPartitions,
-    );
-    if (options.createDlqTopic)
-      await ensureTopics(kafka, [dlqTopicOf(Topics.actionExecuted)], topicPartitions);
-    const stopOnSignal = (): void => {
-      options.log('interrupted: killing the apps');
-      void Promise.all([ledger.stop(0), projector.stop(0)]).finally(() => process.exit(130));
-    };
-    process.once('SIGINT', stopOnSignal);
-    process.once('SIGTERM', stopOnSignal);
-    cleanups.push(() => {
-      process.off('SIGINT', stopOnSignal);
-      process.off('SIGTERM', stopOnSignal);
-    });
-    ledger.start();
-    projector.start();
-    await publisher.publish(Topics.subscription, workload.periodMessages());
-    await waitForPeriods(database, options.workspaces, options.log);
-
-    const windowMs = Math.ceil((workload.messageCount / options.publishRatePerSecond) * 1_000);
-    const publishStartedMs = clock();
-    const planned = planFaults(random, options, windowMs).map((fault) => ({
-      ...fault,
-      atMs: fault.atMs + publishStartedMs,
-    }));
-    const faults = injectFaults(planned, {
-      ledger,
-      projector,
-      kafkaHome: options.kafkaHome,
-      serverUrl: options.serverUrl,
-      databaseName: chaosDatabase.name,
-      restartPauseMs: () => random.integer(options.restartPauseMsMin, options.restartPauseMsMax),
-      clock,
-      log: options.log,
-    });
-    await publishSteadily(workload, publisher, options, database, clock);
-    const publishMs = clock() - publishStartedMs;
-    const injected = await faults;
-
-    const settleStartedMs = clock();
-    const settled = await settle(kafka, groupId, database, options, clock);
-    const settleMs = clock() - settleStartedMs;
-    await Promise.all([
-      ledger.stop(ChaosLimits.appStopTimeoutMs),
-      projector.stop(ChaosLimits.appStopTimeoutMs),
-    ]);
-
-    const auditStartedMs = clock();
-    options.log('auditing debits, DLQ and projection');
-    const debits = await auditDebits(database.store, workload.expected, workload.workspaces);
-    const dlq = await auditDlq(kafka, workload.malformed, workload.markerPattern);
-    const projection = await auditProjection(database.store, database.sql, workload.workspaces);
-    const passed =
-      settled &&
-      debitAuditPassed(debits) &&
-      dlqAuditPassed(dlq) &&
-      projection.mismatches.length === 0;
-    return {
-      passed,
-      settled,
-      database: chaosDatabase.name,
-      seed: options.seed,
-      workspaces: options.workspaces,
-      overdraftWorkspaces: workload.overdraftWorkspaces.size,
-      messagesPublished: workload.messageCount,
-      uniqueActions: workload.expected.size,
-      duplicatesPublished: workload.duplicatesPublished,
-      malformedPublished: workload.malformed.size,
-      publishRetries: publisher.sendRetries,
-      publishRatePerSecond: options.publishRatePerSecond,
-      debits,
-      dlq,
-      projection,
-      faults: injected,
-      unexpectedExits: [
-        ...ledger.unexpectedExits.map((exit) => ({ app: 'ledger', ...exit })),
-        ...projector.unexpectedExits.map((exit) => ({ app: 'projector', ...exit })),
-      ],
-      ledgerOutputTail: passed ? '' : ledger.outputTail(),
-      projectorOutputTail: passed ? '' : projector.outputTail(),
-      publishMs,
-      settleMs,
-      auditMs: clock() - auditStartedMs,
-      totalMs: clock(),
-    };
-  } finally {
-    for (const cleanup of cleanups) cleanup();
-    await Promise.all([
-      ledger.stop(ChaosLimits.appStopTimeoutMs),
-      projector.stop(ChaosLimits.appStopTimeoutMs),
-    ]);
-    await publisher.close().catch(() => undefined);
-    await database.close();
-    if (!options.keepDatabase) await chaosDatabase.drop();
-  }
+  return {
+    testDatabase,
+    database,
+    kafka,
+    publisher: new ChaosPublisher(kafka),
+    groupId,
+    ledger: new SupervisedApp('ledger', { ...appEnv, TALLY_LEDGER_GROUP_ID: groupId }, clock),
+    projector: new SupervisedApp('projector', appEnv, clock),
+  };
 }
 
-async function waitForPeriods(
-  database: Database,
-  workspaces: number,
-  log: (line: string) => void,
-): Promise<void> {
-  const deadline = Date.now() + ChaosLimits.periodsAppliedTimeoutMs;
-  for (;;) {
-    const opened = await countEvents(database, CreditEventTypes.periodOpened).catch(() => 0);
-    if (opened >= workspaces) {
-      log(`periods opened for ${workspaces} workspaces`);
-      return;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `only ${opened} of ${workspaces} periods opened after ${ChaosLimits.periodsAppliedTimeoutMs} ms`,
-      );
-    await sleep(500);
-  }
+async function closeRun(run: ChaosRun, keepDatabase: boolean): Promise<void> {
+  await stopApps(run);
+  await run.publisher.close().catch(() => undefined);
+  await run.database.close();
+  if (!keepDatabase) await run.testDatabase.drop();
 }
 
-/** Publishes on a fixed schedule (rate × elapsed); after an outage it catches up in capped chunks. */
-async function publishSteadily(
+async function ensureRunTopics(kafka: Kafka, createDlqTopic: boolean): Promise<void> {
+  await ensureTopics(
+    kafka,
+    [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts],
+    topicPartitions,
+  );
+  if (createDlqTopic)
+    await ensureTopics(kafka, [dlqTopicOf(Topics.actionExecuted)], topicPartitions);
+}
+
+/** On SIGINT or SIGTERM the apps are killed before the driver exits; returns the undo. */
+function stopAppsOnSignal(run: ChaosRun, log: (line: string) => void): () => void {
+  const stopOnSignal = (): void => {
+    log('interrupted: killing the apps');
+    void Promise.all([run.ledger.stop(0), run.projector.stop(0)]).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  return () => {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  };
+}
+
+async function stopApps(run: ChaosRun): Promise<void> {
+  await Promise.all([
+    run.ledger.stop(ChaosLimits.appStopTimeoutMs),
+    run.projector.stop(ChaosLimits.appStopTimeoutMs),
+  ]);
+}
+
+/** Publishes the whole workload at the steady rate while the planned faults are injected. */
+async function publishUnderFaults(
+  run: ChaosRun,
   workload: ChaosWorkload,
-  publisher: ChaosPublisher,
-  options: ChaosOptions,
-  database: Database,
-  clock: () => number,
-): Promise<void> {
-  const started = clock();
-  let sent = 0;
-  let nextProgressMs = started + progressEveryMs;
-  while (!workload.done) {
-    const due = Math.floor(((clock() - started) / 1_000) * options.publishRatePerSecond) - sent;
-    if (due <= 0) {
-      await sleep(publishTickMs);
-      continue;
-    }
-    const chunk = workload.take(Math.min(due, ChaosLimits.publishChunkMessagesMax));
-    await publisher.publish(Topics.actionExecuted, chunk);
-    sent += chunk.length;
-    if (clock() >= nextProgressMs) {
-      nextProgressMs += progressEveryMs;
-      const debited = await countEvents(database, CreditEventTypes.debited).catch(() => NaN);
-      options.log(
-        `${(clock() / 1_000).toFixed(0)} s: published ${sent}/${workload.messageCount}, debits stored ${debited}`,
-      );
-    }
-  }
-}
-
-/** Waits until the ledger group has no lag, the debit count stops changing and projections reach the head. */
-async function settle(
-  kafka: Kafka,
-  groupId: string,
-  database: Database,
+  random: Random,
   options: ChaosOptions,
   clock: () => number,
-): Promise<boolean> {
-  const deadline = clock() + options.settleTimeoutMs;
-  let previousCount = -1;
-  let stableProbes = 0;
-  while (clock() < deadline) {
-    await sleep(ChaosLimits.settlePollMs);
-    try {
-      const lag = await consumerGroupLag(kafka, groupId, [
-        Topics.actionExecuted,
-        Topics.subscription,
-      ]);
-      const count = await countEvents(database, CreditEventTypes.debited);
-      const projections = await projectionsAtHead(database);
-      stableProbes =
-        lag === 0 && count === previousCount && projections.reached ? stableProbes + 1 : 0;
-      previousCount = count;
-      options.log(
-        `settling: lag ${lag}, debits ${count}, projections ${projections.reached ? 'at head' : 'behind'} (${stableProbes}/${ChaosLimits.settleStableProbesMin})`,
-      );
-      if (stableProbes >= ChaosLimits.settleStableProbesMin) return true;
-    } catch (error) {
-      options.log(`settle probe failed (retrying): ${(error as Error).message}`);
-      stableProbes = 0;
-    }
-  }
-  return false;
+): Promise<{ publishMs: number; faults: InjectedFault[] }> {
+  const windowMs = Math.ceil((workload.messageCount / options.publishRatePerSecond) * 1_000);
+  const publishStartedMs = clock();
+  const planned = planFaults(random, options, windowMs).map((fault) => ({
+    ...fault,
+    atMs: fault.atMs + publishStartedMs,
+  }));
+  const faults = injectFaults(planned, {
+    ledger: run.ledger,
+    projector: run.projector,
+    kafkaHome: options.kafkaHome,
+    serverUrl: options.serverUrl,
+    databaseName: run.testDatabase.name,
+    restartPauseMs: () => random.integer(options.restartPauseMsMin, options.restartPauseMsMax),
+    clock,
+    log: options.log,
+  });
+  await publishSteadily(workload, run.publisher, options, run.database, clock);
+  const publishMs = clock() - publishStartedMs;
+  return { publishMs, faults: await faults };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function auditRun(
+  run: ChaosRun,
+  workload: ChaosWorkload,
+  log: (line: string) => void,
+): Promise<ChaosAudits> {
+  log('auditing debits, DLQ and projection');
+  const debits = await auditDebits(run.database.store, workload.expected, workload.workspaces);
+  const dlq = await auditDlq(run.kafka, workload.malformed, workload.markerPattern);
+  const projection = await auditProjection(
+    run.database.store,
+    run.database.sql,
+    workload.workspaces,
+  );
+  return { debits, dlq, projection };
+}
+
+function chaosReport(
+  run: ChaosRun,
+  workload: ChaosWorkload,
+  options: ChaosOptions,
+  outcome: ChaosOutcome,
+  clock: () => number,
+): ChaosReport {
+  const { debits, dlq, projection } = outcome.audits;
+  const passed =
+    outcome.settled &&
+    debitAuditPassed(debits) &&
+    dlqAuditPassed(dlq) &&
+    projection.mismatches.length === 0;
+  return {
+    passed,
+    settled: outcome.settled,
+    database: run.testDatabase.name,
+    seed: options.seed,
+    workspaces: options.workspaces,
+    overdraftWorkspaces: workload.overdraftWorkspaces.size,
+    messagesPublished: workload.messageCount,
+    uniqueActions: workload.expected.size,
+    duplicatesPublished: workload.duplicatesPublished,
+    malformedPublished: workload.malformed.size,
+    publishRetries: run.publisher.sendRetries,
+    publishRatePerSecond: options.publishRatePerSecond,
+    debits,
+    dlq,
+    projection,
+    faults: outcome.faults,
+    unexpectedExits: [
+      ...run.ledger.unexpectedExits.map((exit) => ({ app: 'ledger', ...exit })),
+      ...run.projector.unexpectedExits.map((exit) => ({ app: 'projector', ...exit })),
+    ],
+    ledgerOutputTail: passed ? '' : run.ledger.outputTail(),
+    projectorOutputTail: passed ? '' : run.projector.outputTail(),
+    publishMs: outcome.publishMs,
+    settleMs: outcome.settleMs,
+    auditMs: clock() - outcome.auditStartedMs,
+    totalMs: clock(),
+  };
 }
