@@ -2,6 +2,7 @@
 // Sizes: BENCH_WORKSPACES, BENCH_RATE, BENCH_WARMUP_SECONDS, BENCH_RATE_SECONDS, BENCH_FULL_ACTIONS.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serverUrlFromEnvironment } from '../support/test-database';
 import { renderChart } from './chart';
 import { fullSizeSettings, runEndToEnd } from './end-to-end.run';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     },
     {
       brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-      serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      serverUrl: serverUrlFromEnvironment(),
     },
   );
   console.log(JSON.stringify(report, null, 2));
