@@ -17,6 +17,7 @@ import {
   PACK_SIZES_CREDITS_DEFAULT,
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
+import { answerClientErrorsAsJson } from './boundary/client-errors';
 import { requireJsonContentType, verifyUtf8Body } from './boundary/json-body';
 import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
@@ -92,5 +93,6 @@ export async function createBillingApi(
   );
   SwaggerModule.setup('docs', app, document);
   await app.init();
+  answerClientErrorsAsJson(app.getHttpServer());
   return app;
 }

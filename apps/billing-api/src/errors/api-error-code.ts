@@ -3,6 +3,8 @@
 export enum ApiErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   MalformedJson = 'MALFORMED_JSON',
+  MalformedRequest = 'MALFORMED_REQUEST',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
   InvalidWorkspaceId = 'INVALID_WORKSPACE_ID',
   InvalidPackSize = 'INVALID_PACK_SIZE',
   CommandRejected = 'COMMAND_REJECTED',
@@ -22,6 +24,8 @@ export enum ApiErrorCode {
 export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   [ApiErrorCode.ValidationFailed]: 400,
   [ApiErrorCode.MalformedJson]: 400,
+  [ApiErrorCode.MalformedRequest]: 400,
+  [ApiErrorCode.HeadersTooLarge]: 431,
   [ApiErrorCode.InvalidWorkspaceId]: 400,
   [ApiErrorCode.InvalidPackSize]: 400,
   [ApiErrorCode.CommandRejected]: 400,

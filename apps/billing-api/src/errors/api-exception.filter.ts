@@ -53,7 +53,21 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
     const code = codeOfHttpStatus[error.getStatus()];
     if (code !== undefined) return errorBodyOf(new ApiException(code, error.message));
   }
+  // Express middleware (body-parser on a body that does not match its Content-Encoding, the
+  // static files of /docs) raises http-errors with a client status of their own: the caller's
+  // fault, so a 4xx with the error body, never a 500.
+  const clientStatus = clientStatusOf(error);
+  if (clientStatus !== null) {
+    const code = codeOfHttpStatus[clientStatus] ?? ApiErrorCode.ValidationFailed;
+    return errorBodyOf(new ApiException(code, (error as Error).message || 'bad request'));
+  }
   return errorBodyOf(new ApiException(ApiErrorCode.Internal, 'internal error; it was logged'));
+}
+
+function clientStatusOf(error: unknown): number | null {
+  const { status, statusCode, expose } = (error ?? {}) as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return expose === true && typeof value === 'number' && value >= 400 && value < 500 ? value : null;
 }
 
 @Catch()
