@@ -35,6 +35,28 @@ export interface PartitionAssignment {
   partitions: number[];
 }
 
+/**
+ * A record batch the consumer cannot decode: a codec it does not know, or corrupt bytes. Its
+ * partition waits at it; every other partition and topic goes on.
+ */
+export interface UndecodableBatch {
+  topic: string;
+  partition: number;
+  /** The offsets the batch spans: the partition waits at `firstOffset`. */
+  firstOffset: string;
+  lastOffset: string;
+  /** The codec the batch names: none, gzip, snappy, lz4, zstd, or unknown(<id>). */
+  codec: string;
+  error: string;
+  /** The batch as the broker sent it (Kafka's v2 record-batch format), for a dead letter. */
+  bytes: Buffer;
+  /** How many times in a row this consumer fetched it and failed (1 the first time). */
+  attempts: number;
+}
+
+/** What to do with an undecodable batch: keep waiting at it, or commit past it. */
+export type UndecodableBatchDecision = 'wait' | 'skip';
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -52,6 +74,15 @@ export interface ConsumerOptions {
    * another handles, so the broker and the handler's database work overlap.
    */
   groupMembersMax?: number;
+  /**
+   * Called when a partition reaches a batch it cannot decode, and again at each retry (every
+   * `undecodableRetryMs`) while it waits there. Resolve 'skip' to commit past the batch (keep
+   * its bytes first: they are not delivered otherwise) or 'wait'. Without it, the partition
+   * waits; a callback that throws counts as 'wait'.
+   */
+  onUndecodableBatch?(batch: UndecodableBatch): Promise<UndecodableBatchDecision>;
+  /** How long a partition waits at an undecodable batch before fetching it again (default 10 s). */
+  undecodableRetryMs?: number;
 }
 
 export interface MessageConsumer {

@@ -1,6 +1,6 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { MessageBatch, MessageBus, MessageConsumer, PartitionAssignment } from './message-bus.port';
+import { ConsumerOptions, MessageBatch, MessageBus, MessageConsumer, PartitionAssignment } from './message-bus.port';
 
 export interface MessageBusTransportOptions {
   bus: MessageBus;
@@ -9,6 +9,8 @@ export interface MessageBusTransportOptions {
   groupMembersMax?: number;
   onAssignment?(assignments: PartitionAssignment[]): void;
   onError?(error: unknown): void;
+  onUndecodableBatch?: ConsumerOptions['onUndecodableBatch'];
+  undecodableRetryMs?: number;
 }
 
 /**
@@ -33,6 +35,8 @@ export class MessageBusTransport extends Server implements CustomTransportStrate
         groupMembersMax: this.options.groupMembersMax,
         onAssignment: this.options.onAssignment,
         onError: this.options.onError,
+        onUndecodableBatch: this.options.onUndecodableBatch,
+        undecodableRetryMs: this.options.undecodableRetryMs,
         handleBatch: (batch) => this.dispatch(batch),
       });
       await this.consumer.start();
