@@ -9,3 +9,5 @@ export { LEDGER_MIGRATIONS, ledgerMigrated, migrateLedger } from './ledger.migra
 export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
 export type { AppliedContent } from './replay-conflicts';
 export { keyedCommandOf } from './keyed-command';
+export { StuckPartitions, readStuckPartitions, UNDECODABLE_BATCH, STUCK_LISTED_MAX } from './stuck-partitions';
+export type { StuckPartition, StuckBatchReport } from './stuck-partitions';
