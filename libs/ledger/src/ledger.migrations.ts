@@ -3,13 +3,15 @@ import { MIGRATION_0001 } from './migrations/0001-workspace-snapshots.sql';
 import { MIGRATION_0002 } from './migrations/0002-alert-checkpoints.sql';
 import { MIGRATION_0003 } from './migrations/0003-leases.sql';
 import { MIGRATION_0004 } from './migrations/0004-workspace-snapshots-state-version.sql';
+import { MIGRATION_0005 } from './migrations/0005-stuck-partitions.sql';
 
 // Append-only: each version's SQL is frozen in its own file under migrations/; a change is a new
 // version (docs/development.md, "Migrations"). The ledger's own tables beside the events: its
-// workspace snapshots, and the alert publisher's checkpoint and lease (apps/ledger).
+// workspace snapshots, the alert publisher's checkpoint and lease (apps/ledger), and the
+// partitions its consumer group waits on at an undecodable batch.
 export const LEDGER_MIGRATIONS: MigrationSet = {
   owner: 'ledger',
-  migrations: [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004],
+  migrations: [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005],
   versionsTable: 'tally_ledger_schema_versions',
   advisoryLockKey: 7_401_604_003,
 };

@@ -1,4 +1,5 @@
 import { SqlClient } from '@tally/event-store';
+import { ledgerMigrated } from './ledger.migrations';
 
 /** The DLQ code of a record batch the ledger could not decode, dead-lettered whole on request. */
 export const UNDECODABLE_BATCH = 'UNDECODABLE_BATCH';
@@ -48,26 +49,6 @@ interface StuckRow {
 /** Listing more would make /health slow to read; the count says how many there are. */
 export const STUCK_LISTED_MAX = 100;
 
-const tablesReady = new WeakMap<SqlClient, Promise<unknown>>();
-
-function ensureTable(sql: SqlClient): Promise<unknown> {
-  let ready = tablesReady.get(sql);
-  if (!ready) {
-    ready = sql.query(
-      `create table if not exists tally_ledger_stuck_partitions (
-         group_id text not null, topic text not null, partition integer not null,
-         first_offset bigint not null, last_offset bigint not null, codec text not null,
-         error text not null, attempts integer not null, stuck_since timestamptz not null,
-         last_attempt_at timestamptz not null, skip_requested_at timestamptz,
-         primary key (group_id, topic, partition))`,
-    );
-    // A failed create is tried again by the next call rather than remembered.
-    ready.catch(() => tablesReady.delete(sql));
-    tablesReady.set(sql, ready);
-  }
-  return ready;
-}
-
 function stuckPartitionOf(row: StuckRow): StuckPartition {
   return {
     groupId: row.group_id,
@@ -86,7 +67,7 @@ function stuckPartitionOf(row: StuckRow): StuckPartition {
 
 /**
  * The partitions the ledger waits on (table `tally_ledger_stuck_partitions`, one row per group
- * and partition, created on first use). The ledger writes a row at each failed fetch and deletes
+ * and partition). The ledger writes a row at each failed fetch and deletes
  * it once the partition moved past the batch; `/health` and `ops dlq stuck` read it.
  */
 export class StuckPartitions {
@@ -94,7 +75,7 @@ export class StuckPartitions {
 
   /** Records a failed fetch; says whether an operator asked to skip this very batch. */
   async report(report: StuckBatchReport): Promise<{ skipRequested: boolean }> {
-    await ensureTable(this.sql);
+    await ledgerMigrated(this.sql); // the table is the ledger's (migration 5)
     // A different first offset is a new batch: the clock, the count and any skip request restart.
     const rows = await this.sql.query<{ skip_requested: boolean }>(
       `insert into tally_ledger_stuck_partitions as stuck
@@ -114,13 +95,13 @@ export class StuckPartitions {
 
   /** The partition moved past its batch (decoded after all, or skipped). */
   async clear(groupId: string, topic: string, partition: number): Promise<void> {
-    await ensureTable(this.sql);
+    await ledgerMigrated(this.sql); // the table is the ledger's (migration 5)
     await this.sql.query('delete from tally_ledger_stuck_partitions where group_id = $1 and topic = $2 and partition = $3', [groupId, topic, partition]);
   }
 
   /** Longest stuck first, at most {@link STUCK_LISTED_MAX}; one group's or every group's. */
   async list(groupId?: string): Promise<StuckPartition[]> {
-    await ensureTable(this.sql);
+    await ledgerMigrated(this.sql); // the table is the ledger's (migration 5)
     const rows = await this.sql.query<StuckRow>(
       `select group_id, topic, partition, first_offset::text as first_offset, last_offset::text as last_offset,
               codec, error, attempts, stuck_since, last_attempt_at, skip_requested_at
@@ -133,7 +114,7 @@ export class StuckPartitions {
 
   /** Asks every group stuck at exactly this batch to skip it; returns how many rows matched. */
   async requestSkip(topic: string, partition: number, firstOffset: string): Promise<number> {
-    await ensureTable(this.sql);
+    await ledgerMigrated(this.sql); // the table is the ledger's (migration 5)
     const rows = await this.sql.query<{ group_id: string }>(
       `update tally_ledger_stuck_partitions set skip_requested_at = now()
         where topic = $1 and partition = $2 and first_offset = $3::bigint returning group_id`,
@@ -143,7 +124,10 @@ export class StuckPartitions {
   }
 }
 
-/** For `/health`: the partitions any ledger group waits on (one small statement after the first call). */
+/**
+ * For `/health`: the partitions any ledger group waits on, longest first. One small statement;
+ * the first call of a process also applies the ledger's migrations if the ledger has not yet.
+ */
 export function readStuckPartitions(sql: SqlClient): Promise<StuckPartition[]> {
   return new StuckPartitions(sql).list();
 }
