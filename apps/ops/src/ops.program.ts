@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { balanceAtCommand } from './commands/balance-at.command';
 import { dlqListCommand, dlqRedriveCommand } from './commands/dlq.command';
+import { dlqSkipCommand, dlqStuckCommand } from './commands/dlq-stuck.command';
 import { heldCommand, retryCommand } from './commands/projections-held.command';
 import { rebuildCommand } from './commands/projections-rebuild.command';
 import { statusCommand } from './commands/projections-status.command';
@@ -74,5 +75,17 @@ export function opsProgram(
   dlq
     .command('redrive <topic>')
     .action(run((context, topic: string) => dlqRedriveCommand(context, topic)));
+  dlq
+    .command('stuck')
+    .description('partitions the ledger waits on at a record batch it cannot decode: topic, partition, offsets, why')
+    .action(run((context) => dlqStuckCommand(context)));
+  dlq
+    .command('skip <topic> <partition> <offset>')
+    .description('dead-letter the undecodable batch a partition waits at, whole, and move past it (done by the ledger)')
+    .action(
+      run((context, topic: string, partition: string, offset: string) =>
+        dlqSkipCommand(context, topic, partition, offset),
+      ),
+    );
   return program;
 }

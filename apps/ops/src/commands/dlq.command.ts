@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dlqTopicOf } from '@tally/contracts';
+import { UNDECODABLE_BATCH } from '@tally/ledger';
 import type { BusMessage, MessageBus } from '@tally/messaging';
 import type { ExitCode, OpsContext } from '../ops-context';
 
@@ -63,12 +64,20 @@ export async function dlqListCommand(context: OpsContext, topic: string): Promis
 export async function dlqRedriveCommand(context: OpsContext, topic: string): Promise<ExitCode> {
   if (!context.bus) throw new Error('assertion failed: dlq needs a bus');
   const bus = context.bus();
+  let undecodable = 0;
   const count = await drain(bus, redriveGroupId, dlqTopicOf(topic), async (message) => {
     if (message.value === null) return;
+    // A whole record batch the ledger could not decode: republished as one message it would
+    // only be refused again. Its producer has to send its messages again (docs/ledger.md).
+    if (message.headers['x-error-code'] === UNDECODABLE_BATCH) {
+      undecodable += 1;
+      return;
+    }
     await bus.publish(message.headers['x-original-topic'] ?? topic, [
       { key: message.key ?? '', value: message.value },
     ]);
   });
-  context.out(`redrove ${count} message(s) from ${dlqTopicOf(topic)} to ${topic}`);
+  const left = undecodable > 0 ? `; left ${undecodable} undecodable batch(es) (republish them from their producer)` : '';
+  context.out(`redrove ${count - undecodable} message(s) from ${dlqTopicOf(topic)} to ${topic}${left}`);
   return 0;
 }
