@@ -1,7 +1,7 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
-import { DecideOptions } from '@tally/credits';
+import { WorkspaceDecider } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
 import { ledgerMigrated, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
@@ -22,7 +22,8 @@ export interface LedgerDependencies {
   partitionsConcurrentlyMax?: number;
   groupMembersMax?: number;
   publishAlerts?: boolean;
-  decideOptions?: DecideOptions;
+  /** Prices and allocations to decide by; default: the design's tables. */
+  decider?: WorkspaceDecider;
   /** Default: from the environment (TALLY_TOPIC_*), else the design brief's names. */
   topics?: TopicNames;
   logger?: Logger;
@@ -54,7 +55,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
   const ledger = new WorkspaceLedger(deps.store, {
-    decideOptions: deps.decideOptions,
+    decider: deps.decider,
     snapshots: new WorkspaceSnapshots(deps.sql),
     onSnapshotError: (error) => logger.warn({ error: (error as Error).message }, 'a workspace snapshot was not saved; loads read more events'),
   });
