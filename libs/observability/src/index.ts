@@ -1,2 +1,3 @@
 export { createLogger, Logger } from './logger';
 export { startMetricsServer } from './metrics-server';
+export { MetricSet } from './metric-set';
