@@ -37,6 +37,12 @@ export class LedgerMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
+  readonly partitionStuck = new Gauge({
+    name: 'tally_ledger_partition_stuck',
+    help: 'Whether the partition waits at a record batch the ledger cannot decode (1) or not (0)',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
   readonly alertsPublished = new Counter({
     name: 'tally_ledger_alerts_published_total',
     help: 'Balance alerts published, by type',

@@ -3,11 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
 import { WorkspaceDecider } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
-import { ledgerMigrated, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
+import { ledgerMigrated, StuckPartitions, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
 import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
+import { UndecodableBatches } from './consume-messages/undecodable-batches';
 import { LedgerMetrics } from './ledger.metrics';
 import { LedgerModule } from './ledger.module';
 import { AlertPublisher } from './publish-alerts/alert-publisher';
@@ -27,6 +28,8 @@ export interface LedgerDependencies {
   /** Default: from the environment (TALLY_TOPIC_*), else the design brief's names. */
   topics?: TopicNames;
   logger?: Logger;
+  /** How long a partition waits at an undecodable batch before trying it again (default 10 s). */
+  undecodableRetryMs?: number;
 }
 
 export interface RunningLedger {
@@ -59,7 +62,10 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
     snapshots: new WorkspaceSnapshots(deps.sql),
     onSnapshotError: (error) => logger.warn({ error: (error as Error).message }, 'a workspace snapshot was not saved; loads read more events'),
   });
-  const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics);
+  const groupId = deps.groupId ?? ledgerGroupIdDefault;
+  const undecodable = new UndecodableBatches(new StuckPartitions(deps.sql), deps.bus, metrics, logger, groupId);
+  await undecodable.load();
+  const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics, undecodable);
   const alerts =
     deps.publishAlerts === false
       ? null
@@ -74,18 +80,21 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
     logger: false,
     strategy: new MessageBusTransport({
       bus: deps.bus,
-      groupId: deps.groupId ?? ledgerGroupIdDefault,
+      groupId,
       partitionsConcurrentlyMax: deps.partitionsConcurrentlyMax ?? partitionsConcurrentlyMaxDefault,
       groupMembersMax: deps.groupMembersMax ?? groupMembersMaxDefault,
       onAssignment: (assignments) => {
         // States of partitions we may have lost are stale now; reload lazily from the store.
         ledger.forgetAll();
+        undecodable.assigned(assignments);
         logger.info({ assignments }, 'partitions assigned');
       },
       onError: (error) => logger.error({ err: error }, 'batch failed; it will be redelivered'),
+      onUndecodableBatch: (batch) => undecodable.decide(batch),
+      undecodableRetryMs: deps.undecodableRetryMs,
     }),
   });
   await app.listen();
-  logger.info({ groupId: deps.groupId ?? ledgerGroupIdDefault }, 'ledger consuming');
+  logger.info({ groupId }, 'ledger consuming');
   return { app, ledger, metrics, stop: () => app.close() };
 }

@@ -7,6 +7,7 @@ import { Logger } from '@tally/observability';
 import { TopicNames } from '@tally/runtime';
 import { LedgerMetrics } from '../ledger.metrics';
 import { deadLetterOf } from './dead-letter';
+import { UndecodableBatches } from './undecodable-batches';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
 const commandsPerAppendMax = 5_000;
@@ -26,6 +27,7 @@ export class LedgerBatchHandler {
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
     private readonly topics: TopicNames,
+    private readonly undecodable: UndecodableBatches,
   ) {}
 
   async handle(batch: MessageBatch): Promise<void> {
@@ -65,6 +67,7 @@ export class LedgerBatchHandler {
     }
     await this.publishDeadLetters(batch.topic, deadLetters);
     this.observe(batch, started);
+    await this.undecodable.handled(batch);
   }
 
   /**
