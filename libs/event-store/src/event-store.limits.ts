@@ -22,3 +22,9 @@ export const POSTGRES_POOL_SIZE_DEFAULT = 10;
 export const EVENT_STORE_NOTIFY_CHANNEL = 'tally_event_store_appended';
 /** Consecutive failures of onEvents on one batch before a subscription gives up and stops. */
 export const SUBSCRIPTION_HANDLER_RETRY_LIMIT = 5;
+/** Most events (of any stream) in one range cut by nextRange. */
+export const RANGE_EVENTS_MAX = 1_000_000;
+/** Most stream prefixes in the filter of a range read (each is one condition of its SQL). */
+export const RANGE_FILTER_PREFIXES_MAX = 100;
+/** Most stored fields a range query adds as columns. */
+export const RANGE_FIELDS_MAX = 100;

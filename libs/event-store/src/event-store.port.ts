@@ -1,3 +1,5 @@
+import type { SqlClient } from './sql-client.port';
+
 /**
  * Expected revision of a stream before an append, as in the KurrentDB client:
  * `'any'` skips the check, `'no_stream'` requires that the stream has no event yet,
@@ -75,6 +77,54 @@ export interface ReadAllOptions {
   filter?: EventFilter;
 }
 
+/** (after, upTo] in the global order. */
+export interface PositionRange {
+  after: Position;
+  upTo: Position;
+}
+
+export interface NextRangeOptions {
+  /** The furthest the range may reach: a head position taken earlier, so its contents never change. */
+  upTo: Position;
+  /** Most events (of any stream) in the range. */
+  eventsMax: number;
+  /** Which of the range's events `matching` counts; absent: all. */
+  filter?: EventFilter;
+}
+
+/** A range of the global order and how many of its events match the filter it was asked with. */
+export interface EventRange {
+  range: PositionRange;
+  matching: number;
+}
+
+/**
+ * A set-based statement over the events of one range, run inside the database for read models
+ * that live beside the store (rebuilds). `statement` receives the SQL of a relation to use as
+ * `FROM ${events} e`, one row per event of the range that matches `filter`, with the columns
+ * `commit_position` (xid8) and `prepare_position` (bigint) — the global order —, `event_id`
+ * (uuid), `stream_name`, `stream_revision` (bigint), `event_type`, `data` and `metadata` (jsonb),
+ * `created_at` (timestamptz), and one text column per entry of `fields`. The statement's own
+ * parameters are `$1..$n` of `params`; the store numbers the relation's after them.
+ */
+export interface RangeQuery {
+  range: PositionRange;
+  filter?: EventFilter;
+  /**
+   * Fields of the stored data to add as text columns, by column name (lower case): each a path
+   * into `data`, e.g. `['split', 'rolloverMicro']`. An object or array reads as its JSON text.
+   */
+  fields?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per event type, the values its stored form leaves out when they hold their default, shaped
+   * like the data (a codec's rule, given by the codec). A field an event's data leaves out reads
+   * as its type's default at that path; without one, as NULL. Applied to `fields` only.
+   */
+  storedDefaults?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  statement: (events: string) => string;
+  params?: readonly unknown[];
+}
+
 export interface SubscribeToAllOptions {
   /** Exclusive checkpoint; absent means from the start. */
   fromPosition?: Position;
@@ -111,6 +161,27 @@ export interface EventStore {
   existingEventIds(ids: string[]): Promise<Set<string>>;
   /** The stored events with these ids, in no particular order; unknown ids are left out. */
   readEventsById(ids: string[]): Promise<RecordedEvent[]>;
+  /** The events of one stream at these revisions, in revision order; a revision without an event is left out. */
+  readStreamAt(streamName: string, revisions: bigint[]): Promise<RecordedEvent[]>;
+  /**
+   * The next range of the global order after `after`: at most `eventsMax` events of any stream,
+   * ending at or before `upTo`, with how many of them match `filter` (one index range scan).
+   * Null when nothing is left. Ranges cut this way split a log set-based readers walk in steps.
+   */
+  nextRange(after: Position, options: NextRangeOptions): Promise<EventRange | null>;
+  /**
+   * Runs a set-based statement over a range's events (see RangeQuery) and returns its rows. Only
+   * events subscribers may see are in the relation, as for `readAll`: a range up to a head
+   * position taken earlier reads the same events however often it is read.
+   */
+  queryRange<Row = Record<string, unknown>>(query: RangeQuery): Promise<Row[]>;
+  /**
+   * This store, reading and appending inside `transaction`, an open transaction on the store's
+   * own database: a read model reads the events in the snapshot of its own tables, and on the
+   * embedded database (one connection) a read beside the open transaction would wait for it
+   * forever. Not for subscriptions; closing it leaves the transaction and this store open.
+   */
+  inTransaction(transaction: SqlClient): EventStore;
   /** Current revision of each of these streams that has at least one event. */
   streamRevisions(streamNames: string[]): Promise<Map<string, bigint>>;
   /** The last position a subscriber can see now (START when nothing is visible). */

@@ -20,6 +20,9 @@ import {
 import type {
   AppendResult,
   EventFilter,
+  EventRange,
+  NextRangeOptions,
+  RangeQuery,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -31,6 +34,7 @@ import type {
   StreamAppend,
   SubscribeToAllOptions,
 } from './event-store.port';
+import { nextEventRange, queryEventRange } from './event-ranges';
 import { type EventRow, positionFromRow, recordedEventFromRow } from './event-rows';
 import { migrateEventStore } from './migrations';
 import { START } from './position';
@@ -38,6 +42,7 @@ import type { SqlClient } from './sql-client.port';
 import { CALL_APPEND_FUNCTION, DUPLICATE_EVENT_SQLSTATE, WRONG_EXPECTED_REVISION_SQLSTATE } from './sql/append-function.sql';
 import {
   READ_ALL,
+  READ_STREAM_AT,
   READ_STREAM_BACKWARDS,
   READ_STREAM_FORWARDS,
   SELECT_EVENTS_BY_ID,
@@ -178,6 +183,29 @@ export class SqlEventStore implements EventStore {
     if (uuids.length === 0) return [];
     const rows = await this.sql.query<EventRow>(SELECT_EVENTS_BY_ID, [uuids]);
     return rows.map(recordedEventFromRow);
+  }
+
+  async readStreamAt(streamName: string, revisions: bigint[]): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertCount('revisions.length', revisions.length, LOOKUP_COUNT_MAX);
+    if (revisions.length === 0) return [];
+    const rows = await this.sql.query<EventRow>(READ_STREAM_AT, [streamName, revisions.map((revision) => revision.toString())]);
+    return rows.map(recordedEventFromRow);
+  }
+
+  async nextRange(after: Position, options: NextRangeOptions): Promise<EventRange | null> {
+    this.assertOpen();
+    return await nextEventRange(this.sql, after, options);
+  }
+
+  async queryRange<Row = Record<string, unknown>>(query: RangeQuery): Promise<Row[]> {
+    this.assertOpen();
+    return await queryEventRange<Row>(this.sql, query);
+  }
+
+  inTransaction(transaction: SqlClient): EventStore {
+    this.assertOpen();
+    return new SqlEventStore(transaction);
   }
 
   async streamRevisions(streamNames: string[]): Promise<Map<string, bigint>> {

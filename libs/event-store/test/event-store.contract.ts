@@ -5,6 +5,7 @@ import {
   type EventStore,
   type Position,
   type RecordedEvent,
+  type SqlClient,
   START,
   EventDataRejectedError,
   WrongExpectedRevisionError,
@@ -14,7 +15,8 @@ import {
 } from '@tally/event-store';
 
 export interface EventStoreFixture {
-  store: EventStore;
+  /** With the SqlClient it runs on, to open transactions on the store's database. */
+  store: EventStore & { sql: SqlClient };
   dispose(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ async function untilEverythingVisible(store: EventStore): Promise<void> {
 export function eventStoreContract(name: string, createFixture: () => Promise<EventStoreFixture>): void {
   describe(`${name} event store contract`, () => {
     let fixture: EventStoreFixture;
-    let store: EventStore;
+    let store: EventStore & { sql: SqlClient };
     // Isolation by fresh random names, never by truncation.
     const stream = (label: string): string => `${label}-${randomUUID()}`;
 
@@ -306,6 +308,108 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const position: Position = { commit: 123456789012n, prepare: 42n };
         expect(positionFromString(positionToString(position))).toEqual(position);
         expect(() => positionFromString('nope')).toThrow(expect.objectContaining({ code: 'INVALID_POSITION' }));
+      });
+    });
+
+    describe('set-based reads', () => {
+      // Appends events to two streams of a fresh prefix and one elsewhere; returns the range
+      // (before, head] that holds them, once readers can see all of it.
+      async function appendedRange(prefix: string): Promise<{ after: Position; upTo: Position }> {
+        const after = await store.headPosition();
+        await store.appendToStream(`${prefix}-a`, [
+          event('Debited', { amountMicro: '5', split: { allocationMicro: '5' } }),
+          event('Opened', { allocationMicro: '100' }),
+          event('Debited', { amountMicro: '7', split: {}, grants: [{ reference: 'g', amountMicro: '7' }] }),
+        ]);
+        await store.appendToStream(`${prefix}-b`, [event('Debited', { amountMicro: '1', split: { rolloverMicro: '1' }, model: 'm' })]);
+        await store.appendToStream(stream('elsewhere'), [event('Debited', { amountMicro: '9' })]);
+        await untilEverythingVisible(store);
+        return { after, upTo: await store.headPosition() };
+      }
+
+      it('cuts the global order into consecutive ranges of at most eventsMax events, counting the matching ones', async () => {
+        const prefix = `ranges-${randomUUID()}`;
+        const { after, upTo } = await appendedRange(prefix);
+        const all = await store.readAll({ fromPosition: after });
+        const cut: { after: Position; upTo: Position; matching: number }[] = [];
+        let from = after;
+        for (let found = await store.nextRange(from, { upTo, eventsMax: 2, filter: { streamPrefixes: [prefix] } }); found; ) {
+          cut.push({ ...found.range, matching: found.matching });
+          from = found.range.upTo;
+          found = await store.nextRange(from, { upTo, eventsMax: 2, filter: { streamPrefixes: [prefix] } });
+        }
+        expect(cut.length).toBe(Math.ceil(all.length / 2));
+        expect(cut.map((range) => range.upTo)).toEqual(all.filter((_, index) => index % 2 === 1 || index === all.length - 1).map((recorded) => recorded.position));
+        expect(cut.slice(1).map((range) => range.after)).toEqual(cut.slice(0, -1).map((range) => range.upTo));
+        expect(cut.reduce((total, range) => total + range.matching, 0)).toBe(4);
+        expect(await store.nextRange(upTo, { upTo, eventsMax: 2 })).toBeNull();
+        await expect(store.nextRange(after, { upTo, eventsMax: 0 })).rejects.toMatchObject({ code: 'INVALID_READ' });
+      });
+
+      it("runs a statement over a range's matching events in the database, in the global order", async () => {
+        const prefix = `query-${randomUUID()}`;
+        const range = await appendedRange(prefix);
+        const rows = await store.queryRange<{ stream_name: string; stream_revision: string; event_type: string; amount: string }>({
+          range,
+          filter: { eventTypes: ['Debited'], streamPrefixes: [`${prefix}-a`, `${prefix}-b`] },
+          params: ['-'],
+          statement: (events) => `
+            SELECT $1::text || e.stream_name AS stream_name, e.stream_revision::text AS stream_revision, e.event_type, e.data ->> 'amountMicro' AS amount
+              FROM ${events} e ORDER BY e.commit_position, e.prepare_position`,
+        });
+        expect(rows).toEqual([
+          { stream_name: `-${prefix}-a`, stream_revision: '0', event_type: 'Debited', amount: '5' },
+          { stream_name: `-${prefix}-a`, stream_revision: '2', event_type: 'Debited', amount: '7' },
+          { stream_name: `-${prefix}-b`, stream_revision: '0', event_type: 'Debited', amount: '1' },
+        ]);
+      });
+
+      it('adds stored fields as columns, reading a field the stored form left out as its type default', async () => {
+        const prefix = `fields-${randomUUID()}`;
+        const range = await appendedRange(prefix);
+        const rows = await store.queryRange<Record<string, string | null>>({
+          range,
+          filter: { streamPrefixes: [prefix] },
+          fields: { allocation: ['split', 'allocationMicro'], rollover: ['split', 'rolloverMicro'], grants: ['grants'], model: ['model'] },
+          storedDefaults: { Debited: { split: { allocationMicro: '0', rolloverMicro: '0' }, grants: [], model: null } },
+          statement: (events) => `SELECT e.event_type, e.allocation, e.rollover, e.grants, e.model FROM ${events} e ORDER BY e.commit_position, e.prepare_position`,
+        });
+        expect(rows).toEqual([
+          { event_type: 'Debited', allocation: '5', rollover: '0', grants: '[]', model: null },
+          { event_type: 'Opened', allocation: null, rollover: null, grants: null, model: null },
+          { event_type: 'Debited', allocation: '0', rollover: '0', grants: '[{"reference": "g", "amountMicro": "7"}]', model: null },
+          { event_type: 'Debited', allocation: '0', rollover: '1', grants: '[]', model: 'm' },
+        ]);
+        await expect(
+          store.queryRange({ range, fields: { data: ['x'] }, statement: (events) => `SELECT 1 FROM ${events} e` }),
+        ).rejects.toMatchObject({ code: 'INVALID_READ' });
+      });
+
+      it('reads the events of a stream at given revisions, in revision order', async () => {
+        const name = stream('at');
+        await store.appendToStream(name, events(5));
+        const read = await store.readStreamAt(name, [3n, 0n, 9n]);
+        expect(read.map((recorded) => [recorded.streamName, recorded.revision])).toEqual([
+          [name, 0n],
+          [name, 3n],
+        ]);
+        expect(await store.readStreamAt(name, [])).toEqual([]);
+      });
+
+      it("reads and appends inside a caller's transaction, which its rollback undoes", async () => {
+        const name = stream('in-transaction');
+        await store.appendToStream(name, [event()]);
+        const rolledBack = new Error('rolled back on purpose');
+        await expect(
+          store.sql.transaction(async (transaction) => {
+            const inside = store.inTransaction(transaction);
+            await inside.appendToStream(name, [event()], { expectedRevision: 0n });
+            expect((await inside.readStream(name)).map((recorded) => recorded.revision)).toEqual([0n, 1n]);
+            await inside.close();
+            throw rolledBack;
+          }),
+        ).rejects.toBe(rolledBack);
+        expect((await store.readStream(name)).map((recorded) => recorded.revision)).toEqual([0n]);
       });
     });
 

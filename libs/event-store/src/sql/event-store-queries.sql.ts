@@ -78,3 +78,10 @@ SELECT e.transaction_id::text AS commit_position, e.global_position::text AS pre
    AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS p(prefix) WHERE starts_with(e.stream_name, p.prefix)))
  ORDER BY e.transaction_id, e.global_position
  LIMIT 1`;
+
+// $1 stream, $2 revisions.
+export const READ_STREAM_AT = `
+SELECT ${EVENT_COLUMNS}
+  FROM event_store_events e
+ WHERE e.stream_name = $1::text AND e.stream_revision = ANY($2::bigint[])
+ ORDER BY e.stream_revision`;
