@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   });
   try {
     await seedCreditEvents(store, { eventsTotal, workspacesTotal });
-    await store.sql.query('VACUUM ANALYZE event_store_events');
+    // The whole fresh database: the store's tables are all it holds yet.
+    await store.sql.query('VACUUM ANALYZE');
     const batches: RecordedEvent[][] = [];
     for (let from: Position | undefined; ;) {
       const batch = await store.readAll({

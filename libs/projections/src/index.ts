@@ -2,7 +2,6 @@ export type { Projection, ProjectionName, ProjectionTarget, ProjectedEvent } fro
 export { PROJECTION_NAMES } from './projection';
 export {
   BALANCE_CHANGED_CHANNEL,
-  CREDIT_STREAM_PREFIX,
   HELD_LISTED_MAX,
   LIVE_SCHEMA,
   PROJECTOR_BATCH_SIZE_MAX,

@@ -1,4 +1,4 @@
-import type { SqlClient } from '@tally/event-store';
+import { EventStore, SqlClient, SqlEventStore } from '@tally/event-store';
 import { selectBalancePage, selectBalanceView } from './balance/balance.sql';
 import { BalanceView } from './balance/balance.view';
 import { readCheckpoints, CheckpointRow } from './checkpoints/checkpoints.sql';
@@ -31,11 +31,16 @@ export function noPlanBalance(workspaceId: string): BalanceView {
   };
 }
 
-/** What readers (billing API, ops) ask of the live read models. Ids arrive validated. */
+/**
+ * What readers (billing API, ops) ask of the live read models. Ids arrive validated. A read that
+ * needs the events themselves (the statement's) reads them through the event store's port, on the
+ * same SqlClient unless another store is given.
+ */
 export class ProjectionQueries {
   constructor(
     private readonly sql: SqlClient,
     private readonly schema: string = LIVE_SCHEMA,
+    private readonly events: EventStore = new SqlEventStore(sql),
   ) {}
 
   async balance(workspaceId: string): Promise<BalanceView> {
@@ -62,7 +67,14 @@ export class ProjectionQueries {
     beforeRevision: bigint | null,
     limit: number,
   ): Promise<StatementPageView> {
-    return selectStatementPage(this.sql, this.schema, workspaceId, beforeRevision, limit);
+    return selectStatementPage(
+      this.sql,
+      this.events,
+      this.schema,
+      workspaceId,
+      beforeRevision,
+      limit,
+    );
   }
 
   checkpoints(): Promise<CheckpointRow[]> {

@@ -1,6 +1,11 @@
 import type { CreditEvent } from '@tally/credits';
-import type { Position, RecordedEvent, SqlClient } from '@tally/event-store';
-import type { PositionRange } from './rebuild/event-range.sql';
+import type {
+  EventStore,
+  Position,
+  PositionRange,
+  RecordedEvent,
+  SqlClient,
+} from '@tally/event-store';
 
 /** A stored event decoded once per batch and handed to every projection. */
 export interface ProjectedEvent {
@@ -48,14 +53,16 @@ export interface Projection {
 }
 
 /**
- * Fills a projection's fresh tables straight from the stored events, range by range, with the
- * same result as `apply` over the same events. Ranges arrive consecutive and in global order;
- * `applyRange` calls of different projections run concurrently, each in its own statement(s).
+ * Fills a projection's fresh tables from the stored events, range by range, set-based in the
+ * database through the store's range reads, with the same result as `apply` over the same
+ * events. Ranges arrive consecutive and in global order; `applyRange` calls of different
+ * projections run concurrently, each in its own statement(s).
  */
 export interface BulkRebuilder {
   /** Before the first range, knowing the last position to come (e.g. drop an index built once at the end). */
-  prepare(sql: SqlClient, head: Position): Promise<void>;
-  applyRange(sql: SqlClient, range: PositionRange): Promise<void>;
+  prepare(sql: SqlClient, events: EventStore, head: Position): Promise<void>;
+  /** `events` reads inside `sql`'s transaction (the store's set-based reads: queryRange). */
+  applyRange(sql: SqlClient, events: EventStore, range: PositionRange): Promise<void>;
   /** After the last range: leaves the tables exactly as the migrations make them, filled. */
   finish(sql: SqlClient): Promise<void>;
 }

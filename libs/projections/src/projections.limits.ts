@@ -16,8 +16,6 @@ export const LIVE_SCHEMA = 'projections';
 export const REBUILD_SCHEMA = 'projections_rebuild';
 /** NOTIFY channel the balance projection signals (payload: workspace id) when a balance changes. */
 export const BALANCE_CHANGED_CHANNEL = 'tally_balance_changed';
-/** Stream prefix the projector subscribes to. */
-export const CREDIT_STREAM_PREFIX = 'credits-';
 /** Events (of any stream) per range of the set-based rebuild; one range is one statement per projection. */
 export const REBUILD_RANGE_EVENTS_MAX = 100_000;
 /** Workspace fold states the balance rebuild keeps in memory before writing them out. */

@@ -6,11 +6,12 @@ import {
   SqlClient,
 } from '@tally/event-store';
 import { readCheckpoints } from './checkpoints/checkpoints.sql';
+import { CREDIT_STREAMS } from './credit-streams';
 import { applyLiveBatch } from './live-batch';
 import type { Projection, ProjectionName } from './projection';
 import { decodeBatchHoldingBack } from './projection-batch';
 import { migrateProjections } from './projections.migrations';
-import { CREDIT_STREAM_PREFIX, LIVE_SCHEMA, PROJECTOR_BATCH_SIZE_MAX } from './projections.limits';
+import { LIVE_SCHEMA, PROJECTOR_BATCH_SIZE_MAX } from './projections.limits';
 import { ALL_PROJECTIONS } from './projections.registry';
 import { lowestCheckpoint, projectionsReached } from './projection-status';
 
@@ -69,7 +70,7 @@ export class Projector {
     const fromPosition = lowestCheckpoint(checkpoints, this.projections);
     this.subscription = this.store.subscribeToAll({
       ...(fromPosition === null ? {} : { fromPosition }),
-      filter: { streamPrefixes: [CREDIT_STREAM_PREFIX] },
+      filter: CREDIT_STREAMS,
       batchSizeMax: this.options.batchSizeMax ?? PROJECTOR_BATCH_SIZE_MAX,
       onEvents: (events) => this.applyBatch(events),
       onError: this.options.onError,

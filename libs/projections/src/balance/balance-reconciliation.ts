@@ -1,15 +1,11 @@
-import { balanceOf, decodeCreditEvent, evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
-import {
-  comparePositions,
-  EventStore,
-  Position,
-  positionFromString,
-  RecordedEvent,
-  SqlClient,
-} from '@tally/event-store';
-import { workspaceIdOfStream } from '@tally/ledger';
+import { balanceOf } from '@tally/credits';
+import { EventStore, Position, positionFromString, SqlClient, START } from '@tally/event-store';
+import { CREDIT_STREAMS } from '../credit-streams';
 import { ProjectionQueries } from '../projection-queries';
-import { CREDIT_STREAM_PREFIX, LIVE_SCHEMA } from '../projections.limits';
+import { LIVE_SCHEMA, REBUILD_RANGE_EVENTS_MAX } from '../projections.limits';
+import { foldBalanceRows } from './balance.rebuild';
+import { createLastOpenings, dropLastOpenings, selectBalanceRange } from './balance.rebuild.sql';
+import type { BalanceUpsert } from './balance.sql';
 import { BalanceView, balanceViewOf } from './balance.view';
 
 export interface BalanceDifference {
@@ -18,26 +14,30 @@ export interface BalanceDifference {
 }
 
 export interface BalanceReconciliation {
-  /** The balance projection's checkpoint the replay stopped at (null: nothing projected yet). */
+  /** The balance projection's checkpoint the fold stopped at (null: nothing projected yet). */
   checkpoint: Position | null;
+  /** Credit events up to the checkpoint. */
+  events: number;
+  /** Projected balances compared with the fold. */
   compared: number;
   differences: BalanceDifference[];
 }
 
-interface Replayed {
-  state: WorkspaceState;
-  position: bigint;
-  createdAt: Date;
-}
-
-const readPageSize = 10_000;
 const balancePageSize = 1_000;
+// The fold's working table lives in the session's temporary schema: reconciling writes nothing
+// another session sees, and the table goes with the transaction if it fails.
+const FOLD_SCHEMA = 'pg_temp';
 
 /**
- * Replays every workspace from the events up to the balance projection's checkpoint and
- * compares the result with the projected rows, read in one REPEATABLE READ snapshot so the
- * checkpoint and the rows agree. `expectedWorkspaces` must all have a projected row. Holds one
- * state per workspace in memory. Used by `ops reconcile` and the chaos audit.
+ * Folds every workspace's events up to the balance projection's checkpoint and compares the
+ * result with the projected rows. The checkpoint, the rows and the events are read in one
+ * REPEATABLE READ snapshot, the events through the store inside that transaction (on the
+ * embedded database, a read beside it would wait for it forever). The fold is the rebuild's
+ * (foldBalanceRows: set-based in the database, debit runs summed, from each workspace's last
+ * opening, then the domain's `evolve`), a different path from the live projection's one event
+ * at a time, and only the compressed rows leave the database. `expectedWorkspaces` must all
+ * have a projected row. Holds one state per workspace in memory. Used by `ops reconcile` and
+ * the chaos audit.
  */
 export async function reconcileBalances(
   store: EventStore,
@@ -51,8 +51,16 @@ export async function reconcileBalances(
     );
     const checkpointText = rows[0]?.position ?? null;
     const checkpoint = checkpointText === null ? null : positionFromString(checkpointText);
-    const replayed = checkpoint === null ? new Map<string, Replayed>() : await replayUpTo(store, checkpoint);
-    const result: BalanceReconciliation = { checkpoint, compared: 0, differences: [] };
+    const fold =
+      checkpoint === null
+        ? { folded: new Map<string, BalanceUpsert>(), events: 0 }
+        : await foldUpTo(store.inTransaction(snapshot), snapshot, checkpoint);
+    const result: BalanceReconciliation = {
+      checkpoint,
+      events: fold.events,
+      compared: 0,
+      differences: [],
+    };
     const projectedIds = new Set<string>();
     const queries = new ProjectionQueries(snapshot);
     let after = '';
@@ -61,51 +69,60 @@ export async function reconcileBalances(
       for (const projected of page) {
         result.compared += 1;
         projectedIds.add(projected.workspaceId);
-        const detail = differenceOf(projected, replayed.get(projected.workspaceId));
-        if (detail !== null) result.differences.push({ workspaceId: projected.workspaceId, detail });
+        const detail = differenceOf(projected, fold.folded.get(projected.workspaceId));
+        if (detail !== null)
+          result.differences.push({ workspaceId: projected.workspaceId, detail });
       }
       const last = page[page.length - 1];
       if (!last || page.length < balancePageSize) break;
       after = last.workspaceId;
     }
-    for (const workspaceId of new Set([...replayed.keys(), ...expectedWorkspaces])) {
-      if (!projectedIds.has(workspaceId)) result.differences.push({ workspaceId, detail: 'has events but no projected balance' });
+    for (const workspaceId of new Set([...fold.folded.keys(), ...expectedWorkspaces])) {
+      if (!projectedIds.has(workspaceId)) {
+        result.differences.push({ workspaceId, detail: 'has events but no projected balance' });
+      }
     }
     return result;
   });
 }
 
-async function replayUpTo(store: EventStore, checkpoint: Position): Promise<Map<string, Replayed>> {
-  const replayed = new Map<string, Replayed>();
-  let fromPosition: Position | undefined;
-  for (;;) {
-    const page: RecordedEvent[] = await store.readAll({
-      ...(fromPosition ? { fromPosition } : {}),
-      maxCount: readPageSize,
-      filter: { streamPrefixes: [CREDIT_STREAM_PREFIX] },
+async function foldUpTo(
+  events: EventStore,
+  transaction: SqlClient,
+  checkpoint: Position,
+): Promise<{ folded: Map<string, BalanceUpsert>; events: number }> {
+  await createLastOpenings(transaction, events, FOLD_SCHEMA, checkpoint);
+  const folded = new Map<string, BalanceUpsert>();
+  let count = 0;
+  const nextRange = (after: Position) =>
+    events.nextRange(after, {
+      upTo: checkpoint,
+      eventsMax: REBUILD_RANGE_EVENTS_MAX,
+      filter: CREDIT_STREAMS,
     });
-    for (const recorded of page) {
-      if (comparePositions(recorded.position, checkpoint) > 0) return replayed;
-      const workspaceId = workspaceIdOfStream(recorded.streamName);
-      if (workspaceId === null) continue;
-      const previous = replayed.get(workspaceId)?.state ?? initialWorkspaceState(workspaceId);
-      const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
-      replayed.set(workspaceId, { state: evolve(previous, event), position: recorded.position.prepare, createdAt: recorded.createdAt });
-    }
-    const last = page[page.length - 1];
-    if (!last || page.length < readPageSize) return replayed;
-    fromPosition = last.position;
+  for (let found = await nextRange(START); found; found = await nextRange(found.range.upTo)) {
+    foldBalanceRows(folded, await selectBalanceRange(events, FOLD_SCHEMA, found.range));
+    count += found.matching;
   }
+  await dropLastOpenings(transaction, FOLD_SCHEMA);
+  return { folded, events: count };
 }
 
-function differenceOf(projected: BalanceView, expected: Replayed | undefined): string | null {
+function differenceOf(projected: BalanceView, expected: BalanceUpsert | undefined): string | null {
   if (expected === undefined) return 'projected balance without events up to the checkpoint';
-  const replayedView = balanceViewOf(balanceOf(expected.state), expected.position, expected.createdAt);
-  const fields = (Object.keys(replayedView) as (keyof BalanceView)[]).filter(
-    (field) => JSON.stringify(replayedView[field]) !== JSON.stringify(projected[field]),
+  const foldedView = balanceViewOf(
+    balanceOf(expected.state),
+    expected.position,
+    expected.updatedAt,
+  );
+  const fields = (Object.keys(foldedView) as (keyof BalanceView)[]).filter(
+    (field) => JSON.stringify(foldedView[field]) !== JSON.stringify(projected[field]),
   );
   if (fields.length === 0) return null;
   return fields
-    .map((field) => `${field} projected ${JSON.stringify(projected[field])}, replayed ${JSON.stringify(replayedView[field])}`)
+    .map(
+      (field) =>
+        `${field} projected ${JSON.stringify(projected[field])}, folded from the events ${JSON.stringify(foldedView[field])}`,
+    )
     .join('; ');
 }

@@ -1,5 +1,7 @@
-import { Position, SqlClient, START } from '@tally/event-store';
-import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
+import { withStoredDefaults } from '@tally/credits';
+import type { EventStore, Position, PositionRange, SqlClient } from '@tally/event-store';
+import { START } from '@tally/event-store';
+import { CREDIT_STREAMS, creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';
 
 // What the balance fold needs of a range, with the debits compressed in the database: per
 // workspace, every event that is not a debit comes as it is stored, and each run of consecutive
@@ -15,6 +17,7 @@ export interface BalanceRangeRow {
   data: Record<string, unknown> | string | null;
   last_position: string;
   last_created_at: Date | string;
+  /** The run's sums; null on the row of a non-debit event. */
   amount_micro: string | null;
   rollover_micro: string | null;
   allocation_micro: string | null;
@@ -27,27 +30,36 @@ export interface BalanceRangeRow {
 
 const LAST_OPENINGS_TABLE = 'balance_rebuild_last_openings';
 
+// A debit's amounts as the store reads them. A stored debit leaves out the parts that hold their
+// default (zero split parts, no grant: see the credits codec); the store puts those defaults
+// back, given by the codec itself, so the rule is written once.
+const DEBIT_FIELDS = {
+  amount_micro: ['amountMicro'],
+  rollover_micro: ['split', 'rolloverMicro'],
+  allocation_micro: ['split', 'allocationMicro'],
+  granted_micro: ['split', 'grantedMicro'],
+  purchased_micro: ['split', 'purchasedMicro'],
+  overdraft_micro: ['split', 'overdraftMicro'],
+  grants: ['grants'],
+} as const;
+const STORED_DEFAULTS = { CreditDebited: withStoredDefaults('CreditDebited', {}) };
+
 // The chunk keeps only what the fold reads: a debit's amounts (as bigint) and grant debits, a
-// non-debit event's data; so the window's sort stays narrow. A stored debit leaves out zero
-// split parts and an empty grant list (see the credits codec), hence the coalesce.
-const SELECT_BALANCE_RANGE = (schema: string): string => `
+// non-debit event's data; so the window's sort stays narrow.
+const SELECT_BALANCE_RANGE = (schema: string, events: string): string => `
 WITH chunk AS MATERIALIZED (
-  SELECT ${WORKSPACE_ID} AS workspace_id, e.global_position, e.event_type, e.created_at,
+  SELECT ${WORKSPACE_ID_OF_EVENT} AS workspace_id, e.prepare_position AS global_position, e.event_type, e.created_at,
          CASE WHEN e.event_type = 'CreditDebited' THEN NULL ELSE e.data END AS data,
-         CASE WHEN e.event_type = 'CreditDebited' AND e.data -> 'grants' <> '[]'::jsonb THEN e.data -> 'grants' END AS grants,
-         (e.data ->> 'amountMicro')::bigint AS amount_micro,
-         coalesce(e.data -> 'split' ->> 'rolloverMicro', '0')::bigint AS rollover_micro,
-         coalesce(e.data -> 'split' ->> 'allocationMicro', '0')::bigint AS allocation_micro,
-         coalesce(e.data -> 'split' ->> 'grantedMicro', '0')::bigint AS granted_micro,
-         coalesce(e.data -> 'split' ->> 'purchasedMicro', '0')::bigint AS purchased_micro,
-         coalesce(e.data -> 'split' ->> 'overdraftMicro', '0')::bigint AS overdraft_micro,
+         CASE WHEN e.event_type = 'CreditDebited' AND e.grants <> '[]' THEN e.grants::jsonb END AS grants,
+         e.amount_micro::bigint AS amount_micro, e.rollover_micro::bigint AS rollover_micro,
+         e.allocation_micro::bigint AS allocation_micro, e.granted_micro::bigint AS granted_micro,
+         e.purchased_micro::bigint AS purchased_micro, e.overdraft_micro::bigint AS overdraft_micro,
          count(*) FILTER (WHERE e.event_type <> 'CreditDebited') OVER w AS run,
          lead(e.event_type) OVER w IS DISTINCT FROM 'CreditDebited' AS ends_run
-    FROM event_store_events e
+    FROM ${events} e
     LEFT JOIN ${schema}.${LAST_OPENINGS_TABLE} o ON o.stream_name = e.stream_name
-   WHERE ${IN_RANGE}
-     AND (o.stream_name IS NULL OR (e.transaction_id, e.global_position) >= (o.transaction_id, o.global_position))
-  WINDOW w AS (PARTITION BY e.stream_name ORDER BY e.transaction_id, e.global_position)
+   WHERE o.stream_name IS NULL OR (e.commit_position, e.prepare_position) >= (o.commit_position, o.prepare_position)
+  WINDOW w AS (PARTITION BY e.stream_name ORDER BY e.commit_position, e.prepare_position)
 ),
 grant_debits AS (
   SELECT g.workspace_id, g.run, json_agg(json_build_array(g.reference, g.amount_micro::text)) AS grants
@@ -82,11 +94,17 @@ SELECT * FROM (
 ORDER BY rows.workspace_id, rows.run, rows.debit_run`;
 
 export function selectBalanceRange(
-  sql: SqlClient,
+  events: EventStore,
   schema: string,
   range: PositionRange,
 ): Promise<BalanceRangeRow[]> {
-  return sql.query<BalanceRangeRow>(SELECT_BALANCE_RANGE(schema), rangeParameters(range));
+  return events.queryRange<BalanceRangeRow>({
+    range,
+    filter: CREDIT_STREAMS,
+    fields: DEBIT_FIELDS,
+    storedDefaults: STORED_DEFAULTS,
+    statement: (relation) => SELECT_BALANCE_RANGE(schema, relation),
+  });
 }
 
 // Closing the books: CreditPeriodOpened carries the whole opening state and `evolve` of it
@@ -95,17 +113,19 @@ export function selectBalanceRange(
 // reads no jsonb) and the ranges skip every event before it.
 export async function createLastOpenings(
   sql: SqlClient,
+  events: EventStore,
   schema: string,
   head: Position,
 ): Promise<void> {
-  await sql.query(
-    `CREATE TABLE ${schema}.${LAST_OPENINGS_TABLE} AS
-     SELECT DISTINCT ON (e.stream_name) e.stream_name, e.transaction_id, e.global_position
-       FROM event_store_events e
-      WHERE ${IN_RANGE} AND e.event_type = 'CreditPeriodOpened'
-      ORDER BY e.stream_name, e.transaction_id DESC, e.global_position DESC`,
-    rangeParameters({ after: START, upTo: head }),
-  );
+  await events.queryRange({
+    range: { after: START, upTo: head },
+    filter: creditEventsOf(['CreditPeriodOpened']),
+    statement: (openings) =>
+      `CREATE TABLE ${schema}.${LAST_OPENINGS_TABLE} AS
+       SELECT DISTINCT ON (e.stream_name) e.stream_name, e.commit_position, e.prepare_position
+         FROM ${openings} e
+        ORDER BY e.stream_name, e.commit_position DESC, e.prepare_position DESC`,
+  });
   await sql.query(`ALTER TABLE ${schema}.${LAST_OPENINGS_TABLE} ADD PRIMARY KEY (stream_name)`);
   await sql.query(`ANALYZE ${schema}.${LAST_OPENINGS_TABLE}`);
 }

@@ -4,11 +4,11 @@ import {
   decodeCreditEvent,
   evolve,
   initialWorkspaceState,
+  WorkspaceState,
 } from '@tally/credits';
-import type { SqlClient } from '@tally/event-store';
+import type { EventStore, PositionRange, SqlClient } from '@tally/event-store';
 import type { BulkRebuilder } from '../projection';
 import { BALANCE_REBUILD_STATES_MAX, BALANCE_REBUILD_UPSERT_ROWS_MAX } from '../projections.limits';
-import type { PositionRange } from '../rebuild/event-range.sql';
 import { BalanceUpsert, selectBalanceStates, upsertBalances } from './balance.sql';
 import {
   BalanceRangeRow,
@@ -25,7 +25,12 @@ import {
  * `evolve` does not read are left empty.
  */
 export function summedDebit(workspaceId: string, row: BalanceRangeRow): CreditDebited {
-  const micro = (value: string | null): bigint => BigInt(value ?? '0');
+  // The store reads a part a debit left out as its stored default, so a run's sums are never null.
+  const micro = (value: string | null): bigint => {
+    if (value === null)
+      throw new Error(`assertion failed: a debit run of ${workspaceId} without a sum`);
+    return BigInt(value);
+  };
   const grants =
     typeof row.grants === 'string' ? (JSON.parse(row.grants) as [string, string][]) : row.grants;
   return {
@@ -66,11 +71,36 @@ function eventOfRow(row: BalanceRangeRow): CreditEvent {
 }
 
 /**
+ * Folds a range's rows (selectBalanceRange) into `folded`, per workspace in global order: each
+ * from its state in `folded`, else in `stored`, else the initial one. What the rebuild and
+ * `reconcile` fold.
+ */
+export function foldBalanceRows(
+  folded: Map<string, BalanceUpsert>,
+  rows: BalanceRangeRow[],
+  stored: ReadonlyMap<string, WorkspaceState> = new Map(),
+): void {
+  for (const row of rows) {
+    const workspaceId = row.workspace_id;
+    const previous =
+      folded.get(workspaceId)?.state ??
+      stored.get(workspaceId) ??
+      initialWorkspaceState(workspaceId);
+    folded.set(workspaceId, {
+      state: evolve(previous, eventOfRow(row)),
+      position: BigInt(row.last_position),
+      updatedAt: new Date(row.last_created_at),
+    });
+  }
+}
+
+/**
  * The balance fold over ranges: the database compresses each range to the events since each
- * workspace's last opening, debit runs summed (balance.rebuild.sql.ts),
- * the domain's `evolve` folds the rows per workspace in memory, and `finish` writes every row.
- * Past BALANCE_REBUILD_STATES_MAX workspaces in memory the states are written out and read
- * back when a later range touches them, so memory stays bounded however many workspaces exist.
+ * workspace's last opening, debit runs summed (balance.rebuild.sql.ts, through the store's
+ * queryRange), the domain's `evolve` folds the rows per workspace in memory, and `finish`
+ * writes every row. Past BALANCE_REBUILD_STATES_MAX workspaces in memory the states are
+ * written out and read back when a later range touches them, so memory stays bounded however
+ * many workspaces exist.
  */
 export function balanceBulkRebuilder(schema: string): BulkRebuilder {
   let folded = new Map<string, BalanceUpsert>();
@@ -89,26 +119,15 @@ export function balanceBulkRebuilder(schema: string): BulkRebuilder {
   };
 
   return {
-    prepare: (sql, head) => createLastOpenings(sql, schema, head),
-    async applyRange(sql: SqlClient, range: PositionRange) {
-      const rows = await selectBalanceRange(sql, schema, range);
+    prepare: (sql, events, head) => createLastOpenings(sql, events, schema, head),
+    async applyRange(sql: SqlClient, events: EventStore, range: PositionRange) {
+      const rows = await selectBalanceRange(events, schema, range);
       const stored = spilled
         ? await selectBalanceStates(sql, schema, [
             ...new Set(rows.map((row) => row.workspace_id).filter((id) => !folded.has(id))),
           ])
-        : new Map();
-      for (const row of rows) {
-        const workspaceId = row.workspace_id;
-        const previous =
-          folded.get(workspaceId)?.state ??
-          stored.get(workspaceId) ??
-          initialWorkspaceState(workspaceId);
-        folded.set(workspaceId, {
-          state: evolve(previous, eventOfRow(row)),
-          position: BigInt(row.last_position),
-          updatedAt: new Date(row.last_created_at),
-        });
-      }
+        : new Map<string, WorkspaceState>();
+      foldBalanceRows(folded, rows, stored);
       if (folded.size > BALANCE_REBUILD_STATES_MAX) {
         await writeOut(sql);
         spilled = true;

@@ -6,12 +6,8 @@ import {
   START,
 } from '@tally/event-store';
 import type { HeldWorkspace } from '../held/held-workspaces.sql';
-import {
-  CREDIT_STREAM_PREFIX,
-  HELD_LISTED_MAX,
-  LIVE_SCHEMA,
-  PROJECTOR_STALL_AFTER_MS,
-} from '../projections.limits';
+import { workspaceStreamPrefix } from '@tally/ledger';
+import { HELD_LISTED_MAX, LIVE_SCHEMA, PROJECTOR_STALL_AFTER_MS } from '../projections.limits';
 import { HealthSnapshot, selectHealthSnapshot } from './projector-health.sql';
 
 export interface ProjectorHealth {
@@ -40,7 +36,7 @@ export async function readProjectorHealth(
   const snapshot = await selectHealthSnapshot(sql, LIVE_SCHEMA, HELD_LISTED_MAX);
   const lowest = lowestOf(snapshot.checkpoints);
   const waiting = await firstCommittedEventAfter(sql, lowest?.position ?? START, [
-    CREDIT_STREAM_PREFIX,
+    workspaceStreamPrefix,
   ]);
   // Work waits since the later of: its first event was recorded, the checkpoint last moved.
   const waitingSince =

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
-import { ALL_PROJECTIONS, Projector, rebuildProjections } from '@tally/projections';
+import {
+  ALL_PROJECTIONS,
+  Projector,
+  rebuildProjections,
+  reconcileBalances,
+} from '@tally/projections';
 import { appendBurst } from '../../test/credit-burst';
 import { copyLiveTables, rowsDifferingFromLive } from '../../test/table-differences';
 
@@ -38,5 +43,30 @@ describe('projections rebuild on PGlite', () => {
       usage_daily: 0,
       statement_entries: 0,
     });
+  });
+
+  it("catches up at the switch on the transaction's connection, with events the live projector applied after the rebuild read its head", async () => {
+    // A head from before the last events: the switch must read those through the store inside
+    // its transaction (a read beside it would wait for the one connection forever).
+    const earlier = await store.readAll({ maxCount: 25 });
+    const olderHead = earlier[earlier.length - 1]?.position;
+    if (!olderHead) throw new Error('assertion failed: the burst appended fewer than 25 events');
+    const behind: EventStore = Object.create(store, {
+      headPosition: { value: () => Promise.resolve(olderHead) },
+    });
+    await copyLiveTables(store.sql, 'live_before_switch');
+    await rebuildProjections(behind, store.sql, ALL_PROJECTIONS, { rangeEventsMax: 10 });
+    expect(await rowsDifferingFromLive(store.sql, 'live_before_switch')).toEqual({
+      balances: 0,
+      rollover_periods: 0,
+      usage_daily: 0,
+      statement_entries: 0,
+    });
+  });
+
+  it("reconciles every balance with a replay read in the snapshot's own transaction", async () => {
+    const result = await reconcileBalances(store, store.sql);
+    expect(result).toMatchObject({ compared: workspaceIds.length, differences: [] });
+    expect(result.events).toBeGreaterThan(0);
   });
 });

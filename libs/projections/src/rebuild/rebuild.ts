@@ -10,16 +10,15 @@ import { lockCheckpoint, writeCheckpoint } from '../checkpoints/checkpoints.sql'
 import { releaseHolds } from '../held/held-workspaces.sql';
 import type { Projection, ProjectionTarget } from '../projection';
 import { applyProjectionBatch, decodeBatch } from '../projection-batch';
+import { CREDIT_STREAMS } from '../credit-streams';
 import { createProjectionSchema, migrateProjections } from '../projections.migrations';
 import {
-  CREDIT_STREAM_PREFIX,
   LIVE_SCHEMA,
   REBUILD_PAGE_SIZE,
   REBUILD_RANGE_EVENTS_MAX,
   REBUILD_SCHEMA,
   REBUILD_WORK_MEM,
 } from '../projections.limits';
-import { nextRange } from './event-range.sql';
 
 export interface RebuildProgress {
   events: number;
@@ -42,7 +41,6 @@ export interface RebuildResult {
   seconds: number;
 }
 
-const filter = { streamPrefixes: [CREDIT_STREAM_PREFIX] };
 const rebuildTarget: ProjectionTarget = { schema: REBUILD_SCHEMA, notify: false };
 
 /**
@@ -69,26 +67,28 @@ export async function rebuildProjections(
   const head = await store.headPosition();
   const rangeEventsMax = options.rangeEventsMax ?? REBUILD_RANGE_EVENTS_MAX;
   const rebuilders = projections.map((projection) => projection.bulkRebuilder(REBUILD_SCHEMA));
-  await Promise.all(rebuilders.map((rebuilder) => rebuilder.prepare(sql, head)));
+  await Promise.all(rebuilders.map((rebuilder) => rebuilder.prepare(sql, store, head)));
   let reached: Position | undefined;
   let events = 0;
-  let next = nextRange(sql, START, head, rangeEventsMax);
+  const nextRange = (after: Position) =>
+    store.nextRange(after, { upTo: head, eventsMax: rangeEventsMax, filter: CREDIT_STREAMS });
+  let next = nextRange(START);
   for (;;) {
     const found = await next;
     if (!found) break;
     // Find the next range while this one is applied.
-    next = nextRange(sql, found.range.upTo, head, rangeEventsMax);
+    next = nextRange(found.range.upTo);
     await Promise.all(
       rebuilders.map((rebuilder) =>
         sql.transaction(async (transaction) => {
           await transaction.query(`SET LOCAL work_mem = '${REBUILD_WORK_MEM}'`);
           await transaction.query('SET LOCAL jit = off'); // compiling costs more than a range's statement gains
-          await rebuilder.applyRange(transaction, found.range);
+          await rebuilder.applyRange(transaction, store.inTransaction(transaction), found.range);
         }),
       ),
     );
     reached = found.range.upTo;
-    events += found.events;
+    events += found.matching;
     options.onProgress?.(progressOf(events, started, reached, head));
   }
   await Promise.all(rebuilders.map((rebuilder) => rebuilder.finish(sql)));
@@ -141,13 +141,15 @@ async function switchToRebuilt(
           : highest,
       null,
     );
-    // Events the live projector applied after our last read: bring the fresh tables to exactly there.
+    // Events the live projector applied after our last read: bring the fresh tables to exactly
+    // there, read on the transaction's connection (the embedded database has only one).
+    const events = store.inTransaction(transaction);
     let cursor = from;
     while (target !== null && (cursor === undefined || comparePositions(cursor, target) < 0)) {
-      const page = await store.readAll({
+      const page = await events.readAll({
         ...(cursor ? { fromPosition: cursor } : {}),
         maxCount: pageSize,
-        filter,
+        filter: CREDIT_STREAMS,
       });
       const within = page.filter((event) => comparePositions(event.position, target) <= 0);
       const last = within[within.length - 1];

@@ -1,7 +1,7 @@
 import type { CreditEventType } from '@tally/credits';
-import type { SqlClient } from '@tally/event-store';
+import type { EventStore, PositionRange } from '@tally/event-store';
+import { creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';
 import type { BulkRebuilder } from '../projection';
-import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
 
 // The ledger statement rebuilt in the database: `movementOf` as a table of stored field names
 // (a spec holds the two to the same lines). The table is loaded without its primary key,
@@ -48,12 +48,23 @@ const lines = Object.entries(STATEMENT_LINES);
 const caseOf = (pick: (line: (typeof lines)[number][1]) => string): string =>
   `CASE e.event_type ${lines.map(([type, line]) => `WHEN '${type}' THEN '${pick(line)}'`).join(' ')} END`;
 
-const INSERT_STATEMENT_OF_RANGE = (schema: string): string => `
-INSERT INTO ${schema}.statement_entries
-SELECT ${WORKSPACE_ID}, e.stream_revision, ${caseOf((line) => line.direction)},
-       (e.data ->> ${caseOf((line) => line.amountField)})::bigint, e.data ->> ${caseOf((line) => line.occurredAtField)}
-  FROM event_store_events e
- WHERE ${IN_RANGE} AND e.event_type IN (${lines.map(([type]) => `'${type}'`).join(', ')})`;
+const movingEvents = creditEventsOf(lines.map(([type]) => type));
+
+async function insertStatementOfRange(
+  events: EventStore,
+  schema: string,
+  range: PositionRange,
+): Promise<void> {
+  await events.queryRange({
+    range,
+    filter: movingEvents,
+    statement: (moving) => `
+      INSERT INTO ${schema}.statement_entries
+      SELECT ${WORKSPACE_ID_OF_EVENT}, e.stream_revision, ${caseOf((line) => line.direction)},
+             (e.data ->> ${caseOf((line) => line.amountField)})::bigint, e.data ->> ${caseOf((line) => line.occurredAtField)}
+        FROM ${moving} e`,
+  });
+}
 
 export function statementBulkRebuilder(schema: string): BulkRebuilder {
   return {
@@ -62,9 +73,7 @@ export function statementBulkRebuilder(schema: string): BulkRebuilder {
         `ALTER TABLE ${schema}.statement_entries DROP CONSTRAINT statement_entries_pkey`,
       );
     },
-    async applyRange(sql: SqlClient, range: PositionRange) {
-      await sql.query(INSERT_STATEMENT_OF_RANGE(schema), rangeParameters(range));
-    },
+    applyRange: (_sql, events, range) => insertStatementOfRange(events, schema, range),
     async finish(sql) {
       await sql.query(
         `ALTER TABLE ${schema}.statement_entries ADD CONSTRAINT statement_entries_pkey PRIMARY KEY (workspace_id, revision)`,

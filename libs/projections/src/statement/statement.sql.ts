@@ -1,6 +1,6 @@
 import { withStoredDefaults } from '@tally/credits';
-import type { SqlClient } from '@tally/event-store';
-import { CREDIT_STREAM_PREFIX } from '../projections.limits';
+import type { EventStore, RecordedEvent, SqlClient } from '@tally/event-store';
+import { workspaceStreamName } from '@tally/ledger';
 
 // The ledger statement: one row per money movement, keyed by workspace and stream revision —
 // one event per revision; the key pages the statement newest first. A row holds only what the
@@ -62,52 +62,53 @@ export interface StatementPageView {
 
 export async function selectStatementPage(
   sql: SqlClient,
+  events: EventStore,
   schema: string,
   workspaceId: string,
   beforeRevision: bigint | null,
   limit: number,
 ): Promise<StatementPageView> {
   const rows = await sql.query<{
-    event_id: string;
-    event_type: string;
     direction: 'credit' | 'debit';
     amount_micro: string;
     occurred_at: string;
-    recorded_at: Date | string;
     revision: string;
-    position: string;
-    data: unknown;
   }>(
-    `SELECT e.event_id::text, e.event_type, s.direction, s.amount_micro::text, s.occurred_at,
-       e.created_at AS recorded_at, s.revision::text, e.global_position::text AS position, e.data
+    `SELECT s.direction, s.amount_micro::text, s.occurred_at, s.revision::text
      FROM ${schema}.statement_entries s
-     JOIN event_store_events e ON e.stream_name = $4::text || s.workspace_id AND e.stream_revision = s.revision
      WHERE s.workspace_id = $1 AND ($2::bigint IS NULL OR s.revision < $2::bigint)
      ORDER BY s.revision DESC LIMIT $3`,
-    [
-      workspaceId,
-      beforeRevision === null ? null : beforeRevision.toString(),
-      limit + 1,
-      CREDIT_STREAM_PREFIX,
-    ],
+    [workspaceId, beforeRevision === null ? null : beforeRevision.toString(), limit + 1],
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  // Each entry's event (id, type, data, when recorded), by the entry's key: its stream revision.
+  const recorded = new Map<string, RecordedEvent>();
+  const stream = workspaceStreamName(workspaceId);
+  const read = await events.readStreamAt(
+    stream,
+    page.map((row) => BigInt(row.revision)),
+  );
+  for (const event of read) recorded.set(event.revision.toString(), event);
   return {
-    entries: page.map((row) => ({
-      eventId: row.event_id,
-      type: row.event_type,
-      direction: row.direction,
-      amountMicro: row.amount_micro,
-      occurredAt: row.occurred_at,
-      recordedAt: new Date(row.recorded_at).toISOString(),
-      revision: row.revision,
-      position: row.position,
-      data: withStoredDefaults(
-        row.event_type,
-        (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
-      ),
-    })),
+    entries: page.map((row) => {
+      const event = recorded.get(row.revision);
+      if (!event)
+        throw new Error(
+          `assertion failed: ${stream} has no event at statement revision ${row.revision}`,
+        );
+      return {
+        eventId: event.id,
+        type: event.type,
+        direction: row.direction,
+        amountMicro: row.amount_micro,
+        occurredAt: row.occurred_at,
+        recordedAt: event.createdAt.toISOString(),
+        revision: row.revision,
+        position: event.position.prepare.toString(),
+        data: withStoredDefaults(event.type, event.data as Record<string, unknown>),
+      };
+    }),
     nextCursor: rows.length > limit && last ? last.revision : null,
   };
 }

@@ -1,11 +1,12 @@
-import type { SqlClient } from '@tally/event-store';
+import type { EventStore, PositionRange, SqlClient } from '@tally/event-store';
+import { creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';
 import type { BulkRebuilder } from '../projection';
-import { IN_RANGE, PositionRange, rangeParameters, WORKSPACE_ID } from '../rebuild/event-range.sql';
 
 // Usage rebuilt in the database: a range's debits summed per (workspace, UTC day of occurredAt,
-// action kind). The table is loaded without its primary key (an upsert per range measured about
-// half the statement's time), so a key whose debits span ranges has one partial row per range;
-// `finish` merges those few into one and adds the key back.
+// action kind), over the store's relation of the range's events. The table is loaded without its
+// primary key (an upsert per range measured about half the statement's time), so a key whose
+// debits span ranges has one partial row per range; `finish` merges those few into one and adds
+// the key back.
 
 // utcDayOf in SQL. Instants are stored in Date#toISOString form (24 characters, ending in Z),
 // whose first ten characters are the UTC day; anything else is parsed, which costs more.
@@ -14,20 +15,20 @@ const UTC_DAY_OF_OCCURRED_AT = `CASE WHEN length(e.data ->> 'occurredAt') = 24 A
   ELSE ((e.data ->> 'occurredAt')::timestamptz AT TIME ZONE 'UTC')::date END`;
 
 export async function addUsageOfRange(
-  sql: SqlClient,
+  events: EventStore,
   schema: string,
   range: PositionRange,
 ): Promise<void> {
-  await sql.query(
-    `INSERT INTO ${schema}.usage_daily (workspace_id, day, action_kind, total_micro, action_count)
-     SELECT ${WORKSPACE_ID}, ${UTC_DAY_OF_OCCURRED_AT}, e.data ->> 'actionKind',
-            sum((e.data ->> 'amountMicro')::bigint), count(*)
-       FROM event_store_events e
-      WHERE ${IN_RANGE} AND e.event_type = 'CreditDebited'
-      GROUP BY 1, 2, 3
-`,
-    rangeParameters(range),
-  );
+  await events.queryRange({
+    range,
+    filter: creditEventsOf(['CreditDebited']),
+    statement: (debits) =>
+      `INSERT INTO ${schema}.usage_daily (workspace_id, day, action_kind, total_micro, action_count)
+       SELECT ${WORKSPACE_ID_OF_EVENT}, ${UTC_DAY_OF_OCCURRED_AT}, e.data ->> 'actionKind',
+              sum((e.data ->> 'amountMicro')::bigint), count(*)
+         FROM ${debits} e
+        GROUP BY 1, 2, 3`,
+  });
 }
 
 export function usageBulkRebuilder(schema: string): BulkRebuilder {
@@ -35,8 +36,8 @@ export function usageBulkRebuilder(schema: string): BulkRebuilder {
     async prepare(sql) {
       await sql.query(`ALTER TABLE ${schema}.usage_daily DROP CONSTRAINT usage_daily_pkey`);
     },
-    applyRange: (sql, range) => addUsageOfRange(sql, schema, range),
-    async finish(sql) {
+    applyRange: (_sql, events, range) => addUsageOfRange(events, schema, range),
+    async finish(sql: SqlClient) {
       await sql.query(
         `WITH split AS (
            DELETE FROM ${schema}.usage_daily u
