@@ -9,6 +9,7 @@ import { actionExecuted, ActionSpec, eventually, packPurchased, periodStarted, s
 import { debitTotalsByWorkspace } from '../../../test/support/ledger-audit';
 import { kafkaBrokers, uniqueName, uniqueTopicNames } from '../../../test/support/kafka';
 import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
+import { refuseSourceEventId } from '../../../tools/support/stored-events';
 import { RunningLedger, startLedger } from './ledger.service';
 
 const bigAllocationMicro = '1000000000000';
@@ -186,9 +187,7 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
     // Validation admits nothing PostgreSQL refuses today, so the test makes the store refuse
     // one event id with a CHECK constraint: a real refusal (SQLSTATE 23514) of valid bytes.
     const poison = actionExecuted(workspaceId, { kind: 'http.request' });
-    await database.sql.query(
-      `ALTER TABLE event_store_events ADD CONSTRAINT refuse_poison_${workspaceId.slice(0, 8)} CHECK (data->>'sourceEventId' IS DISTINCT FROM '${poison.eventId}') NOT VALID`,
-    );
+    await refuseSourceEventId(database.sql, `poison_${workspaceId.slice(0, 8)}`, poison.eventId);
     await publishJson(bus, Topics.subscription, [periodStarted(workspaceId)]);
     await periodOpened(database, workspaceId);
     const deadLetters = await collectDeadLetters(bus, dlqTopicOf(Topics.actionExecuted), workspaceId);

@@ -15,6 +15,7 @@ import type { HealthReport } from '../../billing-api/src/health/health-report';
 import { RunningProjector, startProjector } from '../../projector/src';
 import { appendBurst, appendMoreActions } from '../../../libs/projections/test/credit-burst';
 import { replayWorkspace } from '../../../libs/projections/test/replay-views';
+import { overwriteStoredField } from '../../../tools/support/stored-events';
 import {
   appendDebitCopy,
   OVERFLOWING_AMOUNT_MICRO,
@@ -160,10 +161,7 @@ describe('a workspace held back by a bad stored event, and its recovery', () => 
     expect(await queries.balance(workspaceA)).toEqual(lastGoodA);
 
     // The fix (a code change, in real life) makes the stored event apply.
-    await store.sql.query(
-      `UPDATE event_store_events SET data = jsonb_set(data, '{amountMicro}', '"100"') WHERE event_id = $1`,
-      [poison.id],
-    );
+    await overwriteStoredField(store.sql, poison.id, ['amountMicro'], '100');
     const retry = opsContext();
     expect(await retryCommand(retry, workspaceA)).toBe(0);
     expect(retry.lines).toEqual([

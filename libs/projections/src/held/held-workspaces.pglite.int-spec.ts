@@ -11,6 +11,7 @@ import {
 import { appendBurst } from '../../test/credit-burst';
 import { replayWorkspace } from '../../test/replay-views';
 import { appendDebitCopy, OVERFLOWING_AMOUNT_MICRO } from '../../test/stored-debits';
+import { overwriteStoredField } from '../../../../tools/support/stored-events';
 
 jest.setTimeout(120_000);
 
@@ -47,10 +48,7 @@ describe('held-back workspaces on PGlite', () => {
       'usage',
     ]);
 
-    await store.sql.query(
-      `UPDATE event_store_events SET data = jsonb_set(data, '{amountMicro}', '"100"') WHERE event_id = $1`,
-      [poison.id],
-    );
+    await overwriteStoredField(store.sql, poison.id, ['amountMicro'], '100');
     const outcomes = await Promise.all(
       ALL_PROJECTIONS.map((projection) => retryHeldWorkspace(store.sql, projection, held)),
     );
