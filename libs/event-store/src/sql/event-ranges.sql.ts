@@ -6,8 +6,8 @@ import type { EventFilter, PositionRange, RangeQuery } from '../event-store.port
 // their shape follows the filter and the fields asked for: a fixed condition per prefix plans
 // better than a search through an array on every row. Values always travel as parameters.
 
-/** Numbers parameters from `first` on and keeps their values. */
-export class SqlParameters {
+/** Numbers parameters on from the number it is given, and keeps their values. */
+class SqlParameters {
   readonly values: unknown[] = [];
 
   constructor(private next: number) {}
@@ -48,10 +48,7 @@ function inRange(parameters: SqlParameters, range: PositionRange): string {
 }
 
 /** The filter as a condition on `e`, a row of the events table. */
-export function filterCondition(
-  parameters: SqlParameters,
-  filter: EventFilter | undefined,
-): string {
+function filterCondition(parameters: SqlParameters, filter: EventFilter | undefined): string {
   const conditions: string[] = [];
   if (filter?.eventTypes)
     conditions.push(`e.event_type = ANY(${parameters.add(filter.eventTypes, 'text[]')})`);
