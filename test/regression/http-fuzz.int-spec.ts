@@ -215,8 +215,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: hostileValue,
 });
 
+// A deep copy made in this file's realm. Jest hands tests the outer realm's structuredClone, so
+// its copies inherit from the process's own Object.prototype, which a `__proto__` key written
+// by a later mutation would then pollute for every test file that runs after this one.
+function copyOf(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyOf);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) defineOwn(copy, key, copyOf(item));
+  return copy;
+}
+
 function mutated(body: unknown, mutations: Mutation[]): unknown {
-  const copy: unknown = structuredClone(body);
+  const copy: unknown = copyOf(body);
   for (const { pick, op, key, value } of mutations) {
     const targets = objectsOf(copy);
     const target = targets[pick % Math.max(targets.length, 1)] as Record<string, unknown> | undefined;
@@ -225,7 +236,9 @@ function mutated(body: unknown, mutations: Mutation[]): unknown {
     const name = op === 'extraKey' || keys.length === 0 ? key : (keys[pick % keys.length] as string);
     if (op === 'delete') delete target[name];
     // A copy: constants are shared between samples, and a later mutation may reach inside.
-    else defineOwn(target, name, op === 'wrap' ? [target[name]] : structuredClone(value));
+    // An own property only: `target.__proto__` read through the getter is Object.prototype, and
+    // wrapping it would hand the next mutation the prototype every object shares.
+    else defineOwn(target, name, op === 'wrap' ? [Object.hasOwn(target, name) ? target[name] : undefined] : copyOf(value));
   }
   return copy;
 }
