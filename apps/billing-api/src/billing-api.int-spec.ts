@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { WorkspaceLedger, workspaceStreamName } from '@tally/ledger';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Projector } from '@tally/projections';
 import { appendBurst } from '../../../libs/projections/test/credit-burst';
@@ -254,7 +254,7 @@ describe('billing API over the real stack', () => {
     expect(again.body.replayed).toBe(true);
     await projector.waitFor(await store.lastCommittedPosition(), 10_000);
     const replayed = await replayWorkspace(store, workspaceB);
-    const packs = (await store.readStream(`credits-${workspaceB}`)).filter(
+    const packs = (await store.readStream(workspaceStreamName(workspaceB))).filter(
       (event) => event.type === 'CreditPackAdded',
     );
     expect(

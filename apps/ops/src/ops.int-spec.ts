@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { WorkspaceLedger, workspaceStreamName } from '@tally/ledger';
 import { Projector } from '@tally/projections';
 import { appendBurst } from '../../../libs/projections/test/credit-burst';
 import { replayWorkspace } from '../../../libs/projections/test/replay-views';
@@ -90,7 +90,7 @@ describe('ops commands over PostgreSQL', () => {
   it('shows a stream one event per line and the status of every projection', async () => {
     const workspaceId = workspaceIds[1] as string;
     expect(await streamShowCommand(context, workspaceId)).toBe(0);
-    expect(lines.length).toBe((await store.readStream(`credits-${workspaceId}`)).length);
+    expect(lines.length).toBe((await store.readStream(workspaceStreamName(workspaceId))).length);
     expect(lines[0]).toMatch(/^#0 \S+ CreditPeriodOpened/);
     lines = [];
     expect(await statusCommand(context)).toBe(0);

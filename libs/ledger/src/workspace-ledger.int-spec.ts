@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { balanceOf, WorkspaceCommand } from '@tally/credits';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { KeyedCommand, loadWorkspace, loadWorkspaces, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
+import { KeyedCommand, loadWorkspace, loadWorkspaces, WorkspaceLedger, WorkspaceSnapshots, workspaceStreamName } from '@tally/ledger';
 import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 
 const now = '2026-11-25T10:00:00.000Z';
@@ -43,11 +43,11 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     const commands = [openPeriod(workspaceId, 5_000_000n), debit(workspaceId), debit(workspaceId)];
     const first = await ledger.execute(commands);
     expect(first.map((outcome) => outcome.kind)).toEqual(['applied', 'applied', 'applied']);
-    const revisionAfterFirst = (await store.streamRevisions([`credits-${workspaceId}`])).get(`credits-${workspaceId}`);
+    const revisionAfterFirst = (await store.streamRevisions([workspaceStreamName(workspaceId)])).get(workspaceStreamName(workspaceId));
 
     const again = await new WorkspaceLedger(store).execute(commands);
     expect(again.map((outcome) => outcome.kind)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-    expect((await store.streamRevisions([`credits-${workspaceId}`])).get(`credits-${workspaceId}`)).toBe(revisionAfterFirst);
+    expect((await store.streamRevisions([workspaceStreamName(workspaceId)])).get(workspaceStreamName(workspaceId))).toBe(revisionAfterFirst);
   });
 
   it('reloads and decides again when another writer got to the workspace first, never overwriting', async () => {
@@ -85,7 +85,7 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     for (const workspaceId of workspaces) {
       const balance = balanceOf((await loadWorkspace(store, workspaceId)).state);
       expect(balance.usedThisPeriodMicro).toBe(BigInt(perWorkspace) * 1_000n);
-      const stored = await store.readStream(`credits-${workspaceId}`);
+      const stored = await store.readStream(workspaceStreamName(workspaceId));
       expect(stored.filter((event) => event.type === 'CreditDebited')).toHaveLength(perWorkspace);
     }
   }, 60_000);
@@ -99,7 +99,7 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
       await writer.execute(Array.from({ length: 70 }, () => debit(workspaceId)));
     }
     const saved = (await snapshots.load([workspaceId])).get(workspaceId);
-    const [newest] = await store.readStream(`credits-${workspaceId}`, { direction: 'backwards', maxCount: 1 });
+    const [newest] = await store.readStream(workspaceStreamName(workspaceId), { direction: 'backwards', maxCount: 1 });
     expect(saved?.revision).toBeGreaterThanOrEqual(100n);
     expect(saved?.revision).toBeLessThan(newest?.revision ?? 0n);
 

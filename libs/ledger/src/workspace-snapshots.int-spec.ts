@@ -8,6 +8,7 @@ import {
   WORKSPACE_SNAPSHOT_VERSION,
   WorkspaceLedger,
   WorkspaceSnapshots,
+  workspaceStreamName,
 } from '@tally/ledger';
 import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 
@@ -71,8 +72,8 @@ describe('workspace snapshots (real PostgreSQL)', () => {
     });
     await writer.execute([openPeriod(workspaceId)]);
     await writer.execute(Array.from({ length: SNAPSHOT_EVERY_EVENTS }, () => debit(workspaceId)));
-    const snapshotRevision = (await store.streamRevisions([`credits-${workspaceId}`])).get(
-      `credits-${workspaceId}`,
+    const snapshotRevision = (await store.streamRevisions([workspaceStreamName(workspaceId)])).get(
+      workspaceStreamName(workspaceId),
     );
     await writer.execute(Array.from({ length: 3 }, () => debit(workspaceId)));
     const taken = (await snapshots.load([workspaceId])).get(workspaceId);
