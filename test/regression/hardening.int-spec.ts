@@ -67,6 +67,19 @@ describe('hardening: no input stops Tally or moves money wrongly', () => {
     await eventually(async () => ((await balanceOf(other)).purchasedMicro === '10000000' ? true : undefined), 10_000, "the other tenant's pack in its balance");
   });
 
+  it("refuses credits-moving billing messages from a workspace's own events:write token (review finding)", async () => {
+    const workspaceId = `ws-${randomUUID()}`;
+    const tenant = await stack.token(workspaceId, 'events:write');
+    const grant = { eventId: randomUUID(), type: 'CreditsGranted', schemaVersion: 1, occurredAt: new Date().toISOString(), workspaceId, grantType: 'compensation', credits: '999999999', reference: 'free-1' };
+    const answer = await stack.call('POST', '/v1/events', tenant, [grant, packPurchased(workspaceId, '11'), periodStarted(workspaceId), actionExecuted(workspaceId, { kind: 'web.search' })]);
+    expect(answer.body.accepted).toBe(1);
+    expect(answer.body.rejected.map((item: { index: number; code: string }) => [item.index, item.code])).toEqual([
+      [0, 'INSUFFICIENT_SCOPE'],
+      [1, 'INSUFFICIENT_SCOPE'],
+      [2, 'INSUFFICIENT_SCOPE'],
+    ]);
+  });
+
   it('refuses occurredAt in year 0 and token counts whose daily sum would overflow (1)', async () => {
     const workspaceId = `ws-${randomUUID()}`;
     const ancient = actionExecuted(workspaceId, { kind: 'record.create' }, { occurredAt: '0000-01-01T00:00:00Z' });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPgliteEventStore, createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { createLogger } from '@tally/observability';
+import { lockDataDir } from './data-dir-lock';
 
 /** The event store plus a SQL client on the same database (projections, checkpoints). */
 export interface Database {
@@ -30,8 +31,14 @@ export async function openDatabase(options: {
     return { store, sql: store.sql, mode: 'postgres', close: () => store.close() };
   }
   mkdirSync(options.dataDir, { recursive: true });
-  const store = await createPgliteEventStore({ dataDir: join(options.dataDir, 'pgdata') });
-  return { store, sql: store.sql, mode: 'embedded', close: () => store.close() };
+  const unlock = lockDataDir(options.dataDir);
+  try {
+    const store = await createPgliteEventStore({ dataDir: join(options.dataDir, 'pgdata') });
+    return { store, sql: store.sql, mode: 'embedded', close: () => store.close().finally(unlock) };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 function withApplicationName(databaseUrl: string, applicationName: string | undefined): string {

@@ -78,6 +78,16 @@ export class EventsController {
         });
         return;
       }
+      // The billing system's messages (periods, packs, grants) move credits in: over HTTP they
+      // need the operator scope too, or a workspace's own events:write token could mint credits.
+      if (type !== 'ActionExecuted' && !principal.scopes.has(Scopes.creditsAdmin)) {
+        rejected.push({
+          index,
+          code: ApiErrorCode.InsufficientScope,
+          message: `${type} over HTTP needs the ${Scopes.creditsAdmin} scope besides ${Scopes.eventsWrite}`,
+        });
+        return;
+      }
       const topic = this.config.topics[TOPIC_OF_MESSAGE_TYPE[type]];
       const messages = byTopic.get(topic) ?? [];
       messages.push({ key: workspaceId, value: bytes });
