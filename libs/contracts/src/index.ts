@@ -2,6 +2,7 @@ export { Topics, dlqTopicOf, TOPIC_OF_MESSAGE_TYPE } from './topics';
 export type { TopicName } from './topics';
 export { ContractErrorCode } from './contract-error-code';
 export {
+  DAY_MS,
   PAYLOAD_SIZE_MAX_BYTES,
   JSON_DEPTH_MAX,
   IDENTIFIER_LENGTH_MAX,
@@ -15,7 +16,7 @@ export {
 } from './limits';
 export { jsonShapeIssue, isStorableText } from './json-shape';
 export type { JsonShapeIssue } from './json-shape';
-export { DAY_MS, isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
+export { isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
 export { MICRO_PER_CREDIT, parseCreditsToMicro, parseMicro, formatMicroAsCredits } from './credits-amount';
 export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';

@@ -4,9 +4,6 @@ import { INSTANT_MAX_MS, INSTANT_MIN_MS } from './limits';
 // "2026-02-01" means a different instant in every time zone.
 const INSTANT_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
-/** Milliseconds in a UTC day: instants are bucketed by UTC days everywhere. */
-export const DAY_MS = 86_400_000;
-
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function daysInMonth(year: number, month: number): number {

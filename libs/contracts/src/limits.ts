@@ -1,5 +1,7 @@
 // Named limits for everything that arrives from outside, over Kafka or HTTP alike.
-import { DAY_MS } from './instants';
+
+/** Milliseconds in a UTC day: instants are bucketed by UTC days everywhere. */
+export const DAY_MS = 86_400_000;
 
 /**
  * Largest accepted message, in UTF-8 bytes, at the API (each envelope) and at the ledger. Real
