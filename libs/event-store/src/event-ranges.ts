@@ -3,7 +3,9 @@ import { RANGE_EVENTS_MAX } from './event-store.limits';
 import type { EventRange, NextRangeOptions, Position, RangeQuery } from './event-store.port';
 import { positionFromRow } from './event-rows';
 import type { SqlClient } from './sql-client.port';
+import { comparePositions, positionToString, START } from './position';
 import { rangeEventsRelation, selectNextRange } from './sql/event-ranges.sql';
+import { SELECT_HEAD_POSITION } from './sql/event-store-queries.sql';
 
 // The store's set-based reads, for read models in the same database: ranges of the global
 // order, and statements run over a range's events without their rows leaving PostgreSQL.
@@ -36,5 +38,15 @@ export async function nextEventRange(
 
 export async function queryEventRange<Row>(sql: SqlClient, query: RangeQuery): Promise<Row[]> {
   const { relation, parameters } = rangeEventsRelation(query);
+  // A range up to a head position holds events that can never change; past it, it could.
+  const [head] = await sql.query<{ commit_position: string; prepare_position: string }>(
+    SELECT_HEAD_POSITION,
+  );
+  if (comparePositions(query.range.upTo, head ? positionFromRow(head) : START) > 0) {
+    throw new EventStoreError(
+      EventStoreErrorCode.InvalidRead,
+      `A range query must end at or before the head position ${head ? `${head.commit_position}/${head.prepare_position}` : 'START'}, got ${positionToString(query.range.upTo)}.`,
+    );
+  }
   return await sql.query<Row>(query.statement(relation), [...(query.params ?? []), ...parameters]);
 }

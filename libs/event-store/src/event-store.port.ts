@@ -170,9 +170,9 @@ export interface EventStore {
    */
   nextRange(after: Position, options: NextRangeOptions): Promise<EventRange | null>;
   /**
-   * Runs a set-based statement over a range's events (see RangeQuery) and returns its rows. Only
-   * events subscribers may see are in the relation, as for `readAll`: a range up to a head
-   * position taken earlier reads the same events however often it is read.
+   * Runs a set-based statement over a range's events (see RangeQuery) and returns its rows. The
+   * range must end at or before the head position (InvalidRead otherwise): it then reads the
+   * same events however often it is read.
    */
   queryRange<Row = Record<string, unknown>>(query: RangeQuery): Promise<Row[]>;
   /**

@@ -362,6 +362,10 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           { stream_name: `-${prefix}-a`, stream_revision: '2', event_type: 'Debited', amount: '7' },
           { stream_name: `-${prefix}-b`, stream_revision: '0', event_type: 'Debited', amount: '1' },
         ]);
+        const pastHead = { after: range.upTo, upTo: { commit: range.upTo.commit + 1_000_000n, prepare: range.upTo.prepare } };
+        await expect(store.queryRange({ range: pastHead, statement: (events) => `SELECT 1 FROM ${events} e` })).rejects.toMatchObject({
+          code: 'INVALID_READ',
+        });
       });
 
       it('adds stored fields as columns, reading a field the stored form left out as its type default', async () => {

@@ -37,15 +37,16 @@ function invalidRead(message: string): EventStoreError {
   return new EventStoreError(EventStoreErrorCode.InvalidRead, message);
 }
 
-// Only transactions below the oldest one still running have ended (see readAll): a range read
-// never shows an event that a slower transaction could still commit before it.
-const VISIBLE = `e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
-
 function inRange(parameters: SqlParameters, range: PositionRange): string {
   return `(e.transaction_id, e.global_position) > (${parameters.add(range.after.commit.toString(), 'text')}::xid8, ${parameters.add(range.after.prepare.toString(), 'bigint')})
-     AND (e.transaction_id, e.global_position) <= (${parameters.add(range.upTo.commit.toString(), 'text')}::xid8, ${parameters.add(range.upTo.prepare.toString(), 'bigint')})
-     AND ${VISIBLE}`;
+     AND (e.transaction_id, e.global_position) <= (${parameters.add(range.upTo.commit.toString(), 'text')}::xid8, ${parameters.add(range.upTo.prepare.toString(), 'bigint')})`;
 }
+
+// Only transactions below the oldest one still running have ended (see readAll): a range cut by
+// nextRange never reaches an event that a slower transaction could still commit before it.
+// queryRange checks its range against the head instead: this condition in its relation would
+// make the planner expect a third of the rows (measured: other plans, a slower rebuild).
+const VISIBLE = `e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
 
 /** The filter as a condition on `e`, a row of the events table. */
 function filterCondition(parameters: SqlParameters, filter: EventFilter | undefined): string {
@@ -139,7 +140,8 @@ export function selectNextRange(
   filter: EventFilter | undefined,
 ): { sql: string; parameters: unknown[] } {
   const parameters = new SqlParameters(1);
-  const range = inRange(parameters, { after, upTo });
+  const range = `${inRange(parameters, { after, upTo })}
+     AND ${VISIBLE}`;
   const matches = filterCondition(parameters, filter);
   const sql = `
 WITH chunk AS (
