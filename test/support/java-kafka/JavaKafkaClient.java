@@ -67,14 +67,16 @@ public final class JavaKafkaClient {
     for (KafkaProducer<String, String> producer : producers.values()) producer.close();
   }
 
-  // Lingering lets the records of one call share a batch, so the codec compresses many records
-  // together, as a producer under load does.
+  // Batches leave only when flushed (a linger longer than any run, a size no test reaches), so
+  // the records between two flushes share one batch per partition, compressed together as a
+  // producer under load sends them, and a test knows where each batch starts and ends even on a
+  // slow machine.
   private static KafkaProducer<String, String> producer(String brokers, String compression) {
     Properties properties = new Properties();
     properties.put("bootstrap.servers", brokers);
     properties.put("compression.type", compression);
     properties.put("acks", "all");
-    properties.put("linger.ms", "50");
+    properties.put("linger.ms", "60000");
     properties.put("batch.size", "1048576");
     return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
   }
