@@ -164,7 +164,7 @@ describe('Projector holding back a workspace whose events fail', () => {
 
     await appendDebitCopy(store, workspaceId);
     await appendDebitCopy(store, workspaceId);
-    const fresh = await store.readAll({ fromPosition: cursor as Position, maxCount: 10_000 });
+    const fresh = await readNewEvents();
     // An operator's transaction (as `projections retry` does) holds the usage checkpoint lock...
     const operator = new Client({ connectionString: database.connectionString });
     await operator.connect();
