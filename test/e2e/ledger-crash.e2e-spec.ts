@@ -112,7 +112,7 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
     await bus?.close();
     await database?.close();
     await testDatabase?.drop();
-  });
+  }, 60_000);
 
   it('ends with the exact ledger after SIGKILL mid-stream of 50,000 actions and a restart', async () => {
     const groupId = uniqueName('crash');
