@@ -1,11 +1,12 @@
 // Sustained actions/s through the ledger (Kafka → decide → one atomic append per chunk →
 // PostgreSQL), against the raw kafkajs consume-only rate of the same topic as the ceiling.
-// Run: npm run bench:ledger   (BENCH_ACTIONS, BENCH_WORKSPACES override the sizes)
+// Run: npm run bench:ledger   (BENCH_ACTIONS, BENCH_WORKSPACES override the sizes;
+// BENCH_COMPRESSION=none|gzip|snappy|lz4|zstd is the codec the load is published with)
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { Topics } from '@tally/contracts';
-import { createKafkaBus, MessageBus } from '@tally/messaging';
+import { createKafkaBus, MessageBus, parseKafkaCompression } from '@tally/messaging';
 import { openDatabase } from '@tally/runtime';
 import { startLedger } from '../src/ledger.service';
 
@@ -13,6 +14,7 @@ const actionCount = Number(process.env.BENCH_ACTIONS ?? 200_000);
 const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 10_000);
 const partitions = 8;
 const publishChunk = 10_000;
+const compression = parseKafkaCompression(process.env.BENCH_COMPRESSION ?? 'none', 'BENCH_COMPRESSION');
 
 function action(workspaceId: string, index: number): string {
   const kinds = ['record.create', 'record.update', 'http.request', 'code.run', 'email.send'];
@@ -81,10 +83,10 @@ async function main(): Promise<void> {
   const url = new URL(serverUrl);
   url.pathname = `/${databaseName}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '.tally-bench' });
-  const bus = createKafkaBus({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'bench' });
+  const bus = createKafkaBus({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'bench', compression });
   await bus.ensureTopics([Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions })));
   const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
-  console.log(`publishing ${workspaceCount} period starts and ${actionCount} actions`);
+  console.log(`publishing ${workspaceCount} period starts and ${actionCount} actions, compression ${compression}`);
   await publishLoad(bus, workspaces);
 
   const ceiling = await consumeOnlyRate(bus);
