@@ -1,8 +1,9 @@
 import { positionToString } from '@tally/event-store';
+import type { StuckPartition } from '@tally/ledger';
 import type { ProjectorHealth } from '@tally/projections';
 
 /** A check `/health` runs; each failing one is named in the body's `failed`. */
-export type HealthCheck = 'database' | 'projector' | 'heldWorkspaces';
+export type HealthCheck = 'database' | 'projector' | 'heldWorkspaces' | 'stuckPartitions';
 
 /** The body of `GET /health` (docs/api.md): 200 when `failed` is empty, 503 otherwise. */
 export interface HealthReport {
@@ -24,6 +25,8 @@ export interface HealthReport {
     since: string;
   }[];
   heldWorkspaceCount: number;
+  /** Partitions a ledger group waits on at a batch it cannot decode (`npm run ops -- dlq stuck`). */
+  stuckPartitions: { groupId: string; topic: string; partition: number; firstOffset: string; codec: string; error: string; since: string }[];
 }
 
 export const UNREACHABLE_REPORT: HealthReport = {
@@ -33,12 +36,14 @@ export const UNREACHABLE_REPORT: HealthReport = {
   projector: { status: 'unknown', lowestCheckpoint: null, waitingSince: null },
   heldWorkspaces: [],
   heldWorkspaceCount: 0,
+  stuckPartitions: [],
 };
 
-export function healthReportOf(health: ProjectorHealth): HealthReport {
+export function healthReportOf(health: ProjectorHealth, stuck: StuckPartition[]): HealthReport {
   const failed: HealthCheck[] = [];
   if (health.stalled) failed.push('projector');
   if (health.heldTotal > 0) failed.push('heldWorkspaces');
+  if (stuck.length > 0) failed.push('stuckPartitions');
   return {
     status: failed.length === 0 ? 'ok' : 'unavailable',
     failed,
@@ -57,5 +62,14 @@ export function healthReportOf(health: ProjectorHealth): HealthReport {
       since: hold.heldAt.toISOString(),
     })),
     heldWorkspaceCount: health.heldTotal,
+    stuckPartitions: stuck.map((partition) => ({
+      groupId: partition.groupId,
+      topic: partition.topic,
+      partition: partition.partition,
+      firstOffset: partition.firstOffset,
+      codec: partition.codec,
+      error: partition.error,
+      since: partition.stuckSince.toISOString(),
+    })),
   };
 }

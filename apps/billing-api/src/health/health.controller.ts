@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { SqlClient } from '@tally/event-store';
+import { readStuckPartitions, StuckPartition } from '@tally/ledger';
 import { ProjectorHealth, readProjectorHealth } from '@tally/projections';
 import type { Response } from 'express';
 import { Public } from '../auth/route-access';
@@ -21,20 +22,21 @@ export class HealthController {
 
   /**
    * Liveness and readiness (docs/api.md): 503 when the database does not answer, when the
-   * projector has left committed events waiting too long, or when a workspace's read model is
-   * held back; the body names the failed checks and every held-back workspace. Two small
-   * statements (see readProjectorHealth).
+   * projector has left committed events waiting too long, when a workspace's read model is
+   * held back, or when a ledger waits at a Kafka batch it cannot decode; the body names the
+   * failed checks, every held-back workspace and every stuck partition.
    */
   @Get('health')
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     let health: ProjectorHealth;
+    let stuck: StuckPartition[];
     try {
-      health = await readProjectorHealth(this.sql);
+      [health, stuck] = await Promise.all([readProjectorHealth(this.sql), readStuckPartitions(this.sql)]);
     } catch {
       response.status(503);
       return UNREACHABLE_REPORT;
     }
-    const report = healthReportOf(health);
+    const report = healthReportOf(health, stuck);
     if (report.failed.length > 0) response.status(503);
     return report;
   }
