@@ -9,28 +9,67 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
-const throughIndex = { group: ['@tally/*/*'], message: 'Import a library through its index: @tally/<name>.' };
+const throughIndex = {
+  group: ['@tally/*/*'],
+  message: 'Import a library through its index: @tally/<name>.',
+};
 const frameworkAndIo = {
-  group: ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', '@electric-sql/*', 'pino', 'prom-client', 'express', 'jose', 'helmet'],
+  group: [
+    '@nestjs/*',
+    'pg',
+    'pg-*',
+    'kafkajs',
+    '@electric-sql/*',
+    'pino',
+    'prom-client',
+    'express',
+    'jose',
+    'helmet',
+  ],
   message: 'The domain is pure: no frameworks or drivers.',
 };
 const builtins = { group: nodeBuiltins, message: 'The domain is pure: no Node built-ins.' };
 const adapters = {
-  group: ['@tally/event-store', '@tally/messaging', '@tally/ledger', '@tally/projections', '@tally/runtime', '@tally/observability', '@tally/forecast'],
+  group: [
+    '@tally/event-store',
+    '@tally/messaging',
+    '@tally/ledger',
+    '@tally/projections',
+    '@tally/runtime',
+    '@tally/observability',
+    '@tally/forecast',
+  ],
   message: 'The domain imports only @tally/contracts: adapters depend on it, not the other way.',
 };
-const anyOtherLibrary = { group: ['@tally/*'], message: 'The contracts are the bottom layer: they import no other library of ours.' };
+const anyOtherLibrary = {
+  group: ['@tally/*'],
+  message: 'The contracts are the bottom layer: they import no other library of ours.',
+};
 
 // Time, randomness and configuration arrive on the command: the domain never reads them itself.
 const impureReads = [
-  { object: 'Date', property: 'now', message: 'The domain never reads a clock: time arrives on the command.' },
+  {
+    object: 'Date',
+    property: 'now',
+    message: 'The domain never reads a clock: time arrives on the command.',
+  },
   { object: 'Math', property: 'random', message: 'The domain is deterministic: no Math.random.' },
-  { object: 'process', property: 'env', message: 'The domain reads no environment: configuration arrives as arguments.' },
+  {
+    object: 'process',
+    property: 'env',
+    message: 'The domain reads no environment: configuration arrives as arguments.',
+  },
 ];
 const impureSyntax = [
   { selector: 'ImportExpression', message: 'No dynamic import() in the domain or the contracts.' },
-  { selector: "CallExpression[callee.name='require']", message: 'No require() in the domain or the contracts.' },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain never reads a clock: time arrives on the command.' },
+  {
+    selector: "CallExpression[callee.name='require']",
+    message: 'No require() in the domain or the contracts.',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'The domain never reads a clock: time arrives on the command.',
+  },
 ];
 
 /** A relative import from one library (libs/<name>) into another reaches into its internals. */
@@ -47,7 +86,11 @@ const noRelativeAcrossLibraries = {
       const from = libraryOf(context.filename);
       if (from === null) return;
       const to = libraryOf(path.resolve(path.dirname(context.filename), source));
-      if (to !== null && to !== from) context.report({ node, message: `Import @tally/${to} through its index, not by a relative path out of libs/${from}.` });
+      if (to !== null && to !== from)
+        context.report({
+          node,
+          message: `Import @tally/${to} through its index, not by a relative path out of libs/${from}.`,
+        });
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
   },
@@ -61,7 +104,10 @@ module.exports = tseslint.config(
     files: ['**/*.ts'],
     plugins: { tally: { rules: { 'no-relative-across-libraries': noRelativeAcrossLibraries } } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': ['error', { patterns: [throughIndex] }],
       'tally/no-relative-across-libraries': 'error',
     },
@@ -70,7 +116,13 @@ module.exports = tseslint.config(
     files: ['libs/credits/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/bench/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: builtins.message })), patterns: [frameworkAndIo, adapters, throughIndex] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: builtins.message })),
+          patterns: [frameworkAndIo, adapters, throughIndex],
+        },
+      ],
       'no-restricted-properties': ['error', ...impureReads],
       'no-restricted-syntax': ['error', ...impureSyntax],
     },
@@ -79,14 +131,29 @@ module.exports = tseslint.config(
     files: ['libs/contracts/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: builtins.message })), patterns: [frameworkAndIo, anyOtherLibrary] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: builtins.message })),
+          patterns: [frameworkAndIo, anyOtherLibrary],
+        },
+      ],
       'no-restricted-properties': ['error', ...impureReads],
       'no-restricted-syntax': ['error', ...impureSyntax],
     },
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -9,7 +9,11 @@ const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveTallyAlias(request, ...rest) {
   const match = /^@tally\/([a-z0-9-]+)$/.exec(request);
   if (match) {
-    return originalResolve.call(this, path.join(distRoot, 'libs', match[1], 'src', 'index.js'), ...rest);
+    return originalResolve.call(
+      this,
+      path.join(distRoot, 'libs', match[1], 'src', 'index.js'),
+      ...rest,
+    );
   }
   return originalResolve.call(this, request, ...rest);
 };

@@ -37,20 +37,32 @@ const dayMix: ActionSpec[] = [
   { kind: 'http.request' },
   { kind: 'code.run', durationMs: 1_800 },
   { kind: 'email.send', recipients: 3 },
-  { kind: 'ai.generate', ai: { model: 'gpt-4o-mini', inputTokens: 2_400, outputTokens: 600, cachedInputTokens: 0 } },
-  { kind: 'ai.generate', ai: { model: 'claude-sonnet-4', inputTokens: 1_200, outputTokens: 350, cachedInputTokens: 400 } },
+  {
+    kind: 'ai.generate',
+    ai: { model: 'gpt-4o-mini', inputTokens: 2_400, outputTokens: 600, cachedInputTokens: 0 },
+  },
+  {
+    kind: 'ai.generate',
+    ai: { model: 'claude-sonnet-4', inputTokens: 1_200, outputTokens: 350, cachedInputTokens: 400 },
+  },
   { kind: 'web.search' },
 ];
 
 /** A few actions a day from the period start to now, a busier day now and then. */
-function sampleUsage(workspaceId: string, periodStartMs: number, nowMs: number): { messages: unknown[]; usedMicro: bigint } {
+function sampleUsage(
+  workspaceId: string,
+  periodStartMs: number,
+  nowMs: number,
+): { messages: unknown[]; usedMicro: bigint } {
   const messages: unknown[] = [];
   let usedMicro = 0n;
   for (let dayMs = periodStartMs, day = 0; dayMs < nowMs; dayMs += 86_400_000, day += 1) {
     const count = 3 + ((day * 7) % 5) + (day % 4 === 2 ? 6 : 0);
     for (let index = 0; index < count; index += 1) {
       const action = dayMix[(day + index * 3) % dayMix.length] as ActionSpec;
-      const occurredAt = new Date(Math.min(nowMs - 1_000, dayMs + 3_600_000 + index * 600_000)).toISOString();
+      const occurredAt = new Date(
+        Math.min(nowMs - 1_000, dayMs + 3_600_000 + index * 600_000),
+      ).toISOString();
       messages.push(actionExecuted(workspaceId, action, { occurredAt }));
       usedMicro += priceAction(action as never, defaultPriceBook).amountMicro;
     }
@@ -79,7 +91,11 @@ interface PackSize {
 }
 
 /** The pack sizes as the page reads them (public) and as the API names them when it refuses a size. */
-async function packSizesOfServer(baseUrl: string, token: string, workspaceId: string): Promise<{ served: PackSize[]; accepted: string[] }> {
+async function packSizesOfServer(
+  baseUrl: string,
+  token: string,
+  workspaceId: string,
+): Promise<{ served: PackSize[]; accepted: string[] }> {
   const response = await fetch(`${baseUrl}/billing/pack-sizes.json`);
   expect(response.status).toBe(200);
   const body = (await response.json()) as { packSizes: PackSize[] };
@@ -107,10 +123,19 @@ describe('billing page (headless Chromium against the embedded app)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tally-billing-page-'));
     profileDir = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
     // Empty DATABASE_URL / KAFKA_BROKERS count as unset: the embedded mode.
-    app = startAppProcess('tally', { TALLY_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', KAFKA_BROKERS: '' });
+    app = startAppProcess('tally', {
+      TALLY_DATA_DIR: dataDir,
+      PORT: '0',
+      DATABASE_URL: '',
+      KAFKA_BROKERS: '',
+    });
     const printed = await until('the billing page URL', async () => {
       if (app.child.exitCode !== null) throw new Error(`tally exited:\n${app.output()}`);
-      return /Billing page: (http:\/\/localhost:\d+)\/billing\?token=([A-Za-z0-9._-]+)/.exec(app.output()) ?? undefined;
+      return (
+        /Billing page: (http:\/\/localhost:\d+)\/billing\?token=([A-Za-z0-9._-]+)/.exec(
+          app.output(),
+        ) ?? undefined
+      );
     });
     baseUrl = printed[1] as string;
     token = printed[2] as string;
@@ -133,105 +158,162 @@ describe('billing page (headless Chromium against the embedded app)', () => {
     rmSync(profileDir, { recursive: true, force: true });
   });
 
-  it('shows the four credit lines and raises Total Available by exactly 10 credits after buying a pack, without a reload', async () => {
-    const workspaceId = `acme-${randomUUID().slice(0, 8)}`;
-    const now = new Date();
-    // A monthly period that began 24 days ago (a period runs from the subscription's day, not the
-    // calendar month's first), so whatever the date the chart has weeks of usage to show.
-    const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 24));
-    const periodStartMs = periodStart.getTime();
-    const period = periodStarted(workspaceId, {
-      periodStart: periodStart.toISOString(),
-      periodEnd: new Date(Date.UTC(periodStart.getUTCFullYear(), periodStart.getUTCMonth() + 1, periodStart.getUTCDate())).toISOString(),
-    });
-    const usage = sampleUsage(workspaceId, periodStartMs, now.getTime());
-    const ingest = await fetch(`${baseUrl}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify([period, ...usage.messages]),
-    });
-    expect(ingest.status).toBe(202);
-    const packSizes = await packSizesOfServer(baseUrl, token, workspaceId);
-    expect(packSizes.served.map((pack) => pack.credits)).toEqual(packSizes.accepted);
-    const balance = await until('the ingested usage in the balance', async () => {
-      const response = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credits`, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await response.json()) as { usedThisPeriodMicro: string; totalAvailableMicro: string };
-      return body.usedThisPeriodMicro === usage.usedMicro.toString() ? body : undefined;
-    });
+  it(
+    'shows the four credit lines and raises Total Available by exactly 10 credits after buying a pack, without a reload',
+    async () => {
+      const workspaceId = `acme-${randomUUID().slice(0, 8)}`;
+      const now = new Date();
+      // A monthly period that began 24 days ago (a period runs from the subscription's day, not the
+      // calendar month's first), so whatever the date the chart has weeks of usage to show.
+      const periodStart = new Date(
+        Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 24),
+      );
+      const periodStartMs = periodStart.getTime();
+      const period = periodStarted(workspaceId, {
+        periodStart: periodStart.toISOString(),
+        periodEnd: new Date(
+          Date.UTC(
+            periodStart.getUTCFullYear(),
+            periodStart.getUTCMonth() + 1,
+            periodStart.getUTCDate(),
+          ),
+        ).toISOString(),
+      });
+      const usage = sampleUsage(workspaceId, periodStartMs, now.getTime());
+      const ingest = await fetch(`${baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([period, ...usage.messages]),
+      });
+      expect(ingest.status).toBe(202);
+      const packSizes = await packSizesOfServer(baseUrl, token, workspaceId);
+      expect(packSizes.served.map((pack) => pack.credits)).toEqual(packSizes.accepted);
+      const balance = await until('the ingested usage in the balance', async () => {
+        const response = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credits`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await response.json()) as {
+          usedThisPeriodMicro: string;
+          totalAvailableMicro: string;
+        };
+        return body.usedThisPeriodMicro === usage.usedMicro.toString() ? body : undefined;
+      });
 
-    browser = await openBrowser();
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${baseUrl}/billing?token=${token}&workspace=${workspaceId}`);
+      browser = await openBrowser();
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${baseUrl}/billing?token=${token}&workspace=${workspaceId}`);
 
-    // The token moves to sessionStorage and leaves the address bar.
-    expect(page.url()).toBe(`${baseUrl}/billing?workspace=${workspaceId}`);
-    const total = page.locator('[data-line="total"] [data-field="totalAvailable"]');
-    await total.and(page.locator(`[data-micro="${balance.totalAvailableMicro}"]`)).waitFor({ timeout: waitMs });
-    for (const line of ['Period credits', 'Rollover Credits', 'Purchased', 'Total Available'])
-      await page.getByRole('heading', { name: line, exact: true }).waitFor({ timeout: waitMs });
-    await page.locator('#live-indicator[data-state="on"]').waitFor({ timeout: waitMs });
-    await page.locator('#chart svg rect').first().waitFor({ timeout: waitMs });
-    expect(await page.locator('#forecast-text').textContent()).toMatch(/^(At this rate, credits run out on [A-Z][a-z]{2} \d{1,2}\.|Credits last beyond this period\.)$/);
+      // The token moves to sessionStorage and leaves the address bar.
+      expect(page.url()).toBe(`${baseUrl}/billing?workspace=${workspaceId}`);
+      const total = page.locator('[data-line="total"] [data-field="totalAvailable"]');
+      await total
+        .and(page.locator(`[data-micro="${balance.totalAvailableMicro}"]`))
+        .waitFor({ timeout: waitMs });
+      for (const line of ['Period credits', 'Rollover Credits', 'Purchased', 'Total Available'])
+        await page.getByRole('heading', { name: line, exact: true }).waitFor({ timeout: waitMs });
+      await page.locator('#live-indicator[data-state="on"]').waitFor({ timeout: waitMs });
+      await page.locator('#chart svg rect').first().waitFor({ timeout: waitMs });
+      expect(await page.locator('#forecast-text').textContent()).toMatch(
+        /^(At this rate, credits run out on [A-Z][a-z]{2} \d{1,2}\.|Credits last beyond this period\.)$/,
+      );
 
-    // One button per pack size the API sells, in its order, and nothing in the sidebar that
-    // looks like a link but goes nowhere.
-    await page.locator('#packs button').first().waitFor({ timeout: waitMs });
-    const packButtons = await page.locator('#packs button').evaluateAll((buttons) =>
-      buttons.map((button) => ({ credits: button.getAttribute('data-credits'), name: button.getAttribute('aria-label') })),
-    );
-    expect(packButtons).toEqual(packSizes.served.map((pack) => ({ credits: pack.credits, name: `Buy ${pack.credits} credits` })));
-    const navItems = await page.locator('nav li, nav .nav-item').evaluateAll((items) =>
-      items.map((item) => ({ tag: item.tagName, text: item.textContent?.trim(), href: item.getAttribute('href') })),
-    );
-    expect(navItems).toEqual([
-      { tag: 'LI', text: 'Billing', href: null },
-      { tag: 'A', text: 'Billing', href: '/billing' },
-    ]);
-    expect(await page.locator('[aria-disabled]').count()).toBe(0);
-    // Whatever shows a pointer is a link that goes somewhere or a button that can be pressed.
-    const pointers = await page.locator('body *').evaluateAll((elements) =>
-      elements
-        .filter((element) => (globalThis as unknown as BrowserStyles).getComputedStyle(element).cursor === 'pointer')
-        .filter((element) => element.getClientRects().length > 0)
-        .filter((element) => !element.matches('a[href], button:not([disabled]), button:not([disabled]) *'))
-        .map((element) => element.outerHTML.slice(0, 120)),
-    );
-    expect(pointers).toEqual([]);
+      // One button per pack size the API sells, in its order, and nothing in the sidebar that
+      // looks like a link but goes nowhere.
+      await page.locator('#packs button').first().waitFor({ timeout: waitMs });
+      const packButtons = await page.locator('#packs button').evaluateAll((buttons) =>
+        buttons.map((button) => ({
+          credits: button.getAttribute('data-credits'),
+          name: button.getAttribute('aria-label'),
+        })),
+      );
+      expect(packButtons).toEqual(
+        packSizes.served.map((pack) => ({
+          credits: pack.credits,
+          name: `Buy ${pack.credits} credits`,
+        })),
+      );
+      const navItems = await page.locator('nav li, nav .nav-item').evaluateAll((items) =>
+        items.map((item) => ({
+          tag: item.tagName,
+          text: item.textContent?.trim(),
+          href: item.getAttribute('href'),
+        })),
+      );
+      expect(navItems).toEqual([
+        { tag: 'LI', text: 'Billing', href: null },
+        { tag: 'A', text: 'Billing', href: '/billing' },
+      ]);
+      expect(await page.locator('[aria-disabled]').count()).toBe(0);
+      // Whatever shows a pointer is a link that goes somewhere or a button that can be pressed.
+      const pointers = await page.locator('body *').evaluateAll((elements) =>
+        elements
+          .filter(
+            (element) =>
+              (globalThis as unknown as BrowserStyles).getComputedStyle(element).cursor ===
+              'pointer',
+          )
+          .filter((element) => element.getClientRects().length > 0)
+          .filter(
+            (element) =>
+              !element.matches('a[href], button:not([disabled]), button:not([disabled]) *'),
+          )
+          .map((element) => element.outerHTML.slice(0, 120)),
+      );
+      expect(pointers).toEqual([]);
 
-    // A reload would drop this marker: the rise must come from the live stream.
-    await page.evaluate(() => Object.assign(globalThis, { billingTestMarker: 'same page' }));
-    await page.getByRole('button', { name: 'Buy 10 credits' }).click();
-    await page.locator('#buy-status[data-state="done"]').waitFor({ timeout: waitMs });
-    const raised = (BigInt(balance.totalAvailableMicro) + packMicro).toString();
-    await total.and(page.locator(`[data-micro="${raised}"]`)).waitFor({ timeout: waitMs });
-    expect(await page.evaluate(() => (globalThis as { billingTestMarker?: string }).billingTestMarker)).toBe('same page');
-    expect(await page.locator('[data-field="purchased"]').textContent()).toBe('10 credits');
+      // A reload would drop this marker: the rise must come from the live stream.
+      await page.evaluate(() => Object.assign(globalThis, { billingTestMarker: 'same page' }));
+      await page.getByRole('button', { name: 'Buy 10 credits' }).click();
+      await page.locator('#buy-status[data-state="done"]').waitFor({ timeout: waitMs });
+      const raised = (BigInt(balance.totalAvailableMicro) + packMicro).toString();
+      await total.and(page.locator(`[data-micro="${raised}"]`)).waitFor({ timeout: waitMs });
+      expect(
+        await page.evaluate(() => (globalThis as { billingTestMarker?: string }).billingTestMarker),
+      ).toBe('same page');
+      expect(await page.locator('[data-field="purchased"]').textContent()).toBe('10 credits');
 
-    // Every amount on the page is credits with at most six decimals: no float artefacts.
-    const amounts = await page.locator('[data-field]').allTextContents();
-    for (const amount of amounts) expect(amount).toMatch(/^−?\d{1,3}(,\d{3})*(\.\d{1,6})? credits?$/);
-    expect(pageErrors).toEqual([]);
+      // Every amount on the page is credits with at most six decimals: no float artefacts.
+      const amounts = await page.locator('[data-field]').allTextContents();
+      for (const amount of amounts)
+        expect(amount).toMatch(/^−?\d{1,3}(,\d{3})*(\.\d{1,6})? credits?$/);
+      expect(pageErrors).toEqual([]);
 
-    await page.locator('#ledger-rows tr', { hasText: 'Credit pack purchased' }).waitFor({ timeout: waitMs });
-    await page.screenshot({ path: screenshotPath, fullPage: true });
-  }, 2 * waitMs);
+      await page
+        .locator('#ledger-rows tr', { hasText: 'Credit pack purchased' })
+        .waitFor({ timeout: waitMs });
+      await page.screenshot({ path: screenshotPath, fullPage: true });
+    },
+    2 * waitMs,
+  );
 
-  it('offers the packs the server names, not a list of its own', async () => {
-    // The server is the one source: given other sizes, the page offers exactly those.
-    const page = await (await openBrowser()).newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    const offered = [{ credits: '25', creditsMicro: '25000000' }, { credits: '1000', creditsMicro: '1000000000' }];
-    await page.route('**/billing/pack-sizes.json', (route) => route.fulfill({ json: { packSizes: offered } }));
-    await page.goto(`${baseUrl}/billing?token=${token}&workspace=acme-${randomUUID().slice(0, 8)}`);
-    await page.locator('#packs button').first().waitFor({ timeout: waitMs });
-    expect(await page.locator('#packs button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual([
-      'Buy 25 credits',
-      'Buy 1,000 credits',
-    ]);
-    expect(pageErrors).toEqual([]);
-    await page.close();
-  }, waitMs);
+  it(
+    'offers the packs the server names, not a list of its own',
+    async () => {
+      // The server is the one source: given other sizes, the page offers exactly those.
+      const page = await (await openBrowser()).newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const offered = [
+        { credits: '25', creditsMicro: '25000000' },
+        { credits: '1000', creditsMicro: '1000000000' },
+      ];
+      await page.route('**/billing/pack-sizes.json', (route) =>
+        route.fulfill({ json: { packSizes: offered } }),
+      );
+      await page.goto(
+        `${baseUrl}/billing?token=${token}&workspace=acme-${randomUUID().slice(0, 8)}`,
+      );
+      await page.locator('#packs button').first().waitFor({ timeout: waitMs });
+      expect(
+        await page
+          .locator('#packs button')
+          .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label'))),
+      ).toEqual(['Buy 25 credits', 'Buy 1,000 credits']);
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    },
+    waitMs,
+  );
 });

@@ -29,15 +29,22 @@ async function startTally(dataDir: string): Promise<RunningTally> {
   const app = startAppProcess('tally', embeddedEnvironment(dataDir));
   const deadline = Date.now() + startUpTimeoutMs;
   for (;;) {
-    const printed = /Billing page: (http:\/\/localhost:\d+)\/billing\?token=([A-Za-z0-9._-]+)/.exec(app.output());
+    const printed = /Billing page: (http:\/\/localhost:\d+)\/billing\?token=([A-Za-z0-9._-]+)/.exec(
+      app.output(),
+    );
     if (printed) return { app, baseUrl: printed[1] as string, token: printed[2] as string };
-    if (app.child.exitCode !== null) throw new Error(`tally exited with ${app.child.exitCode}:\n${app.output()}`);
-    if (Date.now() > deadline) throw new Error(`tally did not print its billing page URL:\n${app.output()}`);
+    if (app.child.exitCode !== null)
+      throw new Error(`tally exited with ${app.child.exitCode}:\n${app.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`tally did not print its billing page URL:\n${app.output()}`);
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
 }
 
-async function readBalance(tally: RunningTally, workspaceId: string): Promise<Record<string, unknown>> {
+async function readBalance(
+  tally: RunningTally,
+  workspaceId: string,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${tally.baseUrl}/v1/workspaces/${workspaceId}/credits`, {
     headers: { authorization: `Bearer ${tally.token}` },
   });
@@ -54,7 +61,8 @@ async function balanceWhen(
   for (;;) {
     const balance = await readBalance(tally, workspaceId);
     if (ready(balance)) return balance;
-    if (Date.now() > deadline) throw new Error(`balance never got there: ${JSON.stringify(balance)}`);
+    if (Date.now() > deadline)
+      throw new Error(`balance never got there: ${JSON.stringify(balance)}`);
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
 }
@@ -120,7 +128,9 @@ describe('npm start, embedded (the tally app as a process on a clean data dir)',
     const outside = networkAddress();
     if (outside !== undefined) expect(await accepts(outside, port)).toBe(false);
     // The printed operator token fits the API's lifetime maximum (a day by default).
-    const claims = JSON.parse(Buffer.from(tally.token.split('.')[1] as string, 'base64url').toString('utf8'));
+    const claims = JSON.parse(
+      Buffer.from(tally.token.split('.')[1] as string, 'base64url').toString('utf8'),
+    );
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(86_400);
     await stopped(tally.app);
   }, 600_000);
@@ -148,7 +158,11 @@ describe('npm start, embedded (the tally app as a process on a clean data dir)',
     expect(ingest.status).toBe(202);
     expect(await ingest.json()).toEqual({ accepted: 6, rejected: [] });
 
-    const before = await balanceWhen(first, workspaceId, (balance) => balance.usedThisPeriodMicro === expectedUsedMicro);
+    const before = await balanceWhen(
+      first,
+      workspaceId,
+      (balance) => balance.usedThisPeriodMicro === expectedUsedMicro,
+    );
     expect(before).toMatchObject({
       status: 'active',
       allocationMicro: '5000000',

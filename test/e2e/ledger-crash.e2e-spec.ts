@@ -15,7 +15,10 @@ const actionMix: ActionSpec[] = [
   { kind: 'http.request' },
   { kind: 'code.run', durationMs: 777 },
   { kind: 'email.send', recipients: 2 },
-  { kind: 'ai.generate', ai: { model: 'claude-haiku-4', inputTokens: 333, outputTokens: 77, cachedInputTokens: 11 } },
+  {
+    kind: 'ai.generate',
+    ai: { model: 'claude-haiku-4', inputTokens: 333, outputTokens: 77, cachedInputTokens: 11 },
+  },
 ];
 
 interface Scenario {
@@ -32,9 +35,13 @@ async function publishScenario(
 ): Promise<Scenario & { rest: () => Promise<void> }> {
   const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
   const periods = workspaces.map((id) => periodStarted(id, { allocationMicro: '1000000000000' }));
-  await bus.publish(Topics.subscription, periods.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })));
+  await bus.publish(
+    Topics.subscription,
+    periods.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })),
+  );
   const expected = new Map<string, { count: number; amountMicro: bigint }>();
-  const publish = (from: number, to: number): Promise<void> => publishActions(bus, workspaces, expected, from, to);
+  const publish = (from: number, to: number): Promise<void> =>
+    publishActions(bus, workspaces, expected, from, to);
   await publish(0, publishedCount);
   return { workspaces, expected, rest: () => publish(publishedCount, actionCount) };
 }
@@ -59,7 +66,10 @@ async function publishActions(
       expected.set(message.workspaceId, entry);
       return message;
     });
-    await bus.publish(Topics.actionExecuted, chunk.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })));
+    await bus.publish(
+      Topics.actionExecuted,
+      chunk.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })),
+    );
   }
 }
 
@@ -102,9 +112,17 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('tally_crash');
-    database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
+    database = await openDatabase({
+      databaseUrl: testDatabase.connectionString,
+      dataDir: '.tally-unused',
+    });
     bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'ledger-crash-test' });
-    await bus.ensureTopics([Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions: 8 })));
+    await bus.ensureTopics(
+      [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({
+        name,
+        partitions: 8,
+      })),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -119,13 +137,21 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
     // The whole stream is published first, so the kill lands in the middle of a backlog.
     const scenario = await publishScenario(bus, 50_000, 200);
     const first = startLedgerProcess(groupId);
-    await eventually(async () => ((await debitCount(database)) >= 5_000 ? true : undefined), 120_000, 'the first debits');
+    await eventually(
+      async () => ((await debitCount(database)) >= 5_000 ? true : undefined),
+      120_000,
+      'the first debits',
+    );
     await first.kill('SIGKILL');
     const countAtKill = await debitCount(database);
     expect(countAtKill).toBeLessThan(50_000);
 
     startLedgerProcess(groupId);
-    await eventually(async () => ((await debitCount(database)) >= 50_000 ? true : undefined), 240_000, 'all 50,000 debits');
+    await eventually(
+      async () => ((await debitCount(database)) >= 50_000 ? true : undefined),
+      240_000,
+      'all 50,000 debits',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await expectExactLedger(database, scenario);
   }, 400_000);
@@ -138,11 +164,19 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
     const scenario = await publishScenario(bus, 30_000, 100, 15_000);
     const doomed = startLedgerProcess(groupId);
     startLedgerProcess(groupId);
-    await eventually(async () => ((await debitCount(database)) >= baseline + 3_000 ? true : undefined), 120_000, 'the first debits');
+    await eventually(
+      async () => ((await debitCount(database)) >= baseline + 3_000 ? true : undefined),
+      120_000,
+      'the first debits',
+    );
     await doomed.kill('SIGKILL');
     expect(await debitCount(database)).toBeLessThan(baseline + 30_000);
     await scenario.rest();
-    await eventually(async () => ((await debitCount(database)) >= baseline + 30_000 ? true : undefined), 240_000, 'all 30,000 debits');
+    await eventually(
+      async () => ((await debitCount(database)) >= baseline + 30_000 ? true : undefined),
+      240_000,
+      'all 30,000 debits',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await expectExactLedger(database, scenario);
   }, 400_000);

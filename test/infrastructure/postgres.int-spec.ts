@@ -19,9 +19,13 @@ describe('PostgreSQL test infrastructure', () => {
   it('round-trips a row through a fresh database of its own', async () => {
     await client.query('create table amounts (id int primary key, amount_micro bigint not null)');
     await client.query('insert into amounts values (1, $1)', ['9007199254740993']);
-    const { rows } = await client.query<{ amount_micro: string }>('select amount_micro from amounts where id = 1');
+    const { rows } = await client.query<{ amount_micro: string }>(
+      'select amount_micro from amounts where id = 1',
+    );
     expect(rows).toEqual([{ amount_micro: '9007199254740993' }]);
-    const { rows: databases } = await client.query<{ name: string }>('select current_database() as name');
+    const { rows: databases } = await client.query<{ name: string }>(
+      'select current_database() as name',
+    );
     expect(databases[0]?.name).toBe(database.name);
   });
 });

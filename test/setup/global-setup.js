@@ -9,7 +9,10 @@ const bootstrapFile = path.join(__dirname, '..', '..', '.kafka', 'bootstrap');
 
 module.exports = async function globalSetup() {
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
-  const client = new Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 });
+  const client = new Client({
+    connectionString: process.env.DATABASE_URL,
+    connectionTimeoutMillis: 5000,
+  });
   try {
     await client.connect();
     await client.query('select 1');
@@ -23,7 +26,9 @@ module.exports = async function globalSetup() {
   }
   if (!process.env.KAFKA_BROKERS) {
     if (!fs.existsSync(bootstrapFile)) {
-      throw new Error('Kafka is not running: start it with `npm run kafka:start` or set KAFKA_BROKERS (npm test does both).');
+      throw new Error(
+        'Kafka is not running: start it with `npm run kafka:start` or set KAFKA_BROKERS (npm test does both).',
+      );
     }
     process.env.KAFKA_BROKERS = fs.readFileSync(bootstrapFile, 'utf8').trim();
   }

@@ -16,13 +16,21 @@ const codecMask = 0x07;
 /** How to damage the batch: its compressed payload, or its codec id (5, which Kafka does not define). */
 export type BatchDamage = 'payload' | 'unknown-codec';
 
-async function findBatch(topic: string, partition: number, baseOffset: string): Promise<{ file: string; position: number }> {
+async function findBatch(
+  topic: string,
+  partition: number,
+  baseOffset: string,
+): Promise<{ file: string; position: number }> {
   const dir = path.join(await brokerLogDir(topic, partition), `${topic}-${partition}`);
   const segments = (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
   for (const segment of segments) {
     const file = path.join(dir, segment);
     const bytes = await readFile(file);
-    for (let position = 0; position + recordsAt <= bytes.length; position += logOverheadBytes + bytes.readInt32BE(position + batchLengthAt)) {
+    for (
+      let position = 0;
+      position + recordsAt <= bytes.length;
+      position += logOverheadBytes + bytes.readInt32BE(position + batchLengthAt)
+    ) {
       if (bytes.readBigInt64BE(position).toString() === baseOffset) return { file, position };
     }
   }
@@ -30,7 +38,12 @@ async function findBatch(topic: string, partition: number, baseOffset: string): 
 }
 
 /** Damages the batch of `topic`-`partition` whose first offset is `baseOffset`. */
-export async function damageBatch(topic: string, partition: number, baseOffset: string, damage: BatchDamage): Promise<void> {
+export async function damageBatch(
+  topic: string,
+  partition: number,
+  baseOffset: string,
+  damage: BatchDamage,
+): Promise<void> {
   const { file, position } = await findBatch(topic, partition, baseOffset);
   const handle = await open(file, 'r+');
   try {

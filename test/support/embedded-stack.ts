@@ -22,18 +22,42 @@ export interface EmbeddedStack {
   bus: MessageBus;
   token(workspaceId: string, scope: string): Promise<string>;
   /** A request with a bearer token; a string body is sent as is, anything else as JSON. */
-  call(method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
+  call(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer>;
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedStack(prefix: string): Promise<EmbeddedStack> {
   const testDatabase: TestDatabase = await createTestDatabase(prefix);
-  const database = await openDatabase({ databaseUrl: testDatabase.connectionString, dataDir: '.tally-unused' });
+  const database = await openDatabase({
+    databaseUrl: testDatabase.connectionString,
+    dataDir: '.tally-unused',
+  });
   const bus = createInProcessBus();
   const jwtSecret = `secret-${randomUUID()}`;
-  const ledger: RunningLedger = await startLedger({ store: database.store, sql: database.sql, bus, topics: Topics });
-  const projector: RunningProjector = await startProjector({ store: database.store, sql: database.sql });
-  const api: NestExpressApplication = await createBillingApi({ store: database.store, sql: database.sql, bus, jwtSecret, ledger: ledger.ledger, topics: Topics });
+  const ledger: RunningLedger = await startLedger({
+    store: database.store,
+    sql: database.sql,
+    bus,
+    topics: Topics,
+  });
+  const projector: RunningProjector = await startProjector({
+    store: database.store,
+    sql: database.sql,
+  });
+  const api: NestExpressApplication = await createBillingApi({
+    store: database.store,
+    sql: database.sql,
+    bus,
+    jwtSecret,
+    ledger: ledger.ledger,
+    topics: Topics,
+  });
   await api.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
   return {
@@ -49,10 +73,16 @@ export async function startEmbeddedStack(prefix: string): Promise<EmbeddedStack>
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text, headers: response.headers };
+      return {
+        status: response.status,
+        body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text,
+        headers: response.headers,
+      };
     },
     stop: async () => {
       await api.close();

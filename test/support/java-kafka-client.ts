@@ -41,7 +41,8 @@ function kafkaHome(): string {
 async function brokerLibs(): Promise<string> {
   const libs = path.join(kafkaHome(), 'libs');
   // npm test starts the broker first, which fetches the jars; a broker from elsewhere may not have.
-  if (!existsSync(path.join(libs, '.complete'))) await run('bash', [path.join(root, 'scripts', 'kafka', 'kafka.sh'), 'fetch']);
+  if (!existsSync(path.join(libs, '.complete')))
+    await run('bash', [path.join(root, 'scripts', 'kafka', 'kafka.sh'), 'fetch']);
   return libs;
 }
 
@@ -67,15 +68,25 @@ async function compile(): Promise<string> {
 async function java(args: string[], input?: string): Promise<string[]> {
   classesDir ??= compile();
   const classpath = [await classesDir, path.join(kafkaHome(), 'libs', '*')].join(path.delimiter);
-  const child = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', classpath, 'JavaKafkaClient', ...args]);
+  const child = spawn('java', [
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-cp',
+    classpath,
+    'JavaKafkaClient',
+    ...args,
+  ]);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
+  child.stderr.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)),
+  );
   child.stdin.end(input ?? '');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`the Java client (${args[0]}) exited with ${code}: ${stderr}`);
-  if (stdout.length > javaOutputBytesMax) throw new Error('assertion failed: the Java client printed more than expected');
+  if (stdout.length > javaOutputBytesMax)
+    throw new Error('assertion failed: the Java client printed more than expected');
   return stdout.split('\n').filter((line) => line.length > 0);
 }
 
@@ -86,8 +97,15 @@ async function java(args: string[], input?: string): Promise<string[]> {
 export async function javaProduce(records: (JavaRecord | 'flush')[]): Promise<RecordPosition[]> {
   const lines = records.map((record) => {
     if (record === 'flush') return 'flush';
-    if (/[\t\n]/.test(record.key + record.value)) throw new Error('assertion failed: a record for the Java client holds a tab or newline');
-    return [record.compression, record.topic, record.partition ?? '-', record.key, record.value].join('\t');
+    if (/[\t\n]/.test(record.key + record.value))
+      throw new Error('assertion failed: a record for the Java client holds a tab or newline');
+    return [
+      record.compression,
+      record.topic,
+      record.partition ?? '-',
+      record.key,
+      record.value,
+    ].join('\t');
   });
   const output = await java(['produce', kafkaBrokers().join(',')], `${lines.join('\n')}\n`);
   return output.map((line) => {
@@ -97,17 +115,34 @@ export async function javaProduce(records: (JavaRecord | 'flush')[]): Promise<Re
 }
 
 /** Reads a topic from the beginning with the Java consumer until `count` records or `timeoutMs`. */
-export async function javaConsume(topic: string, count: number, timeoutMs: number): Promise<(RecordPosition & { key: string; value: string })[]> {
-  const output = await java(['consume', kafkaBrokers().join(','), topic, String(count), String(timeoutMs)]);
+export async function javaConsume(
+  topic: string,
+  count: number,
+  timeoutMs: number,
+): Promise<(RecordPosition & { key: string; value: string })[]> {
+  const output = await java([
+    'consume',
+    kafkaBrokers().join(','),
+    topic,
+    String(count),
+    String(timeoutMs),
+  ]);
   return output.map((line) => {
     const [partition, offset, key, ...value] = line.split('\t');
-    return { topic, partition: Number(partition), offset: offset as string, key: key as string, value: value.join('\t') };
+    return {
+      topic,
+      partition: Number(partition),
+      offset: offset as string,
+      key: key as string,
+      value: value.join('\t'),
+    };
   });
 }
 
 /** The broker's log dir that holds a partition (Admin.describeLogDirs). */
 export async function brokerLogDir(topic: string, partition: number): Promise<string> {
   const [dir] = await java(['log-dir', kafkaBrokers().join(','), topic, String(partition)]);
-  if (!dir) throw new Error(`assertion failed: the broker named no log dir for ${topic}-${partition}`);
+  if (!dir)
+    throw new Error(`assertion failed: the broker named no log dir for ${topic}-${partition}`);
   return dir;
 }

@@ -13,7 +13,11 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Topic names no other suite uses, so suites running side by side never read each other's messages. */
-export function uniqueTopicNames(prefix: string): { actionExecuted: string; subscription: string; balanceAlerts: string } {
+export function uniqueTopicNames(prefix: string): {
+  actionExecuted: string;
+  subscription: string;
+  balanceAlerts: string;
+} {
   const run = randomUUID().slice(0, 8);
   return {
     actionExecuted: `${prefix}-${run}.action-executed`,
@@ -23,7 +27,11 @@ export function uniqueTopicNames(prefix: string): { actionExecuted: string; subs
 }
 
 /** The same names as the environment variables an app process reads (TALLY_TOPIC_*). */
-export function topicEnvironment(topics: { actionExecuted: string; subscription: string; balanceAlerts: string }): Record<string, string> {
+export function topicEnvironment(topics: {
+  actionExecuted: string;
+  subscription: string;
+  balanceAlerts: string;
+}): Record<string, string> {
   return {
     TALLY_TOPIC_ACTION_EXECUTED: topics.actionExecuted,
     TALLY_TOPIC_SUBSCRIPTION: topics.subscription,

@@ -33,7 +33,11 @@ export async function debitTotalsByWorkspace(store: EventStore): Promise<Map<str
     for (const event of page) {
       const workspaceId = event.streamName.replace(/^credits-/, '');
       const data = event.data as { amountMicro: string; sourceEventId: string };
-      const entry = totals.get(workspaceId) ?? { count: 0, amountMicro: 0n, sourceEventIds: new Set<string>() };
+      const entry = totals.get(workspaceId) ?? {
+        count: 0,
+        amountMicro: 0n,
+        sourceEventIds: new Set<string>(),
+      };
       entry.count += 1;
       entry.amountMicro += BigInt(data.amountMicro);
       entry.sourceEventIds.add(data.sourceEventId);
@@ -46,7 +50,9 @@ export async function debitTotalsByWorkspace(store: EventStore): Promise<Map<str
 }
 
 /** How many CreditDebited events are stored: a cheap count for waiting (reads the store's table). */
-export async function storedDebitCount(sql: { query<Row>(text: string, params?: unknown[]): Promise<Row[]> }): Promise<number> {
+export async function storedDebitCount(sql: {
+  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+}): Promise<number> {
   const rows = await sql.query<{ count: string }>(
     "select count(*)::text as count from event_store_events where event_type = 'CreditDebited'",
   );

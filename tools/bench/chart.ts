@@ -29,7 +29,13 @@ export function renderChart(report: ChartInput): string {
   ].join('\n');
 }
 
-function bars(title: string, rows: [string, number][], x: number, y: number, color: string): string {
+function bars(
+  title: string,
+  rows: [string, number][],
+  x: number,
+  y: number,
+  color: string,
+): string {
   const max = Math.max(...rows.map(([, value]) => value), 1);
   const width = 420;
   const parts = [`<text x="${x}" y="${y}" font-weight="bold">${title}</text>`];
@@ -38,7 +44,9 @@ function bars(title: string, rows: [string, number][], x: number, y: number, col
     const length = Math.max(2, Math.round((value / max) * width));
     parts.push(`<text x="${x}" y="${top + 15}">${label}</text>`);
     parts.push(`<rect x="${x + 170}" y="${top}" width="${length}" height="20" fill="${color}"/>`);
-    parts.push(`<text x="${x + 176 + length}" y="${top + 15}">${Math.round(value).toLocaleString('en-US')}</text>`);
+    parts.push(
+      `<text x="${x + 176 + length}" y="${top + 15}">${Math.round(value).toLocaleString('en-US')}</text>`,
+    );
   });
   return parts.join('\n');
 }

@@ -40,9 +40,22 @@ const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-haiku-4'];
 /** The realistic mix: 70% workflow steps, 20% AI with token counts, 10% code, email and HTTP. */
 export function mixedAction(workspaceId: string, random: () => number): Record<string, unknown> {
   const roll = random();
-  const envelope = { eventId: randomUUID(), type: 'ActionExecuted', schemaVersion: 1, occurredAt: new Date().toISOString(), workspaceId };
+  const envelope = {
+    eventId: randomUUID(),
+    type: 'ActionExecuted',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    workspaceId,
+  };
   if (roll < 0.7) {
-    return { ...envelope, source: 'workflow', action: { kind: workflowKinds[Math.floor(random() * workflowKinds.length)], workflowId: 'wf-bench' } };
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: {
+        kind: workflowKinds[Math.floor(random() * workflowKinds.length)],
+        workflowId: 'wf-bench',
+      },
+    };
   }
   if (roll < 0.9) {
     return {
@@ -60,12 +73,25 @@ export function mixedAction(workspaceId: string, random: () => number): Record<s
     };
   }
   const other = random();
-  if (other < 0.4) return { ...envelope, source: 'workflow', action: { kind: 'code.run', durationMs: Math.floor(random() * 5_000) } };
-  if (other < 0.7) return { ...envelope, source: 'workflow', action: { kind: 'email.send', recipients: 1 + Math.floor(random() * 5) } };
+  if (other < 0.4)
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: { kind: 'code.run', durationMs: Math.floor(random() * 5_000) },
+    };
+  if (other < 0.7)
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: { kind: 'email.send', recipients: 1 + Math.floor(random() * 5) },
+    };
   return { ...envelope, source: 'workflow', action: { kind: 'http.request' } };
 }
 
 /** A monthly SubscriptionPeriodStarted for November 2026 (allocation default: a very large one). */
-export function periodStart(workspaceId: string, allocationMicro = '1000000000000000'): Record<string, unknown> {
+export function periodStart(
+  workspaceId: string,
+  allocationMicro = '1000000000000000',
+): Record<string, unknown> {
   return periodStarted(workspaceId, { allocationMicro });
 }

@@ -32,5 +32,10 @@ export async function auditProjection(
       detail: `balance checkpoint ${checkpoint === null ? 'none' : positionToString(checkpoint)} is behind the store head ${positionToString(head)}`,
     });
   }
-  return { checkpoint: checkpoint === null ? null : positionToString(checkpoint), head: positionToString(head), compared, mismatches };
+  return {
+    checkpoint: checkpoint === null ? null : positionToString(checkpoint),
+    head: positionToString(head),
+    compared,
+    mismatches,
+  };
 }

@@ -2,7 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 // From tools/support (source, under Jest) or dist/tools/support (built): find the repository.
-const repositoryRoot = __dirname.includes(`${join('dist', 'tools')}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+const repositoryRoot = __dirname.includes(`${join('dist', 'tools')}`)
+  ? join(__dirname, '..', '..', '..')
+  : join(__dirname, '..', '..');
 
 /** One of Tally's apps running as its own process from the `npm run build` output. */
 export interface AppProcess {
@@ -13,11 +15,22 @@ export interface AppProcess {
 
 /** `TALLY_APP_NODE_ARGS` adds node flags to every app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`. */
 export function startAppProcess(app: string, env: Record<string, string>): AppProcess {
-  const nodeArgs = (process.env.TALLY_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const nodeArgs = (process.env.TALLY_APP_NODE_ARGS ?? '')
+    .split(' ')
+    .filter((arg) => arg.length > 0);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', join(repositoryRoot, 'scripts', 'register-paths.js'), join(repositoryRoot, 'dist', 'apps', app, 'src', 'main.js')],
-    { cwd: repositoryRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      ...nodeArgs,
+      '-r',
+      join(repositoryRoot, 'scripts', 'register-paths.js'),
+      join(repositoryRoot, 'dist', 'apps', app, 'src', 'main.js'),
+    ],
+    {
+      cwd: repositoryRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   // TALLY_APP_OUTPUT=inherit also copies every line to this process's stderr (diagnosing a run).

@@ -11,7 +11,11 @@ export interface ActionSpec {
 }
 
 /** An `ActionExecuted` v1 message as a workflow or AI service would publish it. */
-export function actionExecuted(workspaceId: string, action: ActionSpec, overrides: Record<string, unknown> = {}) {
+export function actionExecuted(
+  workspaceId: string,
+  action: ActionSpec,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     eventId: randomUUID(),
     type: 'ActionExecuted',
@@ -27,7 +31,12 @@ export function actionExecuted(workspaceId: string, action: ActionSpec, override
 /** A `SubscriptionPeriodStarted` message opening a period for the workspace. */
 export function periodStarted(
   workspaceId: string,
-  options: { cycle?: 'monthly' | 'yearly'; periodStart?: string; periodEnd?: string; allocationMicro?: string } = {},
+  options: {
+    cycle?: 'monthly' | 'yearly';
+    periodStart?: string;
+    periodEnd?: string;
+    allocationMicro?: string;
+  } = {},
 ) {
   return {
     eventId: randomUUID(),
@@ -43,7 +52,11 @@ export function periodStarted(
 }
 
 /** A `CreditPackPurchased` message as the billing system would publish it. */
-export function packPurchased(workspaceId: string, credits: string, paymentRef: string = randomUUID()) {
+export function packPurchased(
+  workspaceId: string,
+  credits: string,
+  paymentRef: string = randomUUID(),
+) {
   return {
     eventId: randomUUID(),
     type: 'CreditPackPurchased',

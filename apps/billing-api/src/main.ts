@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals, topicNamesFromEnvironment } from '@tally/runtime';
+import {
+  exitOnStartFailure,
+  openDatabase,
+  runtimeConfigFromEnvironment,
+  stopOnSignals,
+  topicNamesFromEnvironment,
+} from '@tally/runtime';
 import { authOptionsFromEnvironment } from './auth/auth-options';
 import { createBillingApi } from './billing-api';
 
@@ -11,7 +17,9 @@ async function main(): Promise<void> {
   const auth = authOptionsFromEnvironment();
   const jwtSecret = process.env.TALLY_JWT_SECRET || undefined;
   if (!jwtSecret && !auth.jwksFile && !auth.jwksUrl)
-    throw new Error('set TALLY_JWT_SECRET, or TALLY_JWKS_FILE / TALLY_JWKS_URL (the embedded `npm start` generates a secret)');
+    throw new Error(
+      'set TALLY_JWT_SECRET, or TALLY_JWKS_FILE / TALLY_JWKS_URL (the embedded `npm start` generates a secret)',
+    );
   const database = await openDatabase({ ...config, applicationName: 'tally-billing-api' });
   const bus = messageBusFromEnvironment('tally-billing-api');
   const app = await createBillingApi({
@@ -27,11 +35,7 @@ async function main(): Promise<void> {
   // container), not an accident.
   await app.listen(config.port, config.host);
   logger.info({ host: config.host, port: config.port }, 'billing API listening');
-  stopOnSignals(logger, 'stopping', [
-    () => app.close(),
-    () => bus.close(),
-    () => database.close(),
-  ]);
+  stopOnSignals(logger, 'stopping', [() => app.close(), () => bus.close(), () => database.close()]);
 }
 
 exitOnStartFailure(main());

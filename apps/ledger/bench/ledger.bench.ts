@@ -14,7 +14,10 @@ const actionCount = Number(process.env.BENCH_ACTIONS ?? 200_000);
 const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 10_000);
 const partitions = 8;
 const publishChunk = 10_000;
-const compression = parseKafkaCompression(process.env.BENCH_COMPRESSION ?? 'none', 'BENCH_COMPRESSION');
+const compression = parseKafkaCompression(
+  process.env.BENCH_COMPRESSION ?? 'none',
+  'BENCH_COMPRESSION',
+);
 
 function action(workspaceId: string, index: number): string {
   const kinds = ['record.create', 'record.update', 'http.request', 'code.run', 'email.send'];
@@ -27,7 +30,10 @@ function action(workspaceId: string, index: number): string {
     workspaceId,
     source: ai ? 'ai-agent' : 'workflow',
     action: ai
-      ? { kind: 'ai.generate', ai: { model: 'gpt-4o-mini', inputTokens: 900, outputTokens: 200, cachedInputTokens: 100 } }
+      ? {
+          kind: 'ai.generate',
+          ai: { model: 'gpt-4o-mini', inputTokens: 900, outputTokens: 200, cachedInputTokens: 100 },
+        }
       : { kind: kinds[index % kinds.length], durationMs: 120, recipients: 1 },
   });
 }
@@ -38,8 +44,14 @@ async function publishLoad(bus: MessageBus, workspaces: string[]): Promise<void>
     workspaces.map((workspaceId) => ({
       key: workspaceId,
       value: JSON.stringify({
-        eventId: randomUUID(), type: 'SubscriptionPeriodStarted', schemaVersion: 1, occurredAt: new Date().toISOString(),
-        workspaceId, cycle: 'monthly', periodStart: '2026-11-01T00:00:00.000Z', periodEnd: '2026-12-01T00:00:00.000Z',
+        eventId: randomUUID(),
+        type: 'SubscriptionPeriodStarted',
+        schemaVersion: 1,
+        occurredAt: new Date().toISOString(),
+        workspaceId,
+        cycle: 'monthly',
+        periodStart: '2026-11-01T00:00:00.000Z',
+        periodEnd: '2026-12-01T00:00:00.000Z',
         allocationMicro: '1000000000000',
       }),
     })),
@@ -83,10 +95,21 @@ async function main(): Promise<void> {
   const url = new URL(serverUrl);
   url.pathname = `/${databaseName}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '.tally-bench' });
-  const bus = createKafkaBus({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'bench', compression });
-  await bus.ensureTopics([Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({ name, partitions })));
+  const bus = createKafkaBus({
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    clientId: 'bench',
+    compression,
+  });
+  await bus.ensureTopics(
+    [Topics.actionExecuted, Topics.subscription, Topics.balanceAlerts].map((name) => ({
+      name,
+      partitions,
+    })),
+  );
   const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
-  console.log(`publishing ${workspaceCount} period starts and ${actionCount} actions, compression ${compression}`);
+  console.log(
+    `publishing ${workspaceCount} period starts and ${actionCount} actions, compression ${compression}`,
+  );
   await publishLoad(bus, workspaces);
 
   const ceiling = await consumeOnlyRate(bus);
@@ -99,8 +122,12 @@ async function main(): Promise<void> {
     bus,
     groupId: `bench-ledger-${randomUUID()}`,
     publishAlerts: false,
-    ...(process.env.BENCH_GROUP_MEMBERS ? { groupMembersMax: Number(process.env.BENCH_GROUP_MEMBERS) } : {}),
-    ...(process.env.BENCH_PARTITIONS_CONCURRENTLY ? { partitionsConcurrentlyMax: Number(process.env.BENCH_PARTITIONS_CONCURRENTLY) } : {}),
+    ...(process.env.BENCH_GROUP_MEMBERS
+      ? { groupMembersMax: Number(process.env.BENCH_GROUP_MEMBERS) }
+      : {}),
+    ...(process.env.BENCH_PARTITIONS_CONCURRENTLY
+      ? { partitionsConcurrentlyMax: Number(process.env.BENCH_PARTITIONS_CONCURRENTLY) }
+      : {}),
   });
   // Sustained: from the first tenth debited (workspaces loaded, caches warm) to the last.
   let warmAt = 0;
@@ -113,9 +140,13 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1_000;
   const rate = actionCount / seconds;
   const sustained = (actionCount * 0.9) / ((performance.now() - warmAt) / 1_000);
-  console.log(`ledger: ${actionCount} actions debited in ${seconds.toFixed(1)} s = ${Math.round(rate)} actions/s from a cold start`);
+  console.log(
+    `ledger: ${actionCount} actions debited in ${seconds.toFixed(1)} s = ${Math.round(rate)} actions/s from a cold start`,
+  );
   console.log(`ledger sustained (last 90%): ${Math.round(sustained)} actions/s`);
-  console.log(`ratio to consume-only ceiling: ${(rate / ceiling).toFixed(2)} (sustained ${(sustained / ceiling).toFixed(2)})`);
+  console.log(
+    `ratio to consume-only ceiling: ${(rate / ceiling).toFixed(2)} (sustained ${(sustained / ceiling).toFixed(2)})`,
+  );
   await running.stop();
   await bus.close();
   await database.close();

@@ -1,2 +1,7 @@
-export { startLedger, LedgerDependencies, RunningLedger, ledgerGroupIdDefault } from './ledger.service';
+export {
+  startLedger,
+  LedgerDependencies,
+  RunningLedger,
+  ledgerGroupIdDefault,
+} from './ledger.service';
 export { LedgerMetrics } from './ledger.metrics';

@@ -1,4 +1,10 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { TopicNames } from '@tally/runtime';
 import { ledgerControllerFor } from './consume-messages/ledger.controller';
 import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
@@ -11,7 +17,11 @@ const ALERT_PUBLISHER = Symbol('ALERT_PUBLISHER');
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(ALERT_PUBLISHER) private readonly alerts: AlertPublisher | null) {}
 
-  static register(handler: LedgerBatchHandler, alerts: AlertPublisher | null, topics: TopicNames): DynamicModule {
+  static register(
+    handler: LedgerBatchHandler,
+    alerts: AlertPublisher | null,
+    topics: TopicNames,
+  ): DynamicModule {
     return {
       module: LedgerModule,
       controllers: [ledgerControllerFor(topics)],

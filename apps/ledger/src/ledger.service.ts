@@ -3,7 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
 import { WorkspaceDecider } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
-import { ledgerMigrated, StuckPartitions, WorkspaceLedger, WorkspaceSnapshots } from '@tally/ledger';
+import {
+  ledgerMigrated,
+  StuckPartitions,
+  WorkspaceLedger,
+  WorkspaceSnapshots,
+} from '@tally/ledger';
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
@@ -60,21 +65,42 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const ledger = new WorkspaceLedger(deps.store, {
     decider: deps.decider,
     snapshots: new WorkspaceSnapshots(deps.sql),
-    onSnapshotError: (error) => logger.warn({ error: (error as Error).message }, 'a workspace snapshot was not saved; loads read more events'),
+    onSnapshotError: (error) =>
+      logger.warn(
+        { error: (error as Error).message },
+        'a workspace snapshot was not saved; loads read more events',
+      ),
   });
   const groupId = deps.groupId ?? ledgerGroupIdDefault;
-  const undecodable = new UndecodableBatches(new StuckPartitions(deps.sql), deps.bus, metrics, logger, groupId);
+  const undecodable = new UndecodableBatches(
+    new StuckPartitions(deps.sql),
+    deps.bus,
+    metrics,
+    logger,
+    groupId,
+  );
   await undecodable.load();
   const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics, undecodable);
   const alerts =
     deps.publishAlerts === false
       ? null
-      : new AlertPublisher(deps.store, deps.bus, new CheckpointStore(deps.sql), metrics, logger, topics.balanceAlerts, deps.sql);
+      : new AlertPublisher(
+          deps.store,
+          deps.bus,
+          new CheckpointStore(deps.sql),
+          metrics,
+          logger,
+          topics.balanceAlerts,
+          deps.sql,
+        );
   const partitions = deps.topicPartitions ?? topicPartitionsDefault;
   // The DLQ topics too: a dead letter that cannot be published would stop its partition.
   const consumed = [topics.actionExecuted, topics.subscription];
   await deps.bus.ensureTopics(
-    [...consumed, ...consumed.map(dlqTopicOf), topics.balanceAlerts].map((name) => ({ name, partitions })),
+    [...consumed, ...consumed.map(dlqTopicOf), topics.balanceAlerts].map((name) => ({
+      name,
+      partitions,
+    })),
   );
   const app = await NestFactory.createMicroservice(LedgerModule.register(handler, alerts, topics), {
     logger: false,

@@ -37,7 +37,13 @@ describe('ops dlq commands (real Kafka)', () => {
   beforeEach(() => {
     lines = [];
     // The commands never touch the database.
-    context = { store: undefined as never, sql: undefined as never, bus: () => bus, out: (line) => lines.push(line), err: () => undefined };
+    context = {
+      store: undefined as never,
+      sql: undefined as never,
+      bus: () => bus,
+      out: (line) => lines.push(line),
+      err: () => undefined,
+    };
   });
 
   afterAll(async () => {
@@ -66,7 +72,11 @@ describe('ops dlq commands (real Kafka)', () => {
     await reader.start();
     expect(await dlqRedriveCommand(context, topic)).toBe(0);
     expect(lines.at(-1)).toBe(`redrove 2 message(s) from ${dlqTopicOf(topic)} to ${topic}`);
-    await eventually(async () => (received.length >= 2 ? true : undefined), 30_000, 'the redriven messages');
+    await eventually(
+      async () => (received.length >= 2 ? true : undefined),
+      30_000,
+      'the redriven messages',
+    );
     expect(received[0]).toBe('{"broken": ');
     lines = [];
     expect(await dlqRedriveCommand(context, topic)).toBe(0);

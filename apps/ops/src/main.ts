@@ -6,7 +6,10 @@ import { opsProgram } from './ops.program';
 async function main(): Promise<void> {
   const program = opsProgram(
     async () => {
-      const database = await openDatabase({ ...runtimeConfigFromEnvironment(), applicationName: 'tally-ops' });
+      const database = await openDatabase({
+        ...runtimeConfigFromEnvironment(),
+        applicationName: 'tally-ops',
+      });
       let bus: MessageBus | undefined;
       return {
         store: database.store,

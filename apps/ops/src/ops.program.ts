@@ -77,11 +77,15 @@ export function opsProgram(
     .action(run((context, topic: string) => dlqRedriveCommand(context, topic)));
   dlq
     .command('stuck')
-    .description('partitions the ledger waits on at a record batch it cannot decode: topic, partition, offsets, why')
+    .description(
+      'partitions the ledger waits on at a record batch it cannot decode: topic, partition, offsets, why',
+    )
     .action(run((context) => dlqStuckCommand(context)));
   dlq
     .command('skip <topic> <partition> <offset>')
-    .description('dead-letter the undecodable batch a partition waits at, whole, and move past it (done by the ledger)')
+    .description(
+      'dead-letter the undecodable batch a partition waits at, whole, and move past it (done by the ledger)',
+    )
     .action(
       run((context, topic: string, partition: string, offset: string) =>
         dlqSkipCommand(context, topic, partition, offset),

@@ -31,7 +31,11 @@ export function startApiLoad(options: {
   const tokenFor = (workspaceId: string): Promise<string> => {
     let token = tokens.get(workspaceId);
     if (!token) {
-      token = signToken({ workspaceId, scope: 'credits:read' }, options.jwtSecret, tokenLifetimeSeconds);
+      token = signToken(
+        { workspaceId, scope: 'credits:read' },
+        options.jwtSecret,
+        tokenLifetimeSeconds,
+      );
       tokens.set(workspaceId, token);
     }
     return token;

@@ -4,7 +4,13 @@ import { startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
 import { createLogger } from '@tally/observability';
-import { exitOnStartFailure, openDatabase, runtimeConfigFromEnvironment, stopOnSignals, topicNamesFromEnvironment } from '@tally/runtime';
+import {
+  exitOnStartFailure,
+  openDatabase,
+  runtimeConfigFromEnvironment,
+  stopOnSignals,
+  topicNamesFromEnvironment,
+} from '@tally/runtime';
 import { startDemoTraffic } from './demo/demo-traffic';
 import { jwtSecretFor } from './jwt-secret';
 
@@ -19,7 +25,8 @@ function urlHost(host: string): string {
 
 /** Where this process itself reaches the bound socket (the demo traffic calls the API). */
 function selfUrl(bound: { address: string; port: number }): string {
-  const address = bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
+  const address =
+    bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
   return `http://${address.includes(':') ? `[${address}]` : address}:${bound.port}`;
 }
 
@@ -36,8 +43,18 @@ async function main(): Promise<void> {
   const bus = messageBusFromEnvironment('tally');
   const jwtSecret = jwtSecretFor(config.dataDir);
   const auth = authOptionsFromEnvironment();
-  const ledger = await startLedger({ store: database.store, sql: database.sql, bus, topics, logger: logger.child({ app: 'ledger' }) });
-  const projector = await startProjector({ store: database.store, sql: database.sql, logger: logger.child({ app: 'projector' }) });
+  const ledger = await startLedger({
+    store: database.store,
+    sql: database.sql,
+    bus,
+    topics,
+    logger: logger.child({ app: 'ledger' }),
+  });
+  const projector = await startProjector({
+    store: database.store,
+    sql: database.sql,
+    logger: logger.child({ app: 'projector' }),
+  });
   const api = await createBillingApi({
     store: database.store,
     sql: database.sql,
@@ -54,7 +71,11 @@ async function main(): Promise<void> {
   const baseUrl = `http://${urlHost(config.host)}:${port}`;
   // The printed operator token lives as long as the API accepts (TALLY_JWT_LIFETIME_MAX_SECONDS);
   // a restart prints a fresh one.
-  const token = await signToken({ workspaceId: '*', scope: operatorScopes }, jwtSecret, auth.tokenLifetimeMaxSeconds);
+  const token = await signToken(
+    { workspaceId: '*', scope: operatorScopes },
+    jwtSecret,
+    auth.tokenLifetimeMaxSeconds,
+  );
   const traffic = demo ? await startDemoTraffic({ baseUrl: selfUrl(bound), token, logger }) : null;
   const workspaceHint = traffic ? `&workspace=${traffic.workspaces[0]}` : '';
   process.stdout.write(
@@ -67,7 +88,9 @@ async function main(): Promise<void> {
       `  API docs:     ${baseUrl}/docs`,
       `  Token (workspace *, ${operatorScopes}):`,
       `  ${token}`,
-      demo ? '  Demo traffic is flowing into a few workspaces.' : '  Add --demo (npm run demo) to stream sample traffic.',
+      demo
+        ? '  Demo traffic is flowing into a few workspaces.'
+        : '  Add --demo (npm run demo) to stream sample traffic.',
       '',
     ].join('\n'),
   );

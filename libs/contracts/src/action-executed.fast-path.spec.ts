@@ -8,21 +8,48 @@ const anyValue = fc.oneof(
   fc.constant(null),
   fc.integer({ min: -5, max: 5 }),
   fc.constantFrom(0, 1, 1.5, -1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1_000_001),
-  fc.constantFrom('', 'x', 'gpt-4o', 'record.create', 'code.run', 'email.send', 'ai.generate', 'Bad Kind', '*', 'workflow', 'ai-chat'),
-  fc.constantFrom('2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00+01:00', '2026-11-25', 'yesterday'),
+  fc.constantFrom(
+    '',
+    'x',
+    'gpt-4o',
+    'record.create',
+    'code.run',
+    'email.send',
+    'ai.generate',
+    'Bad Kind',
+    '*',
+    'workflow',
+    'ai-chat',
+  ),
+  fc.constantFrom(
+    '2026-11-25T10:00:00.000Z',
+    '2026-11-25T10:00:00+01:00',
+    '2026-11-25',
+    'yesterday',
+  ),
   fc.string({ maxLength: 210 }),
   fc.constant({}),
   fc.constant([]),
   fc.constant({ model: 'gpt-4o', inputTokens: 1, outputTokens: 2 }),
 );
 
-const kind = fc.constantFrom('record.create', 'http.request', 'code.run', 'email.send', 'ai.generate', 'web.search', 'custom.step');
+const kind = fc.constantFrom(
+  'record.create',
+  'http.request',
+  'code.run',
+  'email.send',
+  'ai.generate',
+  'web.search',
+  'custom.step',
+);
 
 const validMessage = fc.record({
   eventId: fc.uuid(),
   type: fc.constant('ActionExecuted'),
   schemaVersion: fc.constant(1),
-  occurredAt: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString()),
+  occurredAt: fc
+    .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+    .map((date) => date.toISOString()),
   workspaceId: fc.uuid(),
   source: fc.constantFrom('workflow', 'ai-agent', 'ai-chat'),
   action: fc.record(
@@ -46,13 +73,30 @@ const validMessage = fc.record({
 });
 
 const fieldPaths = [
-  ['eventId'], ['type'], ['schemaVersion'], ['occurredAt'], ['workspaceId'], ['source'], ['action'],
-  ['action', 'kind'], ['action', 'workflowId'], ['action', 'stepId'], ['action', 'durationMs'], ['action', 'recipients'],
-  ['action', 'ai'], ['action', 'ai', 'model'], ['action', 'ai', 'inputTokens'], ['action', 'ai', 'outputTokens'],
+  ['eventId'],
+  ['type'],
+  ['schemaVersion'],
+  ['occurredAt'],
+  ['workspaceId'],
+  ['source'],
+  ['action'],
+  ['action', 'kind'],
+  ['action', 'workflowId'],
+  ['action', 'stepId'],
+  ['action', 'durationMs'],
+  ['action', 'recipients'],
+  ['action', 'ai'],
+  ['action', 'ai', 'model'],
+  ['action', 'ai', 'inputTokens'],
+  ['action', 'ai', 'outputTokens'],
   ['action', 'ai', 'cachedInputTokens'],
 ] as const;
 
-function mutate(message: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+function mutate(
+  message: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): Record<string, unknown> {
   const copy = structuredClone(message);
   let target: Record<string, unknown> = copy;
   for (const key of path.slice(0, -1)) {
@@ -68,10 +112,16 @@ function mutate(message: Record<string, unknown>, path: readonly string[], value
 
 describe('ActionExecuted fast path', () => {
   it('accepts only what the class-based validation accepts, with the identical value', () => {
-    const mutated = fc.tuple(validMessage, fc.array(fc.tuple(fc.constantFrom(...fieldPaths), anyValue), { maxLength: 3 }));
+    const mutated = fc.tuple(
+      validMessage,
+      fc.array(fc.tuple(fc.constantFrom(...fieldPaths), anyValue), { maxLength: 3 }),
+    );
     fc.assert(
       fc.property(mutated, ([message, mutations]) => {
-        const input = mutations.reduce((current, [path, value]) => mutate(current, path, value), message as Record<string, unknown>);
+        const input = mutations.reduce(
+          (current, [path, value]) => mutate(current, path, value),
+          message as Record<string, unknown>,
+        );
         const fast = acceptActionExecutedFast(input);
         if (fast === null) return;
         const full = validateWithClasses(input);

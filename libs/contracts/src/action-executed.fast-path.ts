@@ -17,7 +17,10 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isIdentifier = (value: unknown, lengthMax = IDENTIFIER_LENGTH_MAX): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= lengthMax && isStorableText(value);
+  typeof value === 'string' &&
+  value.length >= 1 &&
+  value.length <= lengthMax &&
+  isStorableText(value);
 
 const isCount = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
@@ -29,7 +32,8 @@ export function acceptActionExecutedFast(input: unknown): ActionExecuted | null 
   const occurredAtMs = instantMsOf(occurredAt);
   if (!isIdentifier(eventId) || occurredAtMs === null) return null;
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) return null;
-  if (typeof source !== 'string' || !(ACTION_SOURCES as readonly string[]).includes(source)) return null;
+  if (typeof source !== 'string' || !(ACTION_SOURCES as readonly string[]).includes(source))
+    return null;
   const action = acceptAction(input.action);
   if (action === null) return null;
   return {
@@ -48,7 +52,11 @@ function acceptAction(input: unknown): ExecutedAction | null {
   const { kind, workflowId, workflowRunId, stepId, durationMs, recipients, ai } = input;
   if (!isIdentifier(kind, 100) || !ACTION_KIND_PATTERN.test(kind)) return null;
   const action: ExecutedAction = { kind };
-  for (const [name, value] of [['workflowId', workflowId], ['workflowRunId', workflowRunId], ['stepId', stepId]] as const) {
+  for (const [name, value] of [
+    ['workflowId', workflowId],
+    ['workflowRunId', workflowRunId],
+    ['stepId', stepId],
+  ] as const) {
     if (value === undefined) continue;
     if (!isIdentifier(value)) return null;
     action[name] = value;
@@ -64,7 +72,12 @@ function acceptAction(input: unknown): ExecutedAction | null {
   if (ai !== undefined || kind === 'ai.generate') {
     if (!isObject(ai)) return null;
     const { model, inputTokens, outputTokens, cachedInputTokens } = ai;
-    if (!isIdentifier(model) || !isCount(inputTokens, TOKENS_MAX) || !isCount(outputTokens, TOKENS_MAX)) return null;
+    if (
+      !isIdentifier(model) ||
+      !isCount(inputTokens, TOKENS_MAX) ||
+      !isCount(outputTokens, TOKENS_MAX)
+    )
+      return null;
     if (cachedInputTokens !== undefined && !isCount(cachedInputTokens, TOKENS_MAX)) return null;
     action.ai = { model, inputTokens, outputTokens, cachedInputTokens: cachedInputTokens ?? 0 };
   }

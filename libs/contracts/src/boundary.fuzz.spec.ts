@@ -32,26 +32,38 @@ const utf8 = new TextEncoder();
 
 function assert(condition: boolean, what: string, value?: unknown): void {
   if (condition) return;
-  throw new Error(`${what}: ${JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  throw new Error(
+    `${what}: ${JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? `${v}n` : v))}`,
+  );
 }
 
 // --- What a verdict must look like ----------------------------------------------------------
 
 const isId = (value: unknown, lengthMax = IDENTIFIER_LENGTH_MAX): boolean =>
-  typeof value === 'string' && value.length >= 1 && value.length <= lengthMax && isStorableText(value);
+  typeof value === 'string' &&
+  value.length >= 1 &&
+  value.length <= lengthMax &&
+  isStorableText(value);
 const isCount = (value: unknown, max: number): boolean =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
 const isAmount = (value: unknown, min: bigint): boolean =>
   typeof value === 'bigint' && value >= min && value <= AMOUNT_MICRO_MAX;
 const isCanonicalInstant = (value: unknown): boolean => {
   const ms = instantMsOf(value);
-  return ms !== null && ms >= INSTANT_MIN_MS && ms < INSTANT_MAX_MS && new Date(ms).toISOString() === value;
+  return (
+    ms !== null &&
+    ms >= INSTANT_MIN_MS &&
+    ms < INSTANT_MAX_MS &&
+    new Date(ms).toISOString() === value
+  );
 };
-const isOneOf = (value: unknown, allowed: readonly string[]): boolean => typeof value === 'string' && allowed.includes(value);
+const isOneOf = (value: unknown, allowed: readonly string[]): boolean =>
+  typeof value === 'string' && allowed.includes(value);
 
 /** Every string and key anywhere in the value is storable, and every object a plain one. */
 function assertPlainAndStorable(value: unknown, path: string): void {
-  if (typeof value === 'string') assert(isStorableText(value), `unstorable string at ${path}`, value);
+  if (typeof value === 'string')
+    assert(isStorableText(value), `unstorable string at ${path}`, value);
   if (typeof value !== 'object' || value === null) return;
   assert(Object.getPrototypeOf(value) === Object.prototype, `not a plain object at ${path}`);
   for (const [key, item] of Object.entries(value)) {
@@ -61,11 +73,20 @@ function assertPlainAndStorable(value: unknown, path: string): void {
 }
 
 function assertKeys(value: object, allowed: readonly string[], what: string): void {
-  for (const key of Object.keys(value)) assert(allowed.includes(key), `${what} carries ${key}`, value);
+  for (const key of Object.keys(value))
+    assert(allowed.includes(key), `${what} carries ${key}`, value);
 }
 
 const ENVELOPE_KEYS = ['eventId', 'schemaVersion', 'occurredAt', 'workspaceId', 'type'];
-const ACTION_KEYS = ['kind', 'workflowId', 'workflowRunId', 'stepId', 'durationMs', 'recipients', 'ai'];
+const ACTION_KEYS = [
+  'kind',
+  'workflowId',
+  'workflowRunId',
+  'stepId',
+  'durationMs',
+  'recipients',
+  'ai',
+];
 
 function assertAction(message: Extract<InboundMessage, { type: 'ActionExecuted' }>): void {
   const { action } = message;
@@ -73,42 +94,79 @@ function assertAction(message: Extract<InboundMessage, { type: 'ActionExecuted' 
   assertKeys(action, ACTION_KEYS, 'action');
   assert(isOneOf(message.source, ACTION_SOURCES), 'bad source', message.source);
   assert(isId(action.kind, 100) && ACTION_KIND_PATTERN.test(action.kind), 'bad kind', action.kind);
-  for (const id of [action.workflowId, action.workflowRunId, action.stepId]) assert(id === undefined || isId(id), 'bad id', id);
-  assert(action.durationMs === undefined || isCount(action.durationMs, DURATION_MS_MAX), 'durationMs out of bounds', action);
-  assert(action.recipients === undefined || isCount(action.recipients, RECIPIENTS_MAX), 'recipients out of bounds', action);
+  for (const id of [action.workflowId, action.workflowRunId, action.stepId])
+    assert(id === undefined || isId(id), 'bad id', id);
+  assert(
+    action.durationMs === undefined || isCount(action.durationMs, DURATION_MS_MAX),
+    'durationMs out of bounds',
+    action,
+  );
+  assert(
+    action.recipients === undefined || isCount(action.recipients, RECIPIENTS_MAX),
+    'recipients out of bounds',
+    action,
+  );
   if (action.ai !== undefined) {
     const { model, inputTokens, outputTokens, cachedInputTokens } = action.ai;
     assert(isId(model), 'bad model', model);
-    for (const tokens of [inputTokens, outputTokens, cachedInputTokens]) assert(isCount(tokens, TOKENS_MAX), 'tokens out of bounds', action.ai);
+    for (const tokens of [inputTokens, outputTokens, cachedInputTokens])
+      assert(isCount(tokens, TOKENS_MAX), 'tokens out of bounds', action.ai);
   }
   const price = priceAction(action, defaultPriceBook).amountMicro;
-  assert(price >= 0n && price <= AMOUNT_MICRO_MAX, 'price outside the amount limit', { price, action });
+  assert(price >= 0n && price <= AMOUNT_MICRO_MAX, 'price outside the amount limit', {
+    price,
+    action,
+  });
 }
 
 function assertAccepted(message: InboundMessage): void {
   assertPlainAndStorable(message, 'value');
   assert(isId(message.eventId) && message.schemaVersion === 1, 'bad envelope', message);
-  assert(isCanonicalInstant(message.occurredAt), 'occurredAt not canonical or outside the window', message.occurredAt);
+  assert(
+    isCanonicalInstant(message.occurredAt),
+    'occurredAt not canonical or outside the window',
+    message.occurredAt,
+  );
   assert(WORKSPACE_ID_PATTERN.test(message.workspaceId), 'bad workspaceId', message.workspaceId);
   switch (message.type) {
     case 'ActionExecuted':
       return assertAction(message);
     case 'SubscriptionPeriodStarted':
-      assertKeys(message, [...ENVELOPE_KEYS, 'cycle', 'periodStart', 'periodEnd', 'allocationMicro'], message.type);
+      assertKeys(
+        message,
+        [...ENVELOPE_KEYS, 'cycle', 'periodStart', 'periodEnd', 'allocationMicro'],
+        message.type,
+      );
       assert(isOneOf(message.cycle, BILLING_CYCLES), 'bad cycle', message.cycle);
-      assert(isCanonicalInstant(message.periodStart) && isCanonicalInstant(message.periodEnd), 'bad period instants', message);
+      assert(
+        isCanonicalInstant(message.periodStart) && isCanonicalInstant(message.periodEnd),
+        'bad period instants',
+        message,
+      );
       assert(message.periodStart < message.periodEnd, 'period ends before it starts', message);
-      assert(message.allocationMicro === undefined || isAmount(message.allocationMicro, 0n), 'allocation out of bounds', message);
+      assert(
+        message.allocationMicro === undefined || isAmount(message.allocationMicro, 0n),
+        'allocation out of bounds',
+        message,
+      );
       return;
     case 'CreditPackPurchased':
       assertKeys(message, [...ENVELOPE_KEYS, 'creditsMicro', 'paymentRef'], message.type);
       assert(isAmount(message.creditsMicro, 1n) && isId(message.paymentRef), 'bad pack', message);
       return;
     case 'CreditsGranted':
-      assertKeys(message, [...ENVELOPE_KEYS, 'grantType', 'creditsMicro', 'reference', 'expiresAt'], message.type);
+      assertKeys(
+        message,
+        [...ENVELOPE_KEYS, 'grantType', 'creditsMicro', 'reference', 'expiresAt'],
+        message.type,
+      );
       assert(isOneOf(message.grantType, GRANT_TYPES), 'bad grantType', message.grantType);
       assert(isAmount(message.creditsMicro, 1n) && isId(message.reference), 'bad grant', message);
-      assert(message.expiresAt === undefined || isCanonicalInstant(message.expiresAt), 'bad expiresAt', message.expiresAt);
+      assert(
+        message.expiresAt === undefined || isCanonicalInstant(message.expiresAt),
+        'bad expiresAt',
+        message.expiresAt,
+      );
       return;
     default: {
       const unreachable: never = message;
@@ -127,7 +185,11 @@ function checkVerdict(result: ParseResult): ParseResult {
   } else {
     tally.refused += 1;
     assert(ERROR_CODES.has(result.code), 'unknown refusal code', result.code);
-    assert(typeof result.message === 'string' && result.message.length > 0, 'refusal without a message', result);
+    assert(
+      typeof result.message === 'string' && result.message.length > 0,
+      'refusal without a message',
+      result,
+    );
   }
   return result;
 }
@@ -135,31 +197,159 @@ function checkVerdict(result: ParseResult): ParseResult {
 // --- Hostile ingredients --------------------------------------------------------------------
 
 const EDGE_STRINGS = [
-  '', ' ', '*', 'null', 'NaN', '{}', '[]', '\u0000', '\uD800', '\uDFFF', 'a\uD800b', '\uDC00\uD800', '\uFEFF', '\u2028',
-  '2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00+01:00', '2026-11-25T10:00Z', '2026-11-25', '2026-11-25T10:00:00',
-  '1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00.000Z', '2000-01-01T00:30:00+01:00', '2099-12-31T23:59:59.999Z',
-  '2100-01-01T00:00:00.000Z', '2099-12-31T23:30:00-01:00', '0000-01-01T00:00:00Z', '+002026-01-01T00:00:00Z',
-  '2026-02-29T00:00:00Z', '2024-02-29T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-12-31T23:59:60Z',
-  '2026-01-01T00:00:00.123456789Z', '2026-01-01T00:00:00.1234567891Z', '2026-01-01t00:00:00z', '2026-01-01 00:00:00Z',
-  '2026-01-01T00:00:00+24:00', '2026-01-01T00:00:00+23:59', '2026-01-01T00:00:00-00:00',
-  '0', '-0', '00', '1', '-1', '0.5', '0.000001', '0.0000001', '10', '500', '1e3', '1.', '.5', ' 10', '10 ', '١٠', '１０',
-  '999999999.999999', '1000000000', '999999999999999999', '1000000000000000000', '1000000000000000001', '18446744073709551616',
-  'ActionExecuted', 'SubscriptionPeriodStarted', 'CreditPackPurchased', 'CreditsGranted', 'actionexecuted', 'CreditsLow',
-  'workflow', 'ai-agent', 'ai-chat', 'monthly', 'yearly', 'compensation', 'onboarding', 'sales',
-  'record.create', 'code.run', 'email.send', 'ai.generate', 'web.search', 'constructor', 'Record.Create', 'a..b', 'a.', '.a',
-  'gpt-4o', 'claude-sonnet-4', '__proto__', 'toString', 'hasOwnProperty', 'x'.repeat(100), 'x'.repeat(101),
-  'w'.repeat(128), 'w'.repeat(129), 'x'.repeat(200), 'x'.repeat(201), '-ws', 'ws id', '../ws', 'ws/1', 'ws%00',
+  '',
+  ' ',
+  '*',
+  'null',
+  'NaN',
+  '{}',
+  '[]',
+  '\u0000',
+  '\uD800',
+  '\uDFFF',
+  'a\uD800b',
+  '\uDC00\uD800',
+  '\uFEFF',
+  '\u2028',
+  '2026-11-25T10:00:00.000Z',
+  '2026-11-25T10:00:00+01:00',
+  '2026-11-25T10:00Z',
+  '2026-11-25',
+  '2026-11-25T10:00:00',
+  '1999-12-31T23:59:59.999Z',
+  '2000-01-01T00:00:00.000Z',
+  '2000-01-01T00:30:00+01:00',
+  '2099-12-31T23:59:59.999Z',
+  '2100-01-01T00:00:00.000Z',
+  '2099-12-31T23:30:00-01:00',
+  '0000-01-01T00:00:00Z',
+  '+002026-01-01T00:00:00Z',
+  '2026-02-29T00:00:00Z',
+  '2024-02-29T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-12-31T23:59:60Z',
+  '2026-01-01T00:00:00.123456789Z',
+  '2026-01-01T00:00:00.1234567891Z',
+  '2026-01-01t00:00:00z',
+  '2026-01-01 00:00:00Z',
+  '2026-01-01T00:00:00+24:00',
+  '2026-01-01T00:00:00+23:59',
+  '2026-01-01T00:00:00-00:00',
+  '0',
+  '-0',
+  '00',
+  '1',
+  '-1',
+  '0.5',
+  '0.000001',
+  '0.0000001',
+  '10',
+  '500',
+  '1e3',
+  '1.',
+  '.5',
+  ' 10',
+  '10 ',
+  '١٠',
+  '１０',
+  '999999999.999999',
+  '1000000000',
+  '999999999999999999',
+  '1000000000000000000',
+  '1000000000000000001',
+  '18446744073709551616',
+  'ActionExecuted',
+  'SubscriptionPeriodStarted',
+  'CreditPackPurchased',
+  'CreditsGranted',
+  'actionexecuted',
+  'CreditsLow',
+  'workflow',
+  'ai-agent',
+  'ai-chat',
+  'monthly',
+  'yearly',
+  'compensation',
+  'onboarding',
+  'sales',
+  'record.create',
+  'code.run',
+  'email.send',
+  'ai.generate',
+  'web.search',
+  'constructor',
+  'Record.Create',
+  'a..b',
+  'a.',
+  '.a',
+  'gpt-4o',
+  'claude-sonnet-4',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'x'.repeat(100),
+  'x'.repeat(101),
+  'w'.repeat(128),
+  'w'.repeat(129),
+  'x'.repeat(200),
+  'x'.repeat(201),
+  '-ws',
+  'ws id',
+  '../ws',
+  'ws/1',
+  'ws%00',
 ];
 
 const EDGE_NUMBERS = [
-  0, -0, 1, -1, 0.5, 1.5, -1.5, 1e-7, 5e-324, 2, 1200, 1e21, 1e308, -1e308, Number.MAX_VALUE, Number.MIN_SAFE_INTEGER,
-  Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, Number.MAX_SAFE_INTEGER + 2, 2 ** 63, 2 ** 64, 1.0000000000000002,
-  TOKENS_MAX, TOKENS_MAX + 1, DURATION_MS_MAX, DURATION_MS_MAX + 1, RECIPIENTS_MAX, RECIPIENTS_MAX + 1,
-  Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  1.5,
+  -1.5,
+  1e-7,
+  5e-324,
+  2,
+  1200,
+  1e21,
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  Number.MIN_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 1,
+  Number.MAX_SAFE_INTEGER + 2,
+  2 ** 63,
+  2 ** 64,
+  1.0000000000000002,
+  TOKENS_MAX,
+  TOKENS_MAX + 1,
+  DURATION_MS_MAX,
+  DURATION_MS_MAX + 1,
+  RECIPIENTS_MAX,
+  RECIPIENTS_MAX + 1,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
 ];
 
 const hostileUnit = fc.oneof(
-  fc.constantFrom('\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D\uDE00', '\uFEFF', '"', '\\', '\n', '€', 'é'),
+  fc.constantFrom(
+    '\u0000',
+    '\uD800',
+    '\uDBFF',
+    '\uDC00',
+    '\uDFFF',
+    '\uD83D\uDE00',
+    '\uFEFF',
+    '"',
+    '\\',
+    '\n',
+    '€',
+    'é',
+  ),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
   fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
@@ -181,9 +371,27 @@ function nested(depth: number, inArrays: boolean, inner: unknown): unknown {
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
   { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...EDGE_NUMBERS), fc.integer(), fc.double()) },
-  { weight: 2, arbitrary: fc.constantFrom(null, undefined, true, false, [], {}, [{}], { kind: 'record.create' }, [{ kind: 'record.create' }]) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      null,
+      undefined,
+      true,
+      false,
+      [],
+      {},
+      [{}],
+      { kind: 'record.create' },
+      [{ kind: 'record.create' }],
+    ),
+  },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 50 }), fc.boolean(), fc.jsonValue({ maxDepth: 1 })).map(([depth, inArrays, inner]) => nested(depth, inArrays, inner)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 50 }), fc.boolean(), fc.jsonValue({ maxDepth: 1 }))
+      .map(([depth, inArrays, inner]) => nested(depth, inArrays, inner)),
+  },
 );
 
 // --- Valid messages of the four types -------------------------------------------------------
@@ -198,12 +406,22 @@ function instantText(ms: number, offsetMinutes: number, precision: number): stri
 }
 
 const instantMs = fc.integer({ min: INSTANT_MIN_MS, max: INSTANT_MAX_MS - 1 });
-const offsetMinutes = fc.oneof(fc.constant(0), fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }));
-const instant = fc.tuple(instantMs, offsetMinutes, fc.constantFrom(23, 19, 16)).map(([ms, offset, precision]) => instantText(ms, offset, precision));
-const identifier = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: IDENTIFIER_LENGTH_MAX }));
+const offsetMinutes = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+);
+const instant = fc
+  .tuple(instantMs, offsetMinutes, fc.constantFrom(23, 19, 16))
+  .map(([ms, offset, precision]) => instantText(ms, offset, precision));
+const identifier = fc.oneof(
+  fc.uuid(),
+  fc.string({ minLength: 1, maxLength: IDENTIFIER_LENGTH_MAX }),
+);
 const credits = fc.oneof(
   fc.constantFrom('10', '50', '100', '500', '0.5', '0.000001', '999999999.999999'),
-  fc.tuple(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 1, max: 999_999 })).map(([whole, fraction]) => `${whole}.${String(fraction).padStart(6, '0')}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 1, max: 999_999 }))
+    .map(([whole, fraction]) => `${whole}.${String(fraction).padStart(6, '0')}`),
 );
 
 const envelope = (type: string) => ({
@@ -216,7 +434,17 @@ const envelope = (type: string) => ({
 
 const aiUsage = fc.record(
   {
-    model: fc.oneof(fc.constantFrom('gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-haiku-4', '__proto__', 'toString'), identifier),
+    model: fc.oneof(
+      fc.constantFrom(
+        'gpt-4o',
+        'gpt-4o-mini',
+        'claude-sonnet-4',
+        'claude-haiku-4',
+        '__proto__',
+        'toString',
+      ),
+      identifier,
+    ),
     inputTokens: fc.integer({ min: 0, max: TOKENS_MAX }),
     outputTokens: fc.integer({ min: 0, max: TOKENS_MAX }),
     cachedInputTokens: fc.integer({ min: 0, max: TOKENS_MAX }),
@@ -224,10 +452,21 @@ const aiUsage = fc.record(
   { requiredKeys: ['model', 'inputTokens', 'outputTokens'] },
 );
 
-const KINDS = ['record.create', 'http.request', 'code.run', 'email.send', 'ai.generate', 'web.search', 'constructor'];
+const KINDS = [
+  'record.create',
+  'http.request',
+  'code.run',
+  'email.send',
+  'ai.generate',
+  'web.search',
+  'constructor',
+];
 const actionFields = fc.record(
   {
-    kind: fc.oneof(fc.constantFrom(...KINDS), fc.stringMatching(ACTION_KIND_PATTERN).filter((kind) => kind.length <= 100)),
+    kind: fc.oneof(
+      fc.constantFrom(...KINDS),
+      fc.stringMatching(ACTION_KIND_PATTERN).filter((kind) => kind.length <= 100),
+    ),
     workflowId: identifier,
     workflowRunId: identifier,
     stepId: identifier,
@@ -239,14 +478,25 @@ const actionFields = fc.record(
 );
 
 // The field a kind is priced by is always there for that kind, and sometimes for others.
-const action = fc.tuple(actionFields, fc.integer({ min: 0, max: DURATION_MS_MAX }), fc.integer({ min: 0, max: RECIPIENTS_MAX }), aiUsage).map(([fields, durationMs, recipients, ai]) => ({
-  ...fields,
-  ...(fields.kind === 'code.run' && fields.durationMs === undefined ? { durationMs } : {}),
-  ...(fields.kind === 'email.send' && fields.recipients === undefined ? { recipients } : {}),
-  ...(fields.kind === 'ai.generate' && fields.ai === undefined ? { ai } : {}),
-}));
+const action = fc
+  .tuple(
+    actionFields,
+    fc.integer({ min: 0, max: DURATION_MS_MAX }),
+    fc.integer({ min: 0, max: RECIPIENTS_MAX }),
+    aiUsage,
+  )
+  .map(([fields, durationMs, recipients, ai]) => ({
+    ...fields,
+    ...(fields.kind === 'code.run' && fields.durationMs === undefined ? { durationMs } : {}),
+    ...(fields.kind === 'email.send' && fields.recipients === undefined ? { recipients } : {}),
+    ...(fields.kind === 'ai.generate' && fields.ai === undefined ? { ai } : {}),
+  }));
 
-const actionExecuted = fc.record({ ...envelope('ActionExecuted'), source: fc.constantFrom(...ACTION_SOURCES), action });
+const actionExecuted = fc.record({
+  ...envelope('ActionExecuted'),
+  source: fc.constantFrom(...ACTION_SOURCES),
+  action,
+});
 
 const periodBoundMs = fc.integer({ min: INSTANT_MIN_MS, max: INSTANT_MAX_MS - 2 });
 const periodStarted = fc
@@ -263,18 +513,52 @@ const periodStarted = fc
     ...(allocationMicro === undefined ? {} : { allocationMicro: allocationMicro.toString() }),
   }));
 
-const packPurchased = fc.record({ ...envelope('CreditPackPurchased'), credits, paymentRef: identifier });
+const packPurchased = fc.record({
+  ...envelope('CreditPackPurchased'),
+  credits,
+  paymentRef: identifier,
+});
 
 const creditsGranted = fc.record(
-  { ...envelope('CreditsGranted'), grantType: fc.constantFrom(...GRANT_TYPES), credits, reference: identifier, expiresAt: instant },
-  { requiredKeys: ['eventId', 'type', 'schemaVersion', 'occurredAt', 'workspaceId', 'grantType', 'credits', 'reference'] },
+  {
+    ...envelope('CreditsGranted'),
+    grantType: fc.constantFrom(...GRANT_TYPES),
+    credits,
+    reference: identifier,
+    expiresAt: instant,
+  },
+  {
+    requiredKeys: [
+      'eventId',
+      'type',
+      'schemaVersion',
+      'occurredAt',
+      'workspaceId',
+      'grantType',
+      'credits',
+      'reference',
+    ],
+  },
 );
 
-const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(actionExecuted, periodStarted, packPurchased, creditsGranted);
+const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  actionExecuted,
+  periodStarted,
+  packPurchased,
+  creditsGranted,
+);
 
 // --- Mutations ------------------------------------------------------------------------------
 
-const MUTATIONS = ['set', 'delete', 'wrapInArray', 'asString', 'asNumber', 'extraKey', 'nest'] as const;
+const MUTATIONS = [
+  'set',
+  'delete',
+  'wrapInArray',
+  'asString',
+  'asNumber',
+  'extraKey',
+  'nest',
+] as const;
 
 interface Mutation {
   op: (typeof MUTATIONS)[number];
@@ -298,7 +582,13 @@ type Slot = { parent: Record<string, unknown>; key: string };
 const SLOT_DEPTH_MAX = 4;
 
 function slotsOf(value: unknown, slots: Slot[] = [], depth = 0): Slot[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth >= SLOT_DEPTH_MAX) return slots;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    depth >= SLOT_DEPTH_MAX
+  )
+    return slots;
   for (const key of Object.keys(value)) {
     slots.push({ parent: value as Record<string, unknown>, key });
     slotsOf((value as Record<string, unknown>)[key], slots, depth + 1);
@@ -308,7 +598,12 @@ function slotsOf(value: unknown, slots: Slot[] = [], depth = 0): Slot[] {
 
 /** An own property even for `__proto__`, as JSON.parse makes it. */
 function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function mutated(message: Record<string, unknown>, mutations: Mutation[]): Record<string, unknown> {
@@ -326,7 +621,12 @@ function mutated(message: Record<string, unknown>, mutations: Mutation[]): Recor
   return copy;
 }
 
-function replacement(op: Exclude<Mutation['op'], 'delete' | 'extraKey'>, current: unknown, value: unknown, depth: number): unknown {
+function replacement(
+  op: Exclude<Mutation['op'], 'delete' | 'extraKey'>,
+  current: unknown,
+  value: unknown,
+  depth: number,
+): unknown {
   switch (op) {
     case 'set':
       return value;
@@ -345,7 +645,9 @@ function replacement(op: Exclude<Mutation['op'], 'delete' | 'extraKey'>, current
   }
 }
 
-const mutatedMessage = fc.tuple(validMessage, fc.array(mutation, { maxLength: 4 })).map(([message, mutations]) => mutated(message, mutations));
+const mutatedMessage = fc
+  .tuple(validMessage, fc.array(mutation, { maxLength: 4 }))
+  .map(([message, mutations]) => mutated(message, mutations));
 
 /** True when JSON text cannot carry the value as it is (undefined, NaN, ±Infinity). */
 function isLossyInJson(value: unknown): boolean {
@@ -361,7 +663,8 @@ function checkBothDoors(value: unknown): void {
   if (text === undefined) return;
   const asText = checkVerdict(parseInboundMessage(text));
   if (utf8.encode(text).byteLength > PAYLOAD_SIZE_MAX_BYTES || isLossyInJson(value)) return;
-  const same = asObject.ok === asText.ok && (asObject.ok || asText.ok || asObject.code === asText.code);
+  const same =
+    asObject.ok === asText.ok && (asObject.ok || asText.ok || asObject.code === asText.code);
   assert(same, 'the object and its text get different verdicts', { asObject, asText });
 }
 
@@ -380,10 +683,22 @@ describe('the contract boundary under fuzzing', () => {
 
   it('answers any JavaScript value at all without throwing (2,000 runs)', () => {
     const anything = fc.anything({
-      maxDepth: 10, stringUnit: hostileUnit, withBoxedValues: true, withMap: true, withSet: true, withBigInt: true,
-      withDate: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true,
+      maxDepth: 10,
+      stringUnit: hostileUnit,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withBigInt: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withObjectString: true,
     });
-    fc.assert(fc.property(anything, (value) => void checkVerdict(validateInboundObject(value))), runs(2_000));
+    fc.assert(
+      fc.property(anything, (value) => void checkVerdict(validateInboundObject(value))),
+      runs(2_000),
+    );
   });
 
   it('accepts only storable, bounded, priceable values from mutated messages of all four types (6,000 runs)', () => {
@@ -395,7 +710,9 @@ describe('the contract boundary under fuzzing', () => {
       fc.property(validMessage, (message) => {
         const result = checkVerdict(parseInboundMessage(JSON.stringify(message)));
         // An offset can carry a local time just inside the window to an instant just outside it.
-        const inWindow = [message['occurredAt'], message['expiresAt']].every((value) => value === undefined || instantMsOf(value) !== null);
+        const inWindow = [message['occurredAt'], message['expiresAt']].every(
+          (value) => value === undefined || instantMsOf(value) !== null,
+        );
         if (inWindow) assert(result.ok, 'a valid message was refused', { message, result });
       }),
       runs(2_000),
@@ -403,57 +720,123 @@ describe('the contract boundary under fuzzing', () => {
   });
 
   it('refuses values nested up to 20,000 deep by the shape check, without exhausting the stack (300 runs)', () => {
-    const deep = fc.tuple(actionExecuted, fc.integer({ min: 9, max: 20_000 }), fc.boolean(), fc.constantFrom('value', 'action', 'ai'));
+    const deep = fc.tuple(
+      actionExecuted,
+      fc.integer({ min: 9, max: 20_000 }),
+      fc.boolean(),
+      fc.constantFrom('value', 'action', 'ai'),
+    );
     fc.assert(
       fc.property(deep, ([message, depth, inArrays, where]) => {
         const hostile =
-          where === 'value' ? nested(depth, inArrays, message)
-          : where === 'action' ? { ...message, action: nested(depth, inArrays, message.action) }
-          : { ...message, action: { ...message.action, ai: nested(depth, inArrays, {}) } };
+          where === 'value'
+            ? nested(depth, inArrays, message)
+            : where === 'action'
+              ? { ...message, action: nested(depth, inArrays, message.action) }
+              : { ...message, action: { ...message.action, ai: nested(depth, inArrays, {}) } };
         const result = checkVerdict(validateInboundObject(hostile));
-        assert(!result.ok && result.code === ContractErrorCode.ValidationFailed, 'a deep value was not refused', depth);
-        checkVerdict(parseInboundMessage(`${(inArrays ? '[' : '{"a":').repeat(depth)}1${(inArrays ? ']' : '}').repeat(depth)}`));
+        assert(
+          !result.ok && result.code === ContractErrorCode.ValidationFailed,
+          'a deep value was not refused',
+          depth,
+        );
+        checkVerdict(
+          parseInboundMessage(
+            `${(inArrays ? '[' : '{"a":').repeat(depth)}1${(inArrays ? ']' : '}').repeat(depth)}`,
+          ),
+        );
       }),
       runs(300),
     );
   });
 
   it('answers any text without throwing: random, hostile and mutated JSON text (3,000 runs)', () => {
-    const insertion = fc.constantFrom('\\u0000', '\\ud800', '\\udc00', '1e400', '-0', '"', '{', ']', '\u0000', '\ud800', '', '0'.repeat(400));
-    const mutatedText = fc.tuple(validMessage, fc.nat(), insertion, fc.nat({ max: 3 })).map(([message, at, insert, cut]) => {
-      const text = JSON.stringify(message);
-      const index = at % (text.length + 1);
-      return `${text.slice(0, index)}${insert}${text.slice(index + cut)}`;
-    });
-    const text = fc.oneof(fc.json({ maxDepth: 6 }), fc.string({ unit: hostileUnit, maxLength: 300 }), mutatedText);
-    fc.assert(fc.property(text, (raw) => void checkVerdict(parseInboundMessage(raw))), runs(3_000));
+    const insertion = fc.constantFrom(
+      '\\u0000',
+      '\\ud800',
+      '\\udc00',
+      '1e400',
+      '-0',
+      '"',
+      '{',
+      ']',
+      '\u0000',
+      '\ud800',
+      '',
+      '0'.repeat(400),
+    );
+    const mutatedText = fc
+      .tuple(validMessage, fc.nat(), insertion, fc.nat({ max: 3 }))
+      .map(([message, at, insert, cut]) => {
+        const text = JSON.stringify(message);
+        const index = at % (text.length + 1);
+        return `${text.slice(0, index)}${insert}${text.slice(index + cut)}`;
+      });
+    const text = fc.oneof(
+      fc.json({ maxDepth: 6 }),
+      fc.string({ unit: hostileUnit, maxLength: 300 }),
+      mutatedText,
+    );
+    fc.assert(
+      fc.property(text, (raw) => void checkVerdict(parseInboundMessage(raw))),
+      runs(3_000),
+    );
   });
 
   it('answers any bytes without throwing: random, invalid UTF-8 and mutated messages (3,000 runs)', () => {
-    const badSequence = fc.constantFrom([0xc0, 0x80], [0xed, 0xa0, 0x80], [0xff], [0xef, 0xbb, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]);
-    const edit = fc.tuple(fc.nat(), fc.oneof(fc.integer({ min: 0, max: 255 }).map((byte) => [byte]), badSequence));
-    const mutatedBytes = fc.tuple(validMessage, fc.array(edit, { maxLength: 3 })).map(([message, edits]) => {
-      const bytes = [...utf8.encode(JSON.stringify(message))];
-      for (const [at, insert] of edits) bytes.splice(at % (bytes.length + 1), 1, ...insert);
-      return Uint8Array.from(bytes);
-    });
+    const badSequence = fc.constantFrom(
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xff],
+      [0xef, 0xbb, 0xbf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    );
+    const edit = fc.tuple(
+      fc.nat(),
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }).map((byte) => [byte]),
+        badSequence,
+      ),
+    );
+    const mutatedBytes = fc
+      .tuple(validMessage, fc.array(edit, { maxLength: 3 }))
+      .map(([message, edits]) => {
+        const bytes = [...utf8.encode(JSON.stringify(message))];
+        for (const [at, insert] of edits) bytes.splice(at % (bytes.length + 1), 1, ...insert);
+        return Uint8Array.from(bytes);
+      });
     const bytes = fc.oneof(fc.uint8Array({ maxLength: 2_000 }), mutatedBytes);
-    fc.assert(fc.property(bytes, (raw) => void checkVerdict(parseInboundMessage(raw))), runs(3_000));
+    fc.assert(
+      fc.property(bytes, (raw) => void checkVerdict(parseInboundMessage(raw))),
+      runs(3_000),
+    );
   });
 
   it('refuses exactly the messages over the size limit, counting UTF-8 bytes of any width (200 runs)', () => {
-    const padded = fc.tuple(actionExecuted, fc.constantFrom('x', 'é', '€', '\uD83D\uDE00'), fc.integer({ min: -300, max: 300 })).map(([message, unit, slack]) => {
-      const base = utf8.encode(JSON.stringify({ ...message, padding: '' })).byteLength;
-      const units = Math.max(0, Math.floor((PAYLOAD_SIZE_MAX_BYTES - base + slack) / utf8.encode(unit).byteLength));
-      return JSON.stringify({ ...message, padding: unit.repeat(units) });
-    });
+    const padded = fc
+      .tuple(
+        actionExecuted,
+        fc.constantFrom('x', 'é', '€', '\uD83D\uDE00'),
+        fc.integer({ min: -300, max: 300 }),
+      )
+      .map(([message, unit, slack]) => {
+        const base = utf8.encode(JSON.stringify({ ...message, padding: '' })).byteLength;
+        const units = Math.max(
+          0,
+          Math.floor((PAYLOAD_SIZE_MAX_BYTES - base + slack) / utf8.encode(unit).byteLength),
+        );
+        return JSON.stringify({ ...message, padding: unit.repeat(units) });
+      });
     fc.assert(
       fc.property(padded, (text) => {
         const within = utf8.encode(text).byteLength <= PAYLOAD_SIZE_MAX_BYTES;
         for (const raw of [text, utf8.encode(text)]) {
           const result = checkVerdict(parseInboundMessage(raw));
           const tooLarge = !result.ok && result.code === ContractErrorCode.PayloadTooLarge;
-          assert(within !== tooLarge, 'the size limit was misjudged', { bytes: utf8.encode(text).byteLength });
+          assert(within !== tooLarge, 'the size limit was misjudged', {
+            bytes: utf8.encode(text).byteLength,
+          });
         }
       }),
       runs(200),

@@ -57,7 +57,8 @@ export interface CreditsGranted extends InboundEnvelope {
   expiresAt?: string;
 }
 
-export type InboundMessage = ActionExecuted | SubscriptionPeriodStarted | CreditPackPurchased | CreditsGranted;
+export type InboundMessage =
+  ActionExecuted | SubscriptionPeriodStarted | CreditPackPurchased | CreditsGranted;
 
 export type InboundMessageType = InboundMessage['type'];
 

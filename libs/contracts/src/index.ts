@@ -17,10 +17,20 @@ export {
 export { jsonShapeIssue, isStorableText } from './json-shape';
 export type { JsonShapeIssue } from './json-shape';
 export { isInstant, instantMsOf, canonicalInstant, utcDayMsOf } from './instants';
-export { MICRO_PER_CREDIT, parseCreditsToMicro, parseMicro, formatMicroAsCredits } from './credits-amount';
+export {
+  MICRO_PER_CREDIT,
+  parseCreditsToMicro,
+  parseMicro,
+  formatMicroAsCredits,
+} from './credits-amount';
 export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';
-export { ActionExecutedMessage, ActionDto, AiUsageDto, ACTION_SOURCES } from './messages/action-executed.message';
+export {
+  ActionExecutedMessage,
+  ActionDto,
+  AiUsageDto,
+  ACTION_SOURCES,
+} from './messages/action-executed.message';
 export type { ActionSource } from './messages/action-executed.message';
 export {
   SubscriptionPeriodStartedMessage,
@@ -38,7 +48,11 @@ export {
   WORKSPACE_STATUSES,
   BALANCE_ALERT_TYPES,
 } from './messages/balance-alert.messages';
-export type { BalanceAlert, BalanceAlertType, WorkspaceStatus } from './messages/balance-alert.messages';
+export type {
+  BalanceAlert,
+  BalanceAlertType,
+  WorkspaceStatus,
+} from './messages/balance-alert.messages';
 export { INBOUND_MESSAGE_TYPES } from './inbound-message';
 export type {
   InboundMessage,

@@ -29,7 +29,8 @@ export function instantMsOf(value: unknown): number | null {
   const [, year, month, day, hour, minute, second, , offsetHour, offsetMinute] = match;
   if (!isCalendarDate(year as string, month as string, day as string)) return null;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? '0') > 59) return null;
-  if (offsetHour !== undefined && (Number(offsetHour) > 23 || Number(offsetMinute) > 59)) return null;
+  if (offsetHour !== undefined && (Number(offsetHour) > 23 || Number(offsetMinute) > 59))
+    return null;
   const ms = Date.parse(value);
   return isInWindow(ms) ? ms : null;
 }
@@ -41,7 +42,8 @@ export function isInstant(value: unknown): value is string {
 /** Canonical UTC form, so instants compare as strings and round-trip through storage. */
 export function canonicalInstant(value: string): string {
   const ms = instantMsOf(value);
-  if (ms === null) throw new Error(`assertion failed: "${value.slice(0, 40)}" is not a validated instant`);
+  if (ms === null)
+    throw new Error(`assertion failed: "${value.slice(0, 40)}" is not a validated instant`);
   return new Date(ms).toISOString();
 }
 
@@ -49,7 +51,8 @@ export function canonicalInstant(value: string): string {
 export function utcDayMsOf(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const match = DAY_PATTERN.exec(value);
-  if (match === null || !isCalendarDate(match[1] as string, match[2] as string, match[3] as string)) return null;
+  if (match === null || !isCalendarDate(match[1] as string, match[2] as string, match[3] as string))
+    return null;
   const ms = Date.parse(`${value}T00:00:00Z`);
   return isInWindow(ms) ? ms : null;
 }

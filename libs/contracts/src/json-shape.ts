@@ -12,8 +12,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 // Without the `u` flag the pattern sees UTF-16 code units, so it can find a lone half. NUL is
 // matched on purpose: it is the one control character PostgreSQL's jsonb cannot hold.
-// eslint-disable-next-line no-control-regex
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_TEXT =
+  // eslint-disable-next-line no-control-regex
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Text PostgreSQL and every JSON consumer can store: no NUL (jsonb refuses it) and no unpaired
@@ -32,12 +33,23 @@ export function jsonShapeIssue(value: unknown, depthMax = JSON_DEPTH_MAX): JsonS
   return issueAt(value, '', 0, depthMax);
 }
 
-function issueAt(value: unknown, path: string, depth: number, depthMax: number): JsonShapeIssue | null {
+function issueAt(
+  value: unknown,
+  path: string,
+  depth: number,
+  depthMax: number,
+): JsonShapeIssue | null {
   if (typeof value === 'string') {
-    return isStorableText(value) ? null : { path: pathOrRoot(path), message: `${pathOrRoot(path)} contains a NUL character or an unpaired surrogate` };
+    return isStorableText(value)
+      ? null
+      : {
+          path: pathOrRoot(path),
+          message: `${pathOrRoot(path)} contains a NUL character or an unpaired surrogate`,
+        };
   }
   if (typeof value !== 'object' || value === null) return null;
-  if (depth >= depthMax) return { path: pathOrRoot(path), message: `nested deeper than ${depthMax} levels` };
+  if (depth >= depthMax)
+    return { path: pathOrRoot(path), message: `nested deeper than ${depthMax} levels` };
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index += 1) {
       const issue = issueAt(value[index], `${path}[${index}]`, depth + 1, depthMax);
@@ -47,8 +59,13 @@ function issueAt(value: unknown, path: string, depth: number, depthMax: number):
   }
   for (const key of Object.keys(value)) {
     const keyPath = path === '' ? key : `${path}.${key}`;
-    if (FORBIDDEN_KEYS.has(key)) return { path: keyPath, message: `property ${key} is not allowed` };
-    if (!isStorableText(key)) return { path: pathOrRoot(path), message: 'a property name contains a NUL character or an unpaired surrogate' };
+    if (FORBIDDEN_KEYS.has(key))
+      return { path: keyPath, message: `property ${key} is not allowed` };
+    if (!isStorableText(key))
+      return {
+        path: pathOrRoot(path),
+        message: 'a property name contains a NUL character or an unpaired surrogate',
+      };
     const issue = issueAt((value as Record<string, unknown>)[key], keyPath, depth + 1, depthMax);
     if (issue !== null) return issue;
   }

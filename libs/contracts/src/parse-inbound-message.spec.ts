@@ -54,11 +54,17 @@ describe('parseInboundMessage', () => {
   });
 
   it('accepts bytes as well as strings', () => {
-    expect(parseInboundMessage(new TextEncoder().encode(JSON.stringify(actionExecuted))).ok).toBe(true);
+    expect(parseInboundMessage(new TextEncoder().encode(JSON.stringify(actionExecuted))).ok).toBe(
+      true,
+    );
   });
 
   it('defaults missing cachedInputTokens to 0 and drops unknown fields', () => {
-    const result = parse({ ...actionExecuted, extra: 1, action: { ...actionExecuted.action, ai: { model: 'x', inputTokens: 1, outputTokens: 2 } } });
+    const result = parse({
+      ...actionExecuted,
+      extra: 1,
+      action: { ...actionExecuted.action, ai: { model: 'x', inputTokens: 1, outputTokens: 2 } },
+    });
     expect(result.ok && result.value.type === 'ActionExecuted' && result.value.action.ai).toEqual({
       model: 'x',
       inputTokens: 1,
@@ -86,14 +92,31 @@ describe('parseInboundMessage', () => {
   });
 
   it('converts pack credits exactly to µcr', () => {
-    const result = parse({ ...envelope, type: 'CreditPackPurchased', credits: '10.000001', paymentRef: 'pay-1' });
-    expect(result.ok && result.value).toMatchObject({ creditsMicro: 10_000_001n, paymentRef: 'pay-1' });
+    const result = parse({
+      ...envelope,
+      type: 'CreditPackPurchased',
+      credits: '10.000001',
+      paymentRef: 'pay-1',
+    });
+    expect(result.ok && result.value).toMatchObject({
+      creditsMicro: 10_000_001n,
+      paymentRef: 'pay-1',
+    });
   });
 
   it('converts a grant with and without expiresAt', () => {
-    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '0.5', reference: 'g-1' };
+    const grant = {
+      ...envelope,
+      type: 'CreditsGranted',
+      grantType: 'sales',
+      credits: '0.5',
+      reference: 'g-1',
+    };
     const withExpiry = parse({ ...grant, expiresAt: '2026-12-01T00:00:00Z' });
-    expect(withExpiry.ok && withExpiry.value).toMatchObject({ creditsMicro: 500_000n, expiresAt: '2026-12-01T00:00:00.000Z' });
+    expect(withExpiry.ok && withExpiry.value).toMatchObject({
+      creditsMicro: 500_000n,
+      expiresAt: '2026-12-01T00:00:00.000Z',
+    });
     const without = parse(grant);
     expect(without.ok && 'expiresAt' in without.value).toBe(false);
   });
@@ -103,23 +126,41 @@ describe('parseInboundMessage', () => {
   });
 
   it('refuses bytes that are not UTF-8', () => {
-    expectRefused(parseInboundMessage(new Uint8Array([0x7b, 0xff, 0x7d])), ContractErrorCode.MalformedJson);
+    expectRefused(
+      parseInboundMessage(new Uint8Array([0x7b, 0xff, 0x7d])),
+      ContractErrorCode.MalformedJson,
+    );
   });
 
   it('refuses a payload over the size limit, as string or bytes', () => {
-    const padded = JSON.stringify({ ...actionExecuted, padding: 'x'.repeat(PAYLOAD_SIZE_MAX_BYTES) });
+    const padded = JSON.stringify({
+      ...actionExecuted,
+      padding: 'x'.repeat(PAYLOAD_SIZE_MAX_BYTES),
+    });
     expectRefused(parseInboundMessage(padded), ContractErrorCode.PayloadTooLarge);
-    expectRefused(parseInboundMessage(new TextEncoder().encode(padded)), ContractErrorCode.PayloadTooLarge);
-    const multiByte = JSON.stringify({ ...actionExecuted, padding: 'é'.repeat(PAYLOAD_SIZE_MAX_BYTES / 2 + 10) });
+    expectRefused(
+      parseInboundMessage(new TextEncoder().encode(padded)),
+      ContractErrorCode.PayloadTooLarge,
+    );
+    const multiByte = JSON.stringify({
+      ...actionExecuted,
+      padding: 'é'.repeat(PAYLOAD_SIZE_MAX_BYTES / 2 + 10),
+    });
     expectRefused(parseInboundMessage(multiByte), ContractErrorCode.PayloadTooLarge);
   });
 
   it('refuses an unknown type', () => {
-    expectRefused(parse({ ...actionExecuted, type: 'ActionExploded' }), ContractErrorCode.UnknownType);
+    expectRefused(
+      parse({ ...actionExecuted, type: 'ActionExploded' }),
+      ContractErrorCode.UnknownType,
+    );
   });
 
   it('refuses an unsupported schemaVersion', () => {
-    expectRefused(parse({ ...actionExecuted, schemaVersion: 2 }), ContractErrorCode.UnsupportedSchemaVersion);
+    expectRefused(
+      parse({ ...actionExecuted, schemaVersion: 2 }),
+      ContractErrorCode.UnsupportedSchemaVersion,
+    );
   });
 
   it.each([
@@ -133,15 +174,54 @@ describe('parseInboundMessage', () => {
     ['an unknown source', { ...actionExecuted, source: 'cron' }],
     ['a missing action', { ...actionExecuted, action: undefined }],
     ['a numeric action kind', { ...actionExecuted, action: { kind: 7 } }],
-    ['negative tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: -1, outputTokens: 0 } } }],
-    ['fractional tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 1.5, outputTokens: 0 } } }],
-    ['string tokens', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: '10', outputTokens: 0 } } }],
-    ['tokens beyond a safe integer', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 2 ** 60, outputTokens: 0 } } }],
+    [
+      'negative tokens',
+      {
+        ...actionExecuted,
+        action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: -1, outputTokens: 0 } },
+      },
+    ],
+    [
+      'fractional tokens',
+      {
+        ...actionExecuted,
+        action: { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 1.5, outputTokens: 0 } },
+      },
+    ],
+    [
+      'string tokens',
+      {
+        ...actionExecuted,
+        action: {
+          kind: 'ai.generate',
+          ai: { model: 'gpt-4o', inputTokens: '10', outputTokens: 0 },
+        },
+      },
+    ],
+    [
+      'tokens beyond a safe integer',
+      {
+        ...actionExecuted,
+        action: {
+          kind: 'ai.generate',
+          ai: { model: 'gpt-4o', inputTokens: 2 ** 60, outputTokens: 0 },
+        },
+      },
+    ],
     ['ai.generate without usage', { ...actionExecuted, action: { kind: 'ai.generate' } }],
     ['code.run without durationMs', { ...actionExecuted, action: { kind: 'code.run' } }],
     ['a negative durationMs', { ...actionExecuted, action: { kind: 'code.run', durationMs: -5 } }],
     ['email.send without recipients', { ...actionExecuted, action: { kind: 'email.send' } }],
-    ['a deeply nested ai', { ...actionExecuted, action: { kind: 'ai.generate', ai: { model: { a: { b: {} } }, inputTokens: 1, outputTokens: 1 } } }],
+    [
+      'a deeply nested ai',
+      {
+        ...actionExecuted,
+        action: {
+          kind: 'ai.generate',
+          ai: { model: { a: { b: {} } }, inputTokens: 1, outputTokens: 1 },
+        },
+      },
+    ],
   ])('refuses an ActionExecuted with %s', (_name, message) => {
     expectRefused(parse(message), ContractErrorCode.ValidationFailed);
   });
@@ -157,27 +237,49 @@ describe('parseInboundMessage', () => {
     ['a trailing dot', '5.'],
     ['a billion credits', '1000000000'],
   ])('refuses pack credits given as %s', (_name, credits) => {
-    expectRefused(parse({ ...envelope, type: 'CreditPackPurchased', credits, paymentRef: 'p' }), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      parse({ ...envelope, type: 'CreditPackPurchased', credits, paymentRef: 'p' }),
+      ContractErrorCode.ValidationFailed,
+    );
   });
 
   it('refuses a period that ends before it starts, and an allocationMicro that is not an integer string', () => {
-    const period = { ...envelope, type: 'SubscriptionPeriodStarted', cycle: 'monthly', periodStart: '2026-03-01T00:00:00Z', periodEnd: '2026-02-01T00:00:00Z' };
+    const period = {
+      ...envelope,
+      type: 'SubscriptionPeriodStarted',
+      cycle: 'monthly',
+      periodStart: '2026-03-01T00:00:00Z',
+      periodEnd: '2026-02-01T00:00:00Z',
+    };
     expectRefused(parse(period), ContractErrorCode.ValidationFailed);
     const fixed = { ...period, periodEnd: '2026-04-01T00:00:00Z' };
     expect(parse(fixed).ok).toBe(true);
-    expectRefused(parse({ ...fixed, allocationMicro: 5000000 }), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      parse({ ...fixed, allocationMicro: 5000000 }),
+      ContractErrorCode.ValidationFailed,
+    );
     expectRefused(parse({ ...fixed, allocationMicro: '1.5' }), ContractErrorCode.ValidationFailed);
     expectRefused(parse({ ...fixed, cycle: 'weekly' }), ContractErrorCode.ValidationFailed);
   });
 
   it('refuses a grant with an unknown grantType or a bad expiresAt', () => {
-    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r' };
+    const grant = {
+      ...envelope,
+      type: 'CreditsGranted',
+      grantType: 'sales',
+      credits: '1',
+      reference: 'r',
+    };
     expectRefused(parse({ ...grant, grantType: 'gift' }), ContractErrorCode.ValidationFailed);
     expectRefused(parse({ ...grant, expiresAt: 'soon' }), ContractErrorCode.ValidationFailed);
   });
 
   it('reports each invalid field with its path', () => {
-    const result = parse({ ...actionExecuted, eventId: undefined, action: { kind: 'ai.generate', ai: { model: 'm', inputTokens: -1, outputTokens: 0 } } });
+    const result = parse({
+      ...actionExecuted,
+      eventId: undefined,
+      action: { kind: 'ai.generate', ai: { model: 'm', inputTokens: -1, outputTokens: 0 } },
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       const paths = (result.details as { path: string }[]).map((issue) => issue.path);
@@ -187,13 +289,18 @@ describe('parseInboundMessage', () => {
 });
 
 describe('validateInboundObject', () => {
-  it.each([null, 42, 'text', [actionExecuted]])('refuses %p as not an object without throwing', (value) => {
-    expectRefused(validateInboundObject(value), ContractErrorCode.ValidationFailed);
-  });
+  it.each([null, 42, 'text', [actionExecuted]])(
+    'refuses %p as not an object without throwing',
+    (value) => {
+      expectRefused(validateInboundObject(value), ContractErrorCode.ValidationFailed);
+    },
+  );
 
   it('refuses __proto__ and constructor keys instead of dropping them silently', () => {
     for (const key of ['__proto__', 'constructor']) {
-      const hostile = JSON.parse(`{"${key}": {"polluted": true}, ${JSON.stringify(actionExecuted).slice(1)}`) as unknown;
+      const hostile = JSON.parse(
+        `{"${key}": {"polluted": true}, ${JSON.stringify(actionExecuted).slice(1)}`,
+      ) as unknown;
       expectRefused(validateInboundObject(hostile), ContractErrorCode.ValidationFailed);
     }
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
@@ -214,20 +321,37 @@ describe('the boundary refuses what once got through', () => {
   });
 
   it('refuses ai given as an array on ai.generate', () => {
-    expectRefused(validateInboundObject(withAction({ kind: 'ai.generate', ai: [] })), ContractErrorCode.ValidationFailed);
-    expectRefused(validateInboundObject(withAction({ kind: 'ai.generate', ai: [aiUsage] })), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      validateInboundObject(withAction({ kind: 'ai.generate', ai: [] })),
+      ContractErrorCode.ValidationFailed,
+    );
+    expectRefused(
+      validateInboundObject(withAction({ kind: 'ai.generate', ai: [aiUsage] })),
+      ContractErrorCode.ValidationFailed,
+    );
   });
 
-  it.each(['0000-01-01T00:00:00Z', '1999-12-31T23:59:59Z', '2100-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T23:59:60Z', '2026-01-01T24:00:00Z'])(
-    'refuses occurredAt %s (outside the calendar or the accepted window)',
-    (occurredAt) => {
-      expectRefused(validateInboundObject({ ...actionExecuted, occurredAt }), ContractErrorCode.ValidationFailed);
-    },
-  );
+  it.each([
+    '0000-01-01T00:00:00Z',
+    '1999-12-31T23:59:59Z',
+    '2100-01-01T00:00:00Z',
+    '2026-02-30T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-01-01T23:59:60Z',
+    '2026-01-01T24:00:00Z',
+  ])('refuses occurredAt %s (outside the calendar or the accepted window)', (occurredAt) => {
+    expectRefused(
+      validateInboundObject({ ...actionExecuted, occurredAt }),
+      ContractErrorCode.ValidationFailed,
+    );
+  });
 
   it('refuses token counts whose price could overflow a daily sum', () => {
     const huge = Number.MAX_SAFE_INTEGER;
-    const action = { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: huge, outputTokens: huge, cachedInputTokens: huge } };
+    const action = {
+      kind: 'ai.generate',
+      ai: { model: 'gpt-4o', inputTokens: huge, outputTokens: huge, cachedInputTokens: huge },
+    };
     expectRefused(validateInboundObject(withAction(action)), ContractErrorCode.ValidationFailed);
   });
 
@@ -236,27 +360,54 @@ describe('the boundary refuses what once got through', () => {
     ['a lone high surrogate', 'x\ud800'],
     ['a lone low surrogate', '\udc00x'],
   ])('refuses %s in eventId, on the object and the raw-bytes path', (_name, eventId) => {
-    expectRefused(validateInboundObject({ ...actionExecuted, eventId }), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      validateInboundObject({ ...actionExecuted, eventId }),
+      ContractErrorCode.ValidationFailed,
+    );
     expectRefused(parse({ ...actionExecuted, eventId }), ContractErrorCode.ValidationFailed);
   });
 
   it('refuses a NUL in a pack paymentRef and a grant reference', () => {
-    const pack = { ...envelope, type: 'CreditPackPurchased', credits: '10', paymentRef: 'pay\u0000' };
-    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r\ud800' };
+    const pack = {
+      ...envelope,
+      type: 'CreditPackPurchased',
+      credits: '10',
+      paymentRef: 'pay\u0000',
+    };
+    const grant = {
+      ...envelope,
+      type: 'CreditsGranted',
+      grantType: 'sales',
+      credits: '1',
+      reference: 'r\ud800',
+    };
     expectRefused(validateInboundObject(pack), ContractErrorCode.ValidationFailed);
     expectRefused(validateInboundObject(grant), ContractErrorCode.ValidationFailed);
   });
 
   it('refuses null for an optional field instead of treating it as absent', () => {
-    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1', reference: 'r', expiresAt: null };
+    const grant = {
+      ...envelope,
+      type: 'CreditsGranted',
+      grantType: 'sales',
+      credits: '1',
+      reference: 'r',
+      expiresAt: null,
+    };
     expectRefused(validateInboundObject(grant), ContractErrorCode.ValidationFailed);
   });
 
   it('refuses nesting deeper than the limit without exhausting the stack', () => {
     let deep: unknown = {};
     for (let level = 0; level < 10_000; level += 1) deep = { next: deep };
-    expectRefused(validateInboundObject({ ...actionExecuted, extra: deep }), ContractErrorCode.ValidationFailed);
-    expectRefused(parseInboundMessage(`${'['.repeat(10_000)}${']'.repeat(10_000)}`), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      validateInboundObject({ ...actionExecuted, extra: deep }),
+      ContractErrorCode.ValidationFailed,
+    );
+    expectRefused(
+      parseInboundMessage(`${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+      ContractErrorCode.ValidationFailed,
+    );
   });
 });
 

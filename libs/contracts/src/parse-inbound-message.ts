@@ -48,7 +48,10 @@ export function parseInboundMessage(raw: string | Uint8Array): ParseResult {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return failure(ContractErrorCode.MalformedJson, `message is not valid JSON: ${(error as Error).message}`);
+    return failure(
+      ContractErrorCode.MalformedJson,
+      `message is not valid JSON: ${(error as Error).message}`,
+    );
   }
   return validateInboundObject(parsed);
 }
@@ -63,7 +66,10 @@ function decodeWithinLimit(raw: string | Uint8Array): string | ParseResult {
     // A UTF-16 unit is at least one UTF-8 byte and at most three, so only the band in between
     // needs an exact count.
     if (raw.length > PAYLOAD_SIZE_MAX_BYTES) return tooLarge;
-    if (raw.length * 3 > PAYLOAD_SIZE_MAX_BYTES && new TextEncoder().encode(raw).byteLength > PAYLOAD_SIZE_MAX_BYTES) {
+    if (
+      raw.length * 3 > PAYLOAD_SIZE_MAX_BYTES &&
+      new TextEncoder().encode(raw).byteLength > PAYLOAD_SIZE_MAX_BYTES
+    ) {
       return tooLarge;
     }
     return raw;
@@ -96,7 +102,9 @@ export function validateWithClasses(input: unknown): ParseResult {
 function shapeFailure(input: unknown): ParseResult | null {
   const issue = jsonShapeIssue(input);
   if (issue === null) return null;
-  return failure(ContractErrorCode.ValidationFailed, issue.message, [{ path: issue.path, messages: [issue.message] }]);
+  return failure(ContractErrorCode.ValidationFailed, issue.message, [
+    { path: issue.path, messages: [issue.message] },
+  ]);
 }
 
 function validateObjectSafely(input: unknown): ParseResult {
@@ -104,7 +112,10 @@ function validateObjectSafely(input: unknown): ParseResult {
     return validateObject(input);
   } catch (error) {
     // class-transformer or class-validator tripping over an exotic value is still bad input.
-    return failure(ContractErrorCode.ValidationFailed, `message could not be validated: ${(error as Error).message}`);
+    return failure(
+      ContractErrorCode.ValidationFailed,
+      `message could not be validated: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -114,7 +125,9 @@ function validateObject(input: unknown): ParseResult {
   }
   const type = input['type'];
   if (typeof type !== 'string') {
-    return failure(ContractErrorCode.ValidationFailed, 'type must be a string', [{ path: 'type', messages: ['type must be a string'] }]);
+    return failure(ContractErrorCode.ValidationFailed, 'type must be a string', [
+      { path: 'type', messages: ['type must be a string'] },
+    ]);
   }
   if (!(INBOUND_MESSAGE_TYPES as readonly string[]).includes(type)) {
     return failure(ContractErrorCode.UnknownType, `unknown message type "${type.slice(0, 100)}"`, {
@@ -128,15 +141,22 @@ function validateObject(input: unknown): ParseResult {
     return failure(ContractErrorCode.ValidationFailed, 'schemaVersion must be an integer', [issue]);
   }
   if (!SUPPORTED_SCHEMA_VERSIONS.includes(schemaVersion)) {
-    return failure(ContractErrorCode.UnsupportedSchemaVersion, `${type} schemaVersion ${schemaVersion} is not supported`, {
-      schemaVersion,
-      supported: SUPPORTED_SCHEMA_VERSIONS,
-    });
+    return failure(
+      ContractErrorCode.UnsupportedSchemaVersion,
+      `${type} schemaVersion ${schemaVersion} is not supported`,
+      {
+        schemaVersion,
+        supported: SUPPORTED_SCHEMA_VERSIONS,
+      },
+    );
   }
   return validateAgainstClass(type as InboundMessageType, input);
 }
 
-function validateAgainstClass(type: InboundMessageType, input: Record<string, unknown>): ParseResult {
+function validateAgainstClass(
+  type: InboundMessageType,
+  input: Record<string, unknown>,
+): ParseResult {
   const instance = plainToInstance(MESSAGE_CLASSES[type] as new () => object, input);
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
   const issues = flattenErrors(errors, '');

@@ -30,7 +30,12 @@ export function toInboundMessage(message: ValidatedMessage): InboundMessage {
     workspaceId: message.workspaceId,
   };
   if (message instanceof ActionExecutedMessage) {
-    return { ...envelope, type: 'ActionExecuted', source: message.source, action: toAction(message.action) };
+    return {
+      ...envelope,
+      type: 'ActionExecuted',
+      source: message.source,
+      action: toAction(message.action),
+    };
   }
   if (message instanceof SubscriptionPeriodStartedMessage) {
     return {
@@ -41,12 +46,19 @@ export function toInboundMessage(message: ValidatedMessage): InboundMessage {
       periodEnd: canonicalInstant(message.periodEnd),
       ...(message.allocationMicro === undefined
         ? {}
-        : { allocationMicro: assertParsed(parseMicro(message.allocationMicro), 'allocationMicro') }),
+        : {
+            allocationMicro: assertParsed(parseMicro(message.allocationMicro), 'allocationMicro'),
+          }),
     };
   }
   if (message instanceof CreditPackPurchasedMessage) {
     const creditsMicro = assertParsed(parseCreditsToMicro(message.credits), 'credits');
-    return { ...envelope, type: 'CreditPackPurchased', creditsMicro, paymentRef: message.paymentRef };
+    return {
+      ...envelope,
+      type: 'CreditPackPurchased',
+      creditsMicro,
+      paymentRef: message.paymentRef,
+    };
   }
   return {
     ...envelope,

@@ -10,14 +10,14 @@ export function IsOptionalField(options?: ValidationOptions): PropertyDecorator 
   return ValidateIf((_object: object, value: unknown) => value !== undefined, options);
 }
 
-
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isInstant',
       validator: {
         validate: (value: unknown) => isInstant(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time with a zone, from 2000 to 2099`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an ISO 8601 date-time with a zone, from 2000 to 2099`,
       },
     },
     options,
@@ -48,7 +48,8 @@ export function IsMicroAmount(options?: ValidationOptions): PropertyDecorator {
       name: 'isMicroAmount',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && parseMicro(value) !== null,
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be a non-negative integer string of µcr`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a non-negative integer string of µcr`,
       },
     },
     options,

@@ -1,6 +1,14 @@
 // Domain micro-benchmark: decide + evolve for debits on one core, spread over many
 // workspaces so caches see realistic variety. Run: npm run bench:domain
-import { CreditEvent, decide, DebitAction, evolve, initialWorkspaceState, OpenPeriod, WorkspaceState } from '@tally/credits';
+import {
+  CreditEvent,
+  decide,
+  DebitAction,
+  evolve,
+  initialWorkspaceState,
+  OpenPeriod,
+  WorkspaceState,
+} from '@tally/credits';
 
 const workspaceCount = 10_000;
 const debitsTotal = 5_000_000;
@@ -10,8 +18,14 @@ const actions: DebitAction['action'][] = [
   { kind: 'http.request' },
   { kind: 'code.run', durationMs: 1234 },
   { kind: 'email.send', recipients: 3 },
-  { kind: 'ai.generate', ai: { model: 'gpt-4o', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0 } },
-  { kind: 'ai.generate', ai: { model: 'mystery', inputTokens: 800, outputTokens: 100, cachedInputTokens: 50 } },
+  {
+    kind: 'ai.generate',
+    ai: { model: 'gpt-4o', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0 },
+  },
+  {
+    kind: 'ai.generate',
+    ai: { model: 'mystery', inputTokens: 800, outputTokens: 100, cachedInputTokens: 50 },
+  },
 ];
 
 function openWorkspaces(): WorkspaceState[] {

@@ -21,15 +21,32 @@ export type {
   GrantDebit,
   GrantSnapshot,
 } from './workspace-credits/workspace-credits.events';
-export { initialWorkspaceState, totalAvailableOf, statusFor } from './workspace-credits/workspace-credits.state';
-export type { WorkspaceState, CreditPeriod, GrantBucket } from './workspace-credits/workspace-credits.state';
+export {
+  initialWorkspaceState,
+  totalAvailableOf,
+  statusFor,
+} from './workspace-credits/workspace-credits.state';
+export type {
+  WorkspaceState,
+  CreditPeriod,
+  GrantBucket,
+} from './workspace-credits/workspace-credits.state';
 export { createDecider, decide } from './workspace-credits/workspace-credits.decide';
 export type { DeciderConfig, WorkspaceDecider } from './workspace-credits/workspace-credits.decide';
 export { evolve } from './workspace-credits/workspace-credits.evolve';
 export { defaultCycleAllocations } from './workspace-credits/workspace-credits.period';
 export type { CycleAllocations } from './workspace-credits/workspace-credits.period';
-export { priceAction, defaultPriceBook, rate, RATE_SCALE } from './workspace-credits/workspace-credits.price-book';
-export type { PriceBook, AiModelRates, ActionPrice } from './workspace-credits/workspace-credits.price-book';
+export {
+  priceAction,
+  defaultPriceBook,
+  rate,
+  RATE_SCALE,
+} from './workspace-credits/workspace-credits.price-book';
+export type {
+  PriceBook,
+  AiModelRates,
+  ActionPrice,
+} from './workspace-credits/workspace-credits.price-book';
 export { allocateDebit } from './workspace-credits/workspace-credits.debit';
 export { balanceOf } from './workspace-credits/workspace-credits.balance';
 export type { WorkspaceBalance } from './workspace-credits/workspace-credits.balance';
@@ -44,4 +61,8 @@ export type { EncodedCreditEvent } from './workspace-credits/workspace-credits.c
 export { alertForStatusChange } from './workspace-credits/workspace-credits.alerts';
 export { commandFromInbound } from './workspace-credits/workspace-credits.from-inbound';
 export { CreditsDomainError, CreditsErrorCode } from './workspace-credits/workspace-credits.errors';
-export { RECENT_REFERENCES_MAX, OPEN_GRANTS_MAX, LOW_BALANCE_PERCENT } from './workspace-credits/workspace-credits.limits';
+export {
+  RECENT_REFERENCES_MAX,
+  OPEN_GRANTS_MAX,
+  LOW_BALANCE_PERCENT,
+} from './workspace-credits/workspace-credits.limits';

@@ -1,5 +1,11 @@
 import type { AppendSignal } from './append-signal';
-import type { EventFilter, EventSubscription, Position, RecordedEvent, SubscribeToAllOptions } from './event-store.port';
+import type {
+  EventFilter,
+  EventSubscription,
+  Position,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from './event-store.port';
 import { comparePositions, START } from './position';
 import {
   SUBSCRIPTION_ERROR_RETRY_DELAY_MS,
@@ -13,7 +19,11 @@ export interface GlobalPage {
   visibleBelow: bigint;
 }
 
-export type ReadGlobalPage = (from: Position, maxCount: number, filter: EventFilter | undefined) => Promise<GlobalPage>;
+export type ReadGlobalPage = (
+  from: Position,
+  maxCount: number,
+  filter: EventFilter | undefined,
+) => Promise<GlobalPage>;
 
 const PREPARE_MAX = 2n ** 63n - 1n;
 

@@ -23,7 +23,10 @@ function encodeExpectedRevision(streamName: string, expected: ExpectedRevision):
       return STREAM_EXISTS_CODE;
     default:
       if (typeof expected !== 'bigint' || expected < 0n) {
-        throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `Stream "${streamName}": expected revision must be any, no_stream, stream_exists or a bigint >= 0.`);
+        throw new EventStoreError(
+          EventStoreErrorCode.InvalidAppend,
+          `Stream "${streamName}": expected revision must be any, no_stream, stream_exists or a bigint >= 0.`,
+        );
       }
       return expected.toString();
   }
@@ -40,24 +43,53 @@ export function encodeAppendParameters(appends: StreamAppend[]): [string, string
   const seenStreams = new Set<string>();
   for (const [index, append] of appends.entries()) {
     if (typeof append.streamName !== 'string' || append.streamName.length === 0) {
-      throw new EventStoreError(EventStoreErrorCode.InvalidAppend, 'Stream name must be a non-empty string.');
+      throw new EventStoreError(
+        EventStoreErrorCode.InvalidAppend,
+        'Stream name must be a non-empty string.',
+      );
     }
     if (seenStreams.has(append.streamName)) {
-      throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `Stream "${append.streamName}" appears twice in one appendMany; merge its events into one append.`);
+      throw new EventStoreError(
+        EventStoreErrorCode.InvalidAppend,
+        `Stream "${append.streamName}" appears twice in one appendMany; merge its events into one append.`,
+      );
     }
     seenStreams.add(append.streamName);
-    streams.push([append.streamName, encodeExpectedRevision(append.streamName, append.expectedRevision)]);
+    streams.push([
+      append.streamName,
+      encodeExpectedRevision(append.streamName, append.expectedRevision),
+    ]);
     for (const event of append.events) {
-      if (!isUuid(event.id)) throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event id "${event.id}" is not a UUID.`);
+      if (!isUuid(event.id))
+        throw new EventStoreError(
+          EventStoreErrorCode.InvalidEvent,
+          `Event id "${event.id}" is not a UUID.`,
+        );
       if (typeof event.type !== 'string' || event.type.length === 0) {
-        throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event ${event.id} has no type.`);
+        throw new EventStoreError(
+          EventStoreErrorCode.InvalidEvent,
+          `Event ${event.id} has no type.`,
+        );
       }
-      if (event.data === undefined) throw new EventStoreError(EventStoreErrorCode.InvalidEvent, `Event ${event.id} has no JSON data.`);
-      events.push({ s: index + 1, i: event.id, t: event.type, d: event.data, m: event.metadata ?? null });
+      if (event.data === undefined)
+        throw new EventStoreError(
+          EventStoreErrorCode.InvalidEvent,
+          `Event ${event.id} has no JSON data.`,
+        );
+      events.push({
+        s: index + 1,
+        i: event.id,
+        t: event.type,
+        d: event.data,
+        m: event.metadata ?? null,
+      });
     }
   }
   if (events.length > APPEND_EVENT_COUNT_MAX) {
-    throw new EventStoreError(EventStoreErrorCode.InvalidAppend, `One append holds at most ${APPEND_EVENT_COUNT_MAX} events, got ${events.length}.`);
+    throw new EventStoreError(
+      EventStoreErrorCode.InvalidAppend,
+      `One append holds at most ${APPEND_EVENT_COUNT_MAX} events, got ${events.length}.`,
+    );
   }
   return [JSON.stringify(streams), JSON.stringify(events)];
 }

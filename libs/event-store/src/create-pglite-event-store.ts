@@ -6,9 +6,14 @@ import type { SqlClient } from './sql-client.port';
 import { createSqlEventStore } from './sql-event-store';
 
 /** The embedded twin: the same SQL on PGlite. `dataDir` undefined = in memory. close() closes PGlite. */
-export async function createPgliteEventStore(options: { dataDir?: string } = {}): Promise<EventStore & { pglite: PGlite; sql: SqlClient }> {
+export async function createPgliteEventStore(
+  options: { dataDir?: string } = {},
+): Promise<EventStore & { pglite: PGlite; sql: SqlClient }> {
   const { PGlite } = loadPglite();
-  const pglite = options.dataDir === undefined ? await PGlite.create() : await PGlite.create({ dataDir: options.dataDir });
+  const pglite =
+    options.dataDir === undefined
+      ? await PGlite.create()
+      : await PGlite.create({ dataDir: options.dataDir });
   const sql = createPgliteSqlClient(pglite, { ownsInstance: true });
   try {
     const store = await createSqlEventStore(sql);

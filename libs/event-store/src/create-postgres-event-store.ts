@@ -19,7 +19,9 @@ const CONNECTION_TIMEOUT_MS_DEFAULT = 10_000;
 const IDLE_TIMEOUT_MS = 30_000;
 
 /** The store on a PostgreSQL server; owns its pool (closed by close()). `sql` shares the pool. */
-export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore & { sql: SqlClient }> {
+export async function createPostgresEventStore(
+  options: PostgresEventStoreOptions,
+): Promise<EventStore & { sql: SqlClient }> {
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.poolSizeMax ?? POSTGRES_POOL_SIZE_DEFAULT,

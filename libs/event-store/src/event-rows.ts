@@ -13,7 +13,10 @@ export interface EventRow {
   created_at_ms: string;
 }
 
-export function positionFromRow(row: { commit_position: string; prepare_position: string }): Position {
+export function positionFromRow(row: {
+  commit_position: string;
+  prepare_position: string;
+}): Position {
   return { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
 }
 

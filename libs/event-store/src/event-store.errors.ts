@@ -29,7 +29,9 @@ export class WrongExpectedRevisionError extends Error {
     readonly expected: ExpectedRevision,
     readonly actual: bigint | 'no_stream',
   ) {
-    super(`Stream "${streamName}" expected revision ${String(expected)} but is at ${String(actual)}.`);
+    super(
+      `Stream "${streamName}" expected revision ${String(expected)} but is at ${String(actual)}.`,
+    );
     this.name = 'WrongExpectedRevisionError';
   }
 }
@@ -66,5 +68,9 @@ export class EventDataRejectedError extends Error {
 const DATA_REJECTION_CLASSES = new Set(['22', '23', '54']);
 
 export function isDataRejectionSqlState(sqlState: string | undefined): sqlState is string {
-  return sqlState !== undefined && sqlState !== '23505' && DATA_REJECTION_CLASSES.has(sqlState.slice(0, 2));
+  return (
+    sqlState !== undefined &&
+    sqlState !== '23505' &&
+    DATA_REJECTION_CLASSES.has(sqlState.slice(0, 2))
+  );
 }

@@ -143,14 +143,21 @@ export interface SubscribeToAllOptions {
  */
 export interface EventStore {
   /** Appends to one stream under an optional expected-revision check (default 'any'). */
-  appendToStream(streamName: string, events: EventData[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(
+    streamName: string,
+    events: EventData[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
   /**
    * Appends to several distinct streams in ONE transaction: all or nothing. Results follow the
    * input order. `rejectDuplicates`: instead of skipping already stored ids, fail the whole
    * append with DuplicateEventError (for callers whose later events depend on earlier ones).
    * Throws EventDataRejectedError when PostgreSQL refuses the events' content (nothing appended).
    */
-  appendMany(appends: StreamAppend[], options?: { rejectDuplicates?: boolean }): Promise<AppendResult[]>;
+  appendMany(
+    appends: StreamAppend[],
+    options?: { rejectDuplicates?: boolean },
+  ): Promise<AppendResult[]>;
   /** Reads one stream in revision order. An unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Reads the global order after `fromPosition`, only as far as subscribers may safely see. */

@@ -43,7 +43,10 @@ export {
   type MigrationSet,
 } from './migration-runner';
 export { SqlEventStore, createSqlEventStore } from './sql-event-store';
-export { createPostgresEventStore, type PostgresEventStoreOptions } from './create-postgres-event-store';
+export {
+  createPostgresEventStore,
+  type PostgresEventStoreOptions,
+} from './create-postgres-event-store';
 export { createPgliteEventStore } from './create-pglite-event-store';
 export type { EventRange, NextRangeOptions, PositionRange, RangeQuery } from './event-store.port';
 export { RANGE_EVENTS_MAX } from './event-store.limits';

@@ -62,7 +62,10 @@ export function createPgSqlClient(pool: Pool, options: { ownsPool?: boolean } = 
       await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
       return async () => {
         connection.off('notification', handler);
-        if (!broken) await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
+        if (!broken)
+          await connection
+            .query(`UNLISTEN "${channel.replace(/"/g, '""')}"`)
+            .catch(() => undefined);
         connection.release(broken);
       };
     },

@@ -15,7 +15,10 @@ function transactionClient(transaction: Transaction): SqlClient {
 }
 
 /** A SqlClient over an embedded PGlite instance. `ownsInstance`: close() closes PGlite. */
-export function createPgliteSqlClient(pglite: PGlite, options: { ownsInstance?: boolean } = {}): SqlClient {
+export function createPgliteSqlClient(
+  pglite: PGlite,
+  options: { ownsInstance?: boolean } = {},
+): SqlClient {
   return {
     async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
       const result = await pglite.query<Row>(sql, params);

@@ -13,7 +13,10 @@ export function positionToString(position: Position): string {
 export function positionFromString(text: string): Position {
   const match = POSITION_PATTERN.exec(text);
   if (!match || match[1] === undefined || match[2] === undefined) {
-    throw new EventStoreError(EventStoreErrorCode.InvalidPosition, `Not a position: "${text}" (expected "<commit>/<prepare>").`);
+    throw new EventStoreError(
+      EventStoreErrorCode.InvalidPosition,
+      `Not a position: "${text}" (expected "<commit>/<prepare>").`,
+    );
   }
   return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
 }

@@ -39,7 +39,11 @@ import { type EventRow, positionFromRow, recordedEventFromRow } from './event-ro
 import { migrateEventStore } from './migrations';
 import { START } from './position';
 import type { SqlClient } from './sql-client.port';
-import { CALL_APPEND_FUNCTION, DUPLICATE_EVENT_SQLSTATE, WRONG_EXPECTED_REVISION_SQLSTATE } from './sql/append-function.sql';
+import {
+  CALL_APPEND_FUNCTION,
+  DUPLICATE_EVENT_SQLSTATE,
+  WRONG_EXPECTED_REVISION_SQLSTATE,
+} from './sql/append-function.sql';
 import {
   READ_ALL,
   READ_STREAM_AT,
@@ -70,7 +74,10 @@ function sqlState(error: unknown): string | undefined {
 
 function assertCount(name: string, value: number, max: number): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new EventStoreError(EventStoreErrorCode.InvalidRead, `${name} must be an integer from 0 to ${max}, got ${value}.`);
+    throw new EventStoreError(
+      EventStoreErrorCode.InvalidRead,
+      `${name} must be an integer from 0 to ${max}, got ${value}.`,
+    );
   }
 }
 
@@ -86,13 +93,22 @@ export class SqlEventStore implements EventStore {
 
   constructor(private readonly sql: SqlClient) {}
 
-  async appendToStream(streamName: string, events: EventData[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    const [result] = await this.appendMany([{ streamName, events, expectedRevision: options.expectedRevision ?? 'any' }]);
+  async appendToStream(
+    streamName: string,
+    events: EventData[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const [result] = await this.appendMany([
+      { streamName, events, expectedRevision: options.expectedRevision ?? 'any' },
+    ]);
     if (!result) throw new Error('event_store_append returned no row for a one-stream append.');
     return result;
   }
 
-  async appendMany(appends: StreamAppend[], options: { rejectDuplicates?: boolean } = {}): Promise<AppendResult[]> {
+  async appendMany(
+    appends: StreamAppend[],
+    options: { rejectDuplicates?: boolean } = {},
+  ): Promise<AppendResult[]> {
     this.assertOpen();
     if (appends.length === 0) return [];
     const parameters = [...encodeAppendParameters(appends), options.rejectDuplicates ?? false];
@@ -101,7 +117,10 @@ export class SqlEventStore implements EventStore {
         const rows = await this.sql.query<AppendRow>(CALL_APPEND_FUNCTION, parameters);
         return rows.map((row) => {
           const append = appends[row.stream_index - 1];
-          if (!append) throw new Error(`event_store_append returned unknown stream index ${row.stream_index}.`);
+          if (!append)
+            throw new Error(
+              `event_store_append returned unknown stream index ${row.stream_index}.`,
+            );
           return {
             streamName: append.streamName,
             nextExpectedRevision: BigInt(row.next_expected_revision),
@@ -110,11 +129,14 @@ export class SqlEventStore implements EventStore {
           };
         });
       } catch (error) {
-        if (sqlState(error) === WRONG_EXPECTED_REVISION_SQLSTATE) throw this.wrongRevision(error, appends);
+        if (sqlState(error) === WRONG_EXPECTED_REVISION_SQLSTATE)
+          throw this.wrongRevision(error, appends);
         if (sqlState(error) === DUPLICATE_EVENT_SQLSTATE) throw new DuplicateEventError();
         const state = sqlState(error);
-        if (isDataRejectionSqlState(state)) throw new EventDataRejectedError(state, (error as Error).message);
-        if (attempt > APPEND_RACE_RETRY_LIMIT || !RETRYABLE_SQLSTATES.has(sqlState(error) ?? '')) throw error;
+        if (isDataRejectionSqlState(state))
+          throw new EventDataRejectedError(state, (error as Error).message);
+        if (attempt > APPEND_RACE_RETRY_LIMIT || !RETRYABLE_SQLSTATES.has(sqlState(error) ?? ''))
+          throw error;
       }
     }
   }
@@ -123,16 +145,25 @@ export class SqlEventStore implements EventStore {
     this.assertOpen();
     const direction = options.direction ?? 'forwards';
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
-    if (options.maxCount !== undefined) assertCount('maxCount', options.maxCount, Number.MAX_SAFE_INTEGER);
+    if (options.maxCount !== undefined)
+      assertCount('maxCount', options.maxCount, Number.MAX_SAFE_INTEGER);
     const limit = options.maxCount ?? null;
     const rows =
       direction === 'forwards'
         ? from === 'end'
           ? []
-          : await this.sql.query<EventRow>(READ_STREAM_FORWARDS, [streamName, from === 'start' ? '0' : from.toString(), limit])
+          : await this.sql.query<EventRow>(READ_STREAM_FORWARDS, [
+              streamName,
+              from === 'start' ? '0' : from.toString(),
+              limit,
+            ])
         : from === 'start'
           ? await this.sql.query<EventRow>(READ_STREAM_BACKWARDS, [streamName, '0', limit])
-          : await this.sql.query<EventRow>(READ_STREAM_BACKWARDS, [streamName, (from === 'end' ? REVISION_END : from).toString(), limit]);
+          : await this.sql.query<EventRow>(READ_STREAM_BACKWARDS, [
+              streamName,
+              (from === 'end' ? REVISION_END : from).toString(),
+              limit,
+            ]);
     return rows.map(recordedEventFromRow);
   }
 
@@ -147,7 +178,11 @@ export class SqlEventStore implements EventStore {
     this.assertOpen();
     const batchSizeMax = options.batchSizeMax ?? SUBSCRIPTION_BATCH_SIZE_DEFAULT;
     assertCount('batchSizeMax', batchSizeMax, READ_ALL_COUNT_MAX);
-    if (batchSizeMax === 0) throw new EventStoreError(EventStoreErrorCode.InvalidRead, 'batchSizeMax must be at least 1.');
+    if (batchSizeMax === 0)
+      throw new EventStoreError(
+        EventStoreErrorCode.InvalidRead,
+        'batchSizeMax must be at least 1.',
+      );
     this.startListening(options.onError);
     const subscription = new AllSubscription(
       (from, count, filter) => this.readGlobalPage(from, count, filter),
@@ -171,7 +206,9 @@ export class SqlEventStore implements EventStore {
     }
     const found = new Set<string>();
     if (byNormalId.size === 0) return found;
-    const rows = await this.sql.query<{ event_id: string }>(SELECT_EXISTING_EVENT_IDS, [[...byNormalId.keys()]]);
+    const rows = await this.sql.query<{ event_id: string }>(SELECT_EXISTING_EVENT_IDS, [
+      [...byNormalId.keys()],
+    ]);
     for (const row of rows) for (const id of byNormalId.get(row.event_id) ?? []) found.add(id);
     return found;
   }
@@ -189,7 +226,10 @@ export class SqlEventStore implements EventStore {
     this.assertOpen();
     assertCount('revisions.length', revisions.length, LOOKUP_COUNT_MAX);
     if (revisions.length === 0) return [];
-    const rows = await this.sql.query<EventRow>(READ_STREAM_AT, [streamName, revisions.map((revision) => revision.toString())]);
+    const rows = await this.sql.query<EventRow>(READ_STREAM_AT, [
+      streamName,
+      revisions.map((revision) => revision.toString()),
+    ]);
     return rows.map(recordedEventFromRow);
   }
 
@@ -213,20 +253,27 @@ export class SqlEventStore implements EventStore {
     assertCount('streamNames.length', streamNames.length, LOOKUP_COUNT_MAX);
     const revisions = new Map<string, bigint>();
     if (streamNames.length === 0) return revisions;
-    const rows = await this.sql.query<{ stream_name: string; revision: string }>(SELECT_STREAM_REVISIONS, [streamNames]);
+    const rows = await this.sql.query<{ stream_name: string; revision: string }>(
+      SELECT_STREAM_REVISIONS,
+      [streamNames],
+    );
     for (const row of rows) revisions.set(row.stream_name, BigInt(row.revision));
     return revisions;
   }
 
   async headPosition(): Promise<Position> {
     this.assertOpen();
-    const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(SELECT_HEAD_POSITION);
+    const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(
+      SELECT_HEAD_POSITION,
+    );
     return row ? positionFromRow(row) : START;
   }
 
   async lastCommittedPosition(): Promise<Position> {
     this.assertOpen();
-    const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(SELECT_LAST_COMMITTED_POSITION);
+    const [row] = await this.sql.query<{ commit_position: string; prepare_position: string }>(
+      SELECT_LAST_COMMITTED_POSITION,
+    );
     return row ? positionFromRow(row) : START;
   }
 
@@ -239,7 +286,11 @@ export class SqlEventStore implements EventStore {
     await this.sql.close();
   }
 
-  private async readGlobalPage(from: Position, maxCount: number, filter: EventFilter | undefined): Promise<GlobalPage> {
+  private async readGlobalPage(
+    from: Position,
+    maxCount: number,
+    filter: EventFilter | undefined,
+  ): Promise<GlobalPage> {
     this.assertOpen();
     const rows = await this.sql.query<EventRow & { visible_below: string }>(READ_ALL, [
       from.commit.toString(),
@@ -263,15 +314,23 @@ export class SqlEventStore implements EventStore {
   }
 
   private wrongRevision(error: unknown, appends: StreamAppend[]): WrongExpectedRevisionError {
-    const detail = JSON.parse(String((error as { detail?: unknown }).detail)) as { streamIndex: number; actual: string };
+    const detail = JSON.parse(String((error as { detail?: unknown }).detail)) as {
+      streamIndex: number;
+      actual: string;
+    };
     const append = appends[detail.streamIndex - 1];
     if (!append) throw error;
     const actual = BigInt(detail.actual);
-    return new WrongExpectedRevisionError(append.streamName, append.expectedRevision, actual < 0n ? 'no_stream' : actual);
+    return new WrongExpectedRevisionError(
+      append.streamName,
+      append.expectedRevision,
+      actual < 0n ? 'no_stream' : actual,
+    );
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreError(EventStoreErrorCode.StoreClosed, 'The event store is closed.');
+    if (this.closed)
+      throw new EventStoreError(EventStoreErrorCode.StoreClosed, 'The event store is closed.');
   }
 }
 

@@ -57,7 +57,10 @@ async function untilEverythingVisible(store: EventStore): Promise<void> {
 }
 
 /** Every behaviour an EventStore implementation promises, run against a fresh store. */
-export function eventStoreContract(name: string, createFixture: () => Promise<EventStoreFixture>): void {
+export function eventStoreContract(
+  name: string,
+  createFixture: () => Promise<EventStoreFixture>,
+): void {
   describe(`${name} event store contract`, () => {
     let fixture: EventStoreFixture;
     let store: EventStore & { sql: SqlClient };
@@ -75,8 +78,15 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
     describe('expected revision', () => {
       it('appends the first event at revision 0 when the stream must not exist', async () => {
         const name = stream('first');
-        const result = await store.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
-        expect(result).toEqual({ streamName: name, nextExpectedRevision: 0n, appendedCount: 1, duplicateCount: 0 });
+        const result = await store.appendToStream(name, [event()], {
+          expectedRevision: 'no_stream',
+        });
+        expect(result).toEqual({
+          streamName: name,
+          nextExpectedRevision: 0n,
+          appendedCount: 1,
+          duplicateCount: 0,
+        });
       });
 
       it('refuses no_stream on a stream that has events, with the typed error', async () => {
@@ -84,37 +94,54 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         await store.appendToStream(name, [event()]);
         const failure = store.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
         await expect(failure).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        await expect(failure).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamName: name, expected: 'no_stream', actual: 0n });
+        await expect(failure).rejects.toMatchObject({
+          code: 'WRONG_EXPECTED_REVISION',
+          streamName: name,
+          expected: 'no_stream',
+          actual: 0n,
+        });
       });
 
       it('refuses stream_exists on a stream without events', async () => {
         const name = stream('missing');
-        await expect(store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' })).rejects.toMatchObject({
+        await expect(
+          store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' }),
+        ).rejects.toMatchObject({
           code: 'WRONG_EXPECTED_REVISION',
           expected: 'stream_exists',
           actual: 'no_stream',
         });
         await store.appendToStream(name, [event()]);
-        await expect(store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({ nextExpectedRevision: 1n });
+        await expect(
+          store.appendToStream(name, [event()], { expectedRevision: 'stream_exists' }),
+        ).resolves.toMatchObject({ nextExpectedRevision: 1n });
       });
 
       it('refuses an exact revision that is not the current one and accepts the current one', async () => {
         const name = stream('exact');
         await store.appendToStream(name, events(3));
-        await expect(store.appendToStream(name, [event()], { expectedRevision: 1n })).rejects.toMatchObject({ expected: 1n, actual: 2n });
-        await expect(store.appendToStream(name, [event()], { expectedRevision: 2n })).resolves.toMatchObject({ nextExpectedRevision: 3n });
+        await expect(
+          store.appendToStream(name, [event()], { expectedRevision: 1n }),
+        ).rejects.toMatchObject({ expected: 1n, actual: 2n });
+        await expect(
+          store.appendToStream(name, [event()], { expectedRevision: 2n }),
+        ).resolves.toMatchObject({ nextExpectedRevision: 3n });
       });
 
       it('appends whatever the revision when the expectation is any', async () => {
         const name = stream('any');
         await store.appendToStream(name, events(2), { expectedRevision: 'any' });
-        await expect(store.appendToStream(name, events(2), { expectedRevision: 'any' })).resolves.toMatchObject({ nextExpectedRevision: 3n, appendedCount: 2 });
+        await expect(
+          store.appendToStream(name, events(2), { expectedRevision: 'any' }),
+        ).resolves.toMatchObject({ nextExpectedRevision: 3n, appendedCount: 2 });
       });
 
       it('leaves the stream unchanged when the expected revision is wrong', async () => {
         const name = stream('unchanged');
         await store.appendToStream(name, [event()]);
-        await expect(store.appendToStream(name, events(2), { expectedRevision: 5n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(
+          store.appendToStream(name, events(2), { expectedRevision: 5n }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
         expect(await store.readStream(name)).toHaveLength(1);
         expect((await store.streamRevisions([name])).get(name)).toBe(0n);
       });
@@ -126,7 +153,12 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const batch = events(3);
         await store.appendToStream(name, batch, { expectedRevision: 'no_stream' });
         const retried = await store.appendToStream(name, batch, { expectedRevision: 'no_stream' });
-        expect(retried).toEqual({ streamName: name, nextExpectedRevision: 2n, appendedCount: 0, duplicateCount: 3 });
+        expect(retried).toEqual({
+          streamName: name,
+          nextExpectedRevision: 2n,
+          appendedCount: 0,
+          duplicateCount: 3,
+        });
         expect(await store.readStream(name)).toHaveLength(3);
       });
 
@@ -135,9 +167,19 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const [first, second] = [event(), event()];
         await store.appendToStream(name, [first]);
         const result = await store.appendToStream(name, [first, second], { expectedRevision: 0n });
-        expect(result).toEqual({ streamName: name, nextExpectedRevision: 1n, appendedCount: 1, duplicateCount: 1 });
-        await expect(store.appendToStream(name, [first, event()], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        expect((await store.readStream(name)).map((recorded) => recorded.id)).toEqual([first.id, second.id]);
+        expect(result).toEqual({
+          streamName: name,
+          nextExpectedRevision: 1n,
+          appendedCount: 1,
+          duplicateCount: 1,
+        });
+        await expect(
+          store.appendToStream(name, [first, event()], { expectedRevision: 0n }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect((await store.readStream(name)).map((recorded) => recorded.id)).toEqual([
+          first.id,
+          second.id,
+        ]);
       });
 
       it('does not store an id again in another stream', async () => {
@@ -145,7 +187,11 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const [left, right] = [stream('left'), stream('right')];
         await store.appendToStream(left, [shared]);
         const result = await store.appendToStream(right, [shared, event()]);
-        expect(result).toMatchObject({ appendedCount: 1, duplicateCount: 1, nextExpectedRevision: 0n });
+        expect(result).toMatchObject({
+          appendedCount: 1,
+          duplicateCount: 1,
+          nextExpectedRevision: 0n,
+        });
         expect(await store.readStream(right)).toHaveLength(1);
       });
 
@@ -160,7 +206,11 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const stored = event();
         await store.appendToStream(stream('ids'), [stored]);
         const unknown = randomUUID();
-        const found = await store.existingEventIds([stored.id.toUpperCase(), unknown, 'not-a-uuid']);
+        const found = await store.existingEventIds([
+          stored.id.toUpperCase(),
+          unknown,
+          'not-a-uuid',
+        ]);
         expect([...found]).toEqual([stored.id.toUpperCase()]);
       });
 
@@ -168,14 +218,22 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const name = stream('by-id');
         const [first, second] = events(2) as [EventData, EventData];
         await store.appendToStream(name, [first, second]);
-        const found = await store.readEventsById([second.id.toUpperCase(), randomUUID(), 'not-a-uuid']);
-        expect(found.map((recorded) => [recorded.id, recorded.streamName, recorded.revision])).toEqual([[second.id, name, 1n]]);
+        const found = await store.readEventsById([
+          second.id.toUpperCase(),
+          randomUUID(),
+          'not-a-uuid',
+        ]);
+        expect(
+          found.map((recorded) => [recorded.id, recorded.streamName, recorded.revision]),
+        ).toEqual([[second.id, name, 1n]]);
       });
 
       it('refuses data PostgreSQL cannot store with EventDataRejectedError, appending nothing', async () => {
         const name = stream('refused');
         const refused = { ...event(), data: { text: 'a\u0000b' } };
-        await expect(store.appendToStream(name, [event(), refused])).rejects.toBeInstanceOf(EventDataRejectedError);
+        await expect(store.appendToStream(name, [event(), refused])).rejects.toBeInstanceOf(
+          EventDataRejectedError,
+        );
         expect(await store.readStream(name)).toEqual([]);
       });
     });
@@ -200,7 +258,10 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           { streamName: a, events: events(2), expectedRevision: 'no_stream' },
           { streamName: b, events: events(1), expectedRevision: 'no_stream' },
         ]);
-        await expect(failure).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamName: b });
+        await expect(failure).rejects.toMatchObject({
+          code: 'WRONG_EXPECTED_REVISION',
+          streamName: b,
+        });
         expect(await store.readStream(a)).toEqual([]);
         expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
       });
@@ -244,7 +305,10 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           { streamName: b, events: [b1], expectedRevision: 'any' },
         ]);
         await untilEverythingVisible(store);
-        const read = await store.readAll({ fromPosition: before, filter: { streamPrefixes: [a, b] } });
+        const read = await store.readAll({
+          fromPosition: before,
+          filter: { streamPrefixes: [a, b] },
+        });
         expect(read.map((recorded) => recorded.id)).toEqual([a1.id, a2.id, b1.id]);
       });
     });
@@ -253,21 +317,47 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
       it('reads forwards and backwards from a revision with a maximum count', async () => {
         const name = stream('read');
         await store.appendToStream(name, events(5));
-        const revisions = (read: RecordedEvent[]): bigint[] => read.map((recorded) => recorded.revision);
+        const revisions = (read: RecordedEvent[]): bigint[] =>
+          read.map((recorded) => recorded.revision);
         expect(revisions(await store.readStream(name))).toEqual([0n, 1n, 2n, 3n, 4n]);
-        expect(revisions(await store.readStream(name, { fromRevision: 2n, maxCount: 2 }))).toEqual([2n, 3n]);
-        expect(revisions(await store.readStream(name, { direction: 'backwards' }))).toEqual([4n, 3n, 2n, 1n, 0n]);
-        expect(revisions(await store.readStream(name, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }))).toEqual([3n, 2n]);
+        expect(revisions(await store.readStream(name, { fromRevision: 2n, maxCount: 2 }))).toEqual([
+          2n,
+          3n,
+        ]);
+        expect(revisions(await store.readStream(name, { direction: 'backwards' }))).toEqual([
+          4n,
+          3n,
+          2n,
+          1n,
+          0n,
+        ]);
+        expect(
+          revisions(
+            await store.readStream(name, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }),
+          ),
+        ).toEqual([3n, 2n]);
         expect(await store.readStream(name, { fromRevision: 'end' })).toEqual([]);
         expect(await store.readStream(stream('never-written'))).toEqual([]);
       });
 
       it('returns the stored fields of each event', async () => {
         const name = stream('fields');
-        const written = { id: randomUUID(), type: 'CreditDebited', data: { amountMicro: '100', nested: { ok: true } }, metadata: { causationId: 'x' } };
+        const written = {
+          id: randomUUID(),
+          type: 'CreditDebited',
+          data: { amountMicro: '100', nested: { ok: true } },
+          metadata: { causationId: 'x' },
+        };
         await store.appendToStream(name, [written]);
         const [read] = await store.readStream(name);
-        expect(read).toMatchObject({ id: written.id, type: written.type, streamName: name, revision: 0n, data: written.data, metadata: written.metadata });
+        expect(read).toMatchObject({
+          id: written.id,
+          type: written.type,
+          streamName: name,
+          revision: 0n,
+          data: written.data,
+          metadata: written.metadata,
+        });
         expect(read?.createdAt).toBeInstanceOf(Date);
         expect(comparePositions(read?.position ?? START, START)).toBe(1);
       });
@@ -281,13 +371,20 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         await store.appendToStream(`${prefix}-b`, [event('Kept')]);
         await store.appendToStream(stream('elsewhere'), [event('Kept')]);
         await untilEverythingVisible(store);
-        const read = await store.readAll({ fromPosition: before, filter: { eventTypes: ['Kept'], streamPrefixes: [prefix] } });
+        const read = await store.readAll({
+          fromPosition: before,
+          filter: { eventTypes: ['Kept'], streamPrefixes: [prefix] },
+        });
         expect(read.map((recorded) => [recorded.streamName, recorded.type])).toEqual([
           [`${prefix}-a`, 'Kept'],
           [`${prefix}-a`, 'Kept'],
           [`${prefix}-b`, 'Kept'],
         ]);
-        const afterFirst = await store.readAll({ fromPosition: read[0]?.position, maxCount: 1, filter: { streamPrefixes: [prefix] } });
+        const afterFirst = await store.readAll({
+          fromPosition: read[0]?.position,
+          maxCount: 1,
+          filter: { streamPrefixes: [prefix] },
+        });
         expect(afterFirst.map((recorded) => recorded.type)).toEqual(['Dropped']);
       });
 
@@ -307,7 +404,9 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
       it('round-trips positions through their checkpoint text', () => {
         const position: Position = { commit: 123456789012n, prepare: 42n };
         expect(positionFromString(positionToString(position))).toEqual(position);
-        expect(() => positionFromString('nope')).toThrow(expect.objectContaining({ code: 'INVALID_POSITION' }));
+        expect(() => positionFromString('nope')).toThrow(
+          expect.objectContaining({ code: 'INVALID_POSITION' }),
+        );
       });
     });
 
@@ -319,9 +418,15 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         await store.appendToStream(`${prefix}-a`, [
           event('Debited', { amountMicro: '5', split: { allocationMicro: '5' } }),
           event('Opened', { allocationMicro: '100' }),
-          event('Debited', { amountMicro: '7', split: {}, grants: [{ reference: 'g', amountMicro: '7' }] }),
+          event('Debited', {
+            amountMicro: '7',
+            split: {},
+            grants: [{ reference: 'g', amountMicro: '7' }],
+          }),
         ]);
-        await store.appendToStream(`${prefix}-b`, [event('Debited', { amountMicro: '1', split: { rolloverMicro: '1' }, model: 'm' })]);
+        await store.appendToStream(`${prefix}-b`, [
+          event('Debited', { amountMicro: '1', split: { rolloverMicro: '1' }, model: 'm' }),
+        ]);
         await store.appendToStream(stream('elsewhere'), [event('Debited', { amountMicro: '9' })]);
         await untilEverythingVisible(store);
         return { after, upTo: await store.headPosition() };
@@ -333,23 +438,47 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const all = await store.readAll({ fromPosition: after });
         const cut: { after: Position; upTo: Position; matching: number }[] = [];
         let from = after;
-        for (let found = await store.nextRange(from, { upTo, eventsMax: 2, filter: { streamPrefixes: [prefix] } }); found; ) {
+        for (
+          let found = await store.nextRange(from, {
+            upTo,
+            eventsMax: 2,
+            filter: { streamPrefixes: [prefix] },
+          });
+          found;
+        ) {
           cut.push({ ...found.range, matching: found.matching });
           from = found.range.upTo;
-          found = await store.nextRange(from, { upTo, eventsMax: 2, filter: { streamPrefixes: [prefix] } });
+          found = await store.nextRange(from, {
+            upTo,
+            eventsMax: 2,
+            filter: { streamPrefixes: [prefix] },
+          });
         }
         expect(cut.length).toBe(Math.ceil(all.length / 2));
-        expect(cut.map((range) => range.upTo)).toEqual(all.filter((_, index) => index % 2 === 1 || index === all.length - 1).map((recorded) => recorded.position));
-        expect(cut.slice(1).map((range) => range.after)).toEqual(cut.slice(0, -1).map((range) => range.upTo));
+        expect(cut.map((range) => range.upTo)).toEqual(
+          all
+            .filter((_, index) => index % 2 === 1 || index === all.length - 1)
+            .map((recorded) => recorded.position),
+        );
+        expect(cut.slice(1).map((range) => range.after)).toEqual(
+          cut.slice(0, -1).map((range) => range.upTo),
+        );
         expect(cut.reduce((total, range) => total + range.matching, 0)).toBe(4);
         expect(await store.nextRange(upTo, { upTo, eventsMax: 2 })).toBeNull();
-        await expect(store.nextRange(after, { upTo, eventsMax: 0 })).rejects.toMatchObject({ code: 'INVALID_READ' });
+        await expect(store.nextRange(after, { upTo, eventsMax: 0 })).rejects.toMatchObject({
+          code: 'INVALID_READ',
+        });
       });
 
       it("runs a statement over a range's matching events in the database, in the global order", async () => {
         const prefix = `query-${randomUUID()}`;
         const range = await appendedRange(prefix);
-        const rows = await store.queryRange<{ stream_name: string; stream_revision: string; event_type: string; amount: string }>({
+        const rows = await store.queryRange<{
+          stream_name: string;
+          stream_revision: string;
+          event_type: string;
+          amount: string;
+        }>({
           range,
           filter: { eventTypes: ['Debited'], streamPrefixes: [`${prefix}-a`, `${prefix}-b`] },
           params: ['-'],
@@ -362,8 +491,13 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           { stream_name: `-${prefix}-a`, stream_revision: '2', event_type: 'Debited', amount: '7' },
           { stream_name: `-${prefix}-b`, stream_revision: '0', event_type: 'Debited', amount: '1' },
         ]);
-        const pastHead = { after: range.upTo, upTo: { commit: range.upTo.commit + 1_000_000n, prepare: range.upTo.prepare } };
-        await expect(store.queryRange({ range: pastHead, statement: (events) => `SELECT 1 FROM ${events} e` })).rejects.toMatchObject({
+        const pastHead = {
+          after: range.upTo,
+          upTo: { commit: range.upTo.commit + 1_000_000n, prepare: range.upTo.prepare },
+        };
+        await expect(
+          store.queryRange({ range: pastHead, statement: (events) => `SELECT 1 FROM ${events} e` }),
+        ).rejects.toMatchObject({
           code: 'INVALID_READ',
         });
       });
@@ -374,18 +508,40 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const rows = await store.queryRange<Record<string, string | null>>({
           range,
           filter: { streamPrefixes: [prefix] },
-          fields: { allocation: ['split', 'allocationMicro'], rollover: ['split', 'rolloverMicro'], grants: ['grants'], model: ['model'] },
-          storedDefaults: { Debited: { split: { allocationMicro: '0', rolloverMicro: '0' }, grants: [], model: null } },
-          statement: (events) => `SELECT e.event_type, e.allocation, e.rollover, e.grants, e.model FROM ${events} e ORDER BY e.commit_position, e.prepare_position`,
+          fields: {
+            allocation: ['split', 'allocationMicro'],
+            rollover: ['split', 'rolloverMicro'],
+            grants: ['grants'],
+            model: ['model'],
+          },
+          storedDefaults: {
+            Debited: {
+              split: { allocationMicro: '0', rolloverMicro: '0' },
+              grants: [],
+              model: null,
+            },
+          },
+          statement: (events) =>
+            `SELECT e.event_type, e.allocation, e.rollover, e.grants, e.model FROM ${events} e ORDER BY e.commit_position, e.prepare_position`,
         });
         expect(rows).toEqual([
           { event_type: 'Debited', allocation: '5', rollover: '0', grants: '[]', model: null },
           { event_type: 'Opened', allocation: null, rollover: null, grants: null, model: null },
-          { event_type: 'Debited', allocation: '0', rollover: '0', grants: '[{"reference": "g", "amountMicro": "7"}]', model: null },
+          {
+            event_type: 'Debited',
+            allocation: '0',
+            rollover: '0',
+            grants: '[{"reference": "g", "amountMicro": "7"}]',
+            model: null,
+          },
           { event_type: 'Debited', allocation: '0', rollover: '1', grants: '[]', model: 'm' },
         ]);
         await expect(
-          store.queryRange({ range, fields: { data: ['x'] }, statement: (events) => `SELECT 1 FROM ${events} e` }),
+          store.queryRange({
+            range,
+            fields: { data: ['x'] },
+            statement: (events) => `SELECT 1 FROM ${events} e`,
+          }),
         ).rejects.toMatchObject({ code: 'INVALID_READ' });
       });
 
@@ -408,7 +564,10 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
           store.sql.transaction(async (transaction) => {
             const inside = store.inTransaction(transaction);
             await inside.appendToStream(name, [event()], { expectedRevision: 0n });
-            expect((await inside.readStream(name)).map((recorded) => recorded.revision)).toEqual([0n, 1n]);
+            expect((await inside.readStream(name)).map((recorded) => recorded.revision)).toEqual([
+              0n,
+              1n,
+            ]);
             await inside.close();
             throw rolledBack;
           }),
@@ -418,60 +577,72 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
     });
 
     describe('subscribeToAll', () => {
-      it('resumed from a checkpoint delivers exactly the later events, catching up then live', async () => {
-        const prefix = `sub-${randomUUID()}`;
-        await store.appendToStream(`${prefix}-a`, events(3));
-        const checkpoint = await store.headPosition();
-        const caughtUpEvents = events(4);
-        await store.appendToStream(`${prefix}-a`, caughtUpEvents.slice(0, 2));
-        await store.appendToStream(`${prefix}-b`, caughtUpEvents.slice(2));
-        const received: RecordedEvent[] = [];
-        const subscription = store.subscribeToAll({
-          fromPosition: checkpoint,
-          filter: { streamPrefixes: [prefix] },
-          batchSizeMax: 3,
-          onEvents: async (batch) => {
-            expect(batch.length).toBeLessThanOrEqual(3);
-            received.push(...batch);
-          },
-        });
-        try {
-          await eventually(() => subscription.caughtUp && received.length === 4);
-          const live = events(2);
-          await store.appendToStream(`${prefix}-b`, live);
-          await eventually(() => received.length === 6);
-          expect(received.map((recorded) => recorded.id)).toEqual([...caughtUpEvents, ...live].map((written) => written.id));
-          for (let index = 1; index < received.length; index += 1) {
-            expect(comparePositions(received[index - 1]!.position, received[index]!.position)).toBe(-1);
+      it(
+        'resumed from a checkpoint delivers exactly the later events, catching up then live',
+        async () => {
+          const prefix = `sub-${randomUUID()}`;
+          await store.appendToStream(`${prefix}-a`, events(3));
+          const checkpoint = await store.headPosition();
+          const caughtUpEvents = events(4);
+          await store.appendToStream(`${prefix}-a`, caughtUpEvents.slice(0, 2));
+          await store.appendToStream(`${prefix}-b`, caughtUpEvents.slice(2));
+          const received: RecordedEvent[] = [];
+          const subscription = store.subscribeToAll({
+            fromPosition: checkpoint,
+            filter: { streamPrefixes: [prefix] },
+            batchSizeMax: 3,
+            onEvents: async (batch) => {
+              expect(batch.length).toBeLessThanOrEqual(3);
+              received.push(...batch);
+            },
+          });
+          try {
+            await eventually(() => subscription.caughtUp && received.length === 4);
+            const live = events(2);
+            await store.appendToStream(`${prefix}-b`, live);
+            await eventually(() => received.length === 6);
+            expect(received.map((recorded) => recorded.id)).toEqual(
+              [...caughtUpEvents, ...live].map((written) => written.id),
+            );
+            for (let index = 1; index < received.length; index += 1) {
+              expect(
+                comparePositions(received[index - 1]!.position, received[index]!.position),
+              ).toBe(-1);
+            }
+          } finally {
+            await subscription.stop();
           }
-        } finally {
-          await subscription.stop();
-        }
-      }, TEST_TIMEOUT_MS);
+        },
+        TEST_TIMEOUT_MS,
+      );
 
-      it('hands the same batch again when onEvents fails, so nothing is lost', async () => {
-        const prefix = `redeliver-${randomUUID()}`;
-        const from = await store.headPosition();
-        await store.appendToStream(`${prefix}-a`, events(2));
-        const deliveries: string[][] = [];
-        const errors: Error[] = [];
-        const subscription = store.subscribeToAll({
-          fromPosition: from,
-          filter: { streamPrefixes: [prefix] },
-          onError: (error) => errors.push(error),
-          onEvents: async (batch) => {
-            deliveries.push(batch.map((recorded) => recorded.id));
-            if (deliveries.length === 1) throw new Error('projection failed once');
-          },
-        });
-        try {
-          await eventually(() => deliveries.length === 2);
-          expect(deliveries[1]).toEqual(deliveries[0]);
-          expect(errors.map((error) => error.message)).toEqual(['projection failed once']);
-        } finally {
-          await subscription.stop();
-        }
-      }, TEST_TIMEOUT_MS);
+      it(
+        'hands the same batch again when onEvents fails, so nothing is lost',
+        async () => {
+          const prefix = `redeliver-${randomUUID()}`;
+          const from = await store.headPosition();
+          await store.appendToStream(`${prefix}-a`, events(2));
+          const deliveries: string[][] = [];
+          const errors: Error[] = [];
+          const subscription = store.subscribeToAll({
+            fromPosition: from,
+            filter: { streamPrefixes: [prefix] },
+            onError: (error) => errors.push(error),
+            onEvents: async (batch) => {
+              deliveries.push(batch.map((recorded) => recorded.id));
+              if (deliveries.length === 1) throw new Error('projection failed once');
+            },
+          });
+          try {
+            await eventually(() => deliveries.length === 2);
+            expect(deliveries[1]).toEqual(deliveries[0]);
+            expect(errors.map((error) => error.message)).toEqual(['projection failed once']);
+          } finally {
+            await subscription.stop();
+          }
+        },
+        TEST_TIMEOUT_MS,
+      );
     });
   });
 }

@@ -28,7 +28,9 @@ function slowCommittingSqlClient(inner: SqlClient, pool: Pool): SqlClient {
       try {
         await connection.query('BEGIN');
         const result = await connection.query(sql, params);
-        await connection.query('SELECT pg_sleep($1::float8 / 1000)', [Math.random() * SLOW_COMMIT_MS_MAX]);
+        await connection.query('SELECT pg_sleep($1::float8 / 1000)', [
+          Math.random() * SLOW_COMMIT_MS_MAX,
+        ]);
         await connection.query('COMMIT');
         return result.rows as Row[];
       } catch (error) {
@@ -46,11 +48,18 @@ async function writeConcurrently(store: EventStore, prefix: string): Promise<str
   await Promise.all(
     Array.from({ length: WRITER_COUNT }, async (_, writer) => {
       for (let append = 0; append < APPENDS_PER_WRITER; append += 1) {
-        const streams = Array.from({ length: 1 + (append % 3) }, (_, index) => `${prefix}-${writer}-${index}`);
+        const streams = Array.from(
+          { length: 1 + (append % 3) },
+          (_, index) => `${prefix}-${writer}-${index}`,
+        );
         const appends = streams.map((streamName) => ({
           streamName,
           expectedRevision: 'any' as const,
-          events: Array.from({ length: 1 + ((append + writer) % 4) }, () => ({ id: randomUUID(), type: 'Raced', data: { writer, append } })),
+          events: Array.from({ length: 1 + ((append + writer) % 4) }, () => ({
+            id: randomUUID(),
+            type: 'Raced',
+            data: { writer, append },
+          })),
         }));
         await store.appendMany(appends);
         for (const part of appends) written.push(...part.events.map((event) => event.id));
@@ -72,17 +81,26 @@ describe('PostgreSQL event store under concurrent writers', () => {
 
   it('applies its migrations once when several stores start together on an empty database', async () => {
     const stores = await Promise.all(
-      Array.from({ length: 3 }, () => createPostgresEventStore({ connectionString: database.connectionString, poolSizeMax: 2 })),
+      Array.from({ length: 3 }, () =>
+        createPostgresEventStore({ connectionString: database.connectionString, poolSizeMax: 2 }),
+      ),
     );
-    const versions = await stores[0]!.sql.query<{ version: number }>('SELECT version FROM event_store_schema_versions ORDER BY version');
+    const versions = await stores[0]!.sql.query<{ version: number }>(
+      'SELECT version FROM event_store_schema_versions ORDER BY version',
+    );
     expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3, 4, 5]);
     await Promise.all(stores.map((store) => store.close()));
   }, 30_000);
 
   it('delivers every committed event exactly once and in order to a live subscriber while slow transactions commit out of order', async () => {
     const pool = new Pool({ connectionString: database.connectionString, max: WRITER_COUNT + 2 });
-    const writerStore = await createSqlEventStore(slowCommittingSqlClient(createPgSqlClient(pool), pool));
-    const readerStore = await createPostgresEventStore({ connectionString: database.connectionString, poolSizeMax: 2 });
+    const writerStore = await createSqlEventStore(
+      slowCommittingSqlClient(createPgSqlClient(pool), pool),
+    );
+    const readerStore = await createPostgresEventStore({
+      connectionString: database.connectionString,
+      poolSizeMax: 2,
+    });
     const prefix = `race-${randomUUID()}`;
     const received: RecordedEvent[] = [];
     const subscription = readerStore.subscribeToAll({
@@ -96,7 +114,8 @@ describe('PostgreSQL event store under concurrent writers', () => {
     try {
       const written = await writeConcurrently(writerStore, prefix);
       const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
-      while (received.length < written.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (received.length < written.length && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       await new Promise((resolve) => setTimeout(resolve, 300)); // would expose late duplicates
 
       const receivedIds = received.map((event) => event.id);
@@ -114,16 +133,23 @@ describe('PostgreSQL event store under concurrent writers', () => {
   }, 60_000);
 
   it('keeps per-stream revisions gapless when writers race on the same streams with exact expectations', async () => {
-    const store = await createPostgresEventStore({ connectionString: database.connectionString, poolSizeMax: WRITER_COUNT });
+    const store = await createPostgresEventStore({
+      connectionString: database.connectionString,
+      poolSizeMax: WRITER_COUNT,
+    });
     const name = `contended-${randomUUID()}`;
     const APPENDS_EACH = 10;
     try {
       await Promise.all(
         Array.from({ length: WRITER_COUNT }, async () => {
-          for (let done = 0; done < APPENDS_EACH; ) {
+          for (let done = 0; done < APPENDS_EACH;) {
             const revision = (await store.streamRevisions([name])).get(name);
             try {
-              await store.appendToStream(name, [{ id: randomUUID(), type: 'Contended', data: {} }], { expectedRevision: revision ?? 'no_stream' });
+              await store.appendToStream(
+                name,
+                [{ id: randomUUID(), type: 'Contended', data: {} }],
+                { expectedRevision: revision ?? 'no_stream' },
+              );
               done += 1;
             } catch (error) {
               if ((error as { code?: string }).code !== 'WRONG_EXPECTED_REVISION') throw error;
@@ -132,7 +158,9 @@ describe('PostgreSQL event store under concurrent writers', () => {
         }),
       );
       const revisions = (await store.readStream(name)).map((event) => event.revision);
-      expect(revisions).toEqual(Array.from({ length: WRITER_COUNT * APPENDS_EACH }, (_, index) => BigInt(index)));
+      expect(revisions).toEqual(
+        Array.from({ length: WRITER_COUNT * APPENDS_EACH }, (_, index) => BigInt(index)),
+      );
     } finally {
       await store.close();
     }

@@ -4,7 +4,10 @@ import { createTestDatabase } from '../../../tools/support/test-database';
 
 eventStoreContract('PostgreSQL', async () => {
   const database = await createTestDatabase();
-  const store = await createPostgresEventStore({ connectionString: database.connectionString, poolSizeMax: 4 });
+  const store = await createPostgresEventStore({
+    connectionString: database.connectionString,
+    poolSizeMax: 4,
+  });
   return {
     store,
     dispose: async () => {

@@ -9,7 +9,8 @@ export const FORECAST_TRAILING_DAYS = 7;
  * minutes of a period would otherwise predict exhaustion within the hour. */
 export const FORECAST_WINDOW_MIN_MS = DAY_MS_BIGINT;
 
-export type ForecastBasis = 'trailing-7-days' | 'period-to-date' | 'no-usage' | 'no-plan' | 'exhausted';
+export type ForecastBasis =
+  'trailing-7-days' | 'period-to-date' | 'no-usage' | 'no-plan' | 'exhausted';
 
 /** Usage of one UTC day (`YYYY-MM-DD`), as the usage projection buckets it. */
 export interface DailyUsage {
@@ -55,7 +56,10 @@ function ceilDiv(numerator: bigint, denominator: bigint): bigint {
 }
 
 /** The rate window: the last 7 UTC days (today included) once the period is that old, else the period so far. */
-function rateWindow(nowMs: bigint, periodStartMs: bigint): { fromMs: bigint; basis: ForecastBasis } {
+function rateWindow(
+  nowMs: bigint,
+  periodStartMs: bigint,
+): { fromMs: bigint; basis: ForecastBasis } {
   const trailingFromMs = utcDayStartMs(nowMs) - BigInt(FORECAST_TRAILING_DAYS - 1) * DAY_MS_BIGINT;
   return trailingFromMs >= periodStartMs
     ? { fromMs: trailingFromMs, basis: 'trailing-7-days' }
@@ -65,7 +69,12 @@ function rateWindow(nowMs: bigint, periodStartMs: bigint): { fromMs: bigint; bas
 export function forecastCredits(input: ForecastInput): CreditsForecast {
   const nowMs = instantMs(input.now, 'now');
   if (input.period === null)
-    return { exhaustsAt: null, willExhaustThisPeriod: false, dailyBurnMicro: '0', basis: 'no-plan' };
+    return {
+      exhaustsAt: null,
+      willExhaustThisPeriod: false,
+      dailyBurnMicro: '0',
+      basis: 'no-plan',
+    };
   const periodStartMs = instantMs(input.period.start, 'period start');
   const periodEndMs = instantMs(input.period.end, 'period end');
   const window = rateWindow(nowMs, periodStartMs);
@@ -83,7 +92,12 @@ export function forecastCredits(input: ForecastInput): CreditsForecast {
   const windowMs = measuredMs > FORECAST_WINDOW_MIN_MS ? measuredMs : FORECAST_WINDOW_MIN_MS;
   const dailyBurnMicro = ceilDiv(usedMicro * DAY_MS_BIGINT, windowMs).toString();
   if (input.totalAvailableMicro <= 0n)
-    return { exhaustsAt: input.now, willExhaustThisPeriod: true, dailyBurnMicro, basis: 'exhausted' };
+    return {
+      exhaustsAt: input.now,
+      willExhaustThisPeriod: true,
+      dailyBurnMicro,
+      basis: 'exhausted',
+    };
   if (usedMicro === 0n) {
     const basis = periodUsedMicro > 0n ? window.basis : 'no-usage';
     return { exhaustsAt: null, willExhaustThisPeriod: false, dailyBurnMicro, basis };

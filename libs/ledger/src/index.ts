@@ -1,7 +1,16 @@
 export { storedEventId } from './event-ids';
-export { workspaceStreamName, workspaceIdOfStream, workspaceStreamPrefix } from './workspace-stream';
+export {
+  workspaceStreamName,
+  workspaceIdOfStream,
+  workspaceStreamPrefix,
+} from './workspace-stream';
 export { loadWorkspace, loadWorkspaces, LoadedWorkspace } from './workspace-loader';
-export { WorkspaceLedger, KeyedCommand, CommandOutcome, WorkspaceLedgerOptions } from './workspace-ledger';
+export {
+  WorkspaceLedger,
+  KeyedCommand,
+  CommandOutcome,
+  WorkspaceLedgerOptions,
+} from './workspace-ledger';
 export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
 export { WORKSPACE_SNAPSHOT_VERSION } from './workspace-snapshots';
@@ -9,5 +18,10 @@ export { LEDGER_MIGRATIONS, ledgerMigrated, migrateLedger } from './ledger.migra
 export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
 export type { AppliedContent } from './replay-conflicts';
 export { keyedCommandOf } from './keyed-command';
-export { StuckPartitions, readStuckPartitions, UNDECODABLE_BATCH, STUCK_LISTED_MAX } from './stuck-partitions';
+export {
+  StuckPartitions,
+  readStuckPartitions,
+  UNDECODABLE_BATCH,
+  STUCK_LISTED_MAX,
+} from './stuck-partitions';
 export type { StuckPartition, StuckBatchReport } from './stuck-partitions';

@@ -9,5 +9,8 @@ import type { KeyedCommand } from './workspace-ledger';
  * idempotency key, so a pack bought over HTTP and the same payment on the bus are one purchase.
  */
 export function keyedCommandOf(message: InboundMessage, processedAt: string): KeyedCommand {
-  return { command: commandFromInbound(message, processedAt), idempotencyKey: idempotencyKeyOf(message) };
+  return {
+    command: commandFromInbound(message, processedAt),
+    idempotencyKey: idempotencyKeyOf(message),
+  };
 }

@@ -8,7 +8,13 @@ export const IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT';
 /** What a pack or grant already applied under the same paymentRef or reference. */
 export type AppliedContent =
   | { paymentRef: string; credits: string; creditsMicro: string }
-  | { reference: string; grantType: string; credits: string; creditsMicro: string; expiresAt: string | null };
+  | {
+      reference: string;
+      grantType: string;
+      credits: string;
+      creditsMicro: string;
+      expiresAt: string | null;
+    };
 
 export interface ReplayConflict {
   message: string;
@@ -37,7 +43,10 @@ export async function replayConflictOf(
 ): Promise<ReplayConflict | null> {
   const [first] = await store.readEventsById([firstEventId]);
   if (first === undefined) return null;
-  const candidates = await store.readStream(first.streamName, { fromRevision: first.revision, maxCount: EVENTS_BEFORE_OWN_MAX + 1 });
+  const candidates = await store.readStream(first.streamName, {
+    fromRevision: first.revision,
+    maxCount: EVENTS_BEFORE_OWN_MAX + 1,
+  });
   for (const recorded of candidates) {
     const applied = appliedContentOf(command, recorded);
     if (applied === undefined) continue;
@@ -47,19 +56,46 @@ export async function replayConflictOf(
 }
 
 /** undefined: not the command's own event; null: the same content; otherwise what differs. */
-function appliedContentOf(command: ContentCommand, recorded: RecordedEvent): AppliedContent | null | undefined {
+function appliedContentOf(
+  command: ContentCommand,
+  recorded: RecordedEvent,
+): AppliedContent | null | undefined {
   if (recorded.type !== 'CreditPackAdded' && recorded.type !== 'CreditsGranted') return undefined;
-  const event: CreditEvent = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
-  if (command.type === 'AddCreditPack' && event.type === 'CreditPackAdded' && event.data.paymentRef === command.paymentRef) {
+  const event: CreditEvent = decodeCreditEvent({
+    type: recorded.type,
+    data: recorded.data as Record<string, unknown>,
+  });
+  if (
+    command.type === 'AddCreditPack' &&
+    event.type === 'CreditPackAdded' &&
+    event.data.paymentRef === command.paymentRef
+  ) {
     if (event.data.creditsMicro === command.creditsMicro) return null;
     const { paymentRef, creditsMicro } = event.data;
-    return { paymentRef, credits: formatMicroAsCredits(creditsMicro), creditsMicro: creditsMicro.toString() };
+    return {
+      paymentRef,
+      credits: formatMicroAsCredits(creditsMicro),
+      creditsMicro: creditsMicro.toString(),
+    };
   }
-  if (command.type === 'GrantCredits' && event.type === 'CreditsGranted' && event.data.reference === command.reference) {
+  if (
+    command.type === 'GrantCredits' &&
+    event.type === 'CreditsGranted' &&
+    event.data.reference === command.reference
+  ) {
     const { reference, grantType, creditsMicro, expiresAt } = event.data;
-    const same = grantType === command.grantType && creditsMicro === command.creditsMicro && expiresAt === (command.expiresAt ?? null);
+    const same =
+      grantType === command.grantType &&
+      creditsMicro === command.creditsMicro &&
+      expiresAt === (command.expiresAt ?? null);
     if (same) return null;
-    return { reference, grantType, credits: formatMicroAsCredits(creditsMicro), creditsMicro: creditsMicro.toString(), expiresAt };
+    return {
+      reference,
+      grantType,
+      credits: formatMicroAsCredits(creditsMicro),
+      creditsMicro: creditsMicro.toString(),
+      expiresAt,
+    };
   }
   return undefined;
 }

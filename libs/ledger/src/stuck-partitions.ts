@@ -88,7 +88,15 @@ export class StuckPartitions {
          first_offset = excluded.first_offset, last_offset = excluded.last_offset,
          codec = excluded.codec, error = excluded.error, last_attempt_at = now()
        returning skip_requested_at is not null as skip_requested`,
-      [report.groupId, report.topic, report.partition, report.firstOffset, report.lastOffset, report.codec, report.error.slice(0, 1_000)],
+      [
+        report.groupId,
+        report.topic,
+        report.partition,
+        report.firstOffset,
+        report.lastOffset,
+        report.codec,
+        report.error.slice(0, 1_000),
+      ],
     );
     return { skipRequested: rows[0]?.skip_requested === true };
   }
@@ -96,7 +104,10 @@ export class StuckPartitions {
   /** The partition moved past its batch (decoded after all, or skipped). */
   async clear(groupId: string, topic: string, partition: number): Promise<void> {
     await ledgerMigrated(this.sql); // the table is the ledger's (migration 5)
-    await this.sql.query('delete from tally_ledger_stuck_partitions where group_id = $1 and topic = $2 and partition = $3', [groupId, topic, partition]);
+    await this.sql.query(
+      'delete from tally_ledger_stuck_partitions where group_id = $1 and topic = $2 and partition = $3',
+      [groupId, topic, partition],
+    );
   }
 
   /** Longest stuck first, at most {@link STUCK_LISTED_MAX}; one group's or every group's. */

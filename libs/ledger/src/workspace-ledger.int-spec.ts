@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { balanceOf, WorkspaceCommand } from '@tally/credits';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { KeyedCommand, loadWorkspace, loadWorkspaces, WorkspaceLedger, WorkspaceSnapshots, workspaceStreamName } from '@tally/ledger';
+import {
+  KeyedCommand,
+  loadWorkspace,
+  loadWorkspaces,
+  WorkspaceLedger,
+  WorkspaceSnapshots,
+  workspaceStreamName,
+} from '@tally/ledger';
 import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 
 const now = '2026-11-25T10:00:00.000Z';
@@ -9,8 +16,15 @@ const now = '2026-11-25T10:00:00.000Z';
 function openPeriod(workspaceId: string, allocationMicro: bigint): KeyedCommand {
   const commandId = randomUUID();
   const command: WorkspaceCommand = {
-    type: 'OpenPeriod', commandId, workspaceId, occurredAt: now, processedAt: now,
-    cycle: 'monthly', periodStart: '2026-11-01T00:00:00.000Z', periodEnd: '2026-12-01T00:00:00.000Z', allocationMicro,
+    type: 'OpenPeriod',
+    commandId,
+    workspaceId,
+    occurredAt: now,
+    processedAt: now,
+    cycle: 'monthly',
+    periodStart: '2026-11-01T00:00:00.000Z',
+    periodEnd: '2026-12-01T00:00:00.000Z',
+    allocationMicro,
   };
   return { command, idempotencyKey: `${workspaceId}/period/${commandId}` };
 }
@@ -18,7 +32,13 @@ function openPeriod(workspaceId: string, allocationMicro: bigint): KeyedCommand 
 function debit(workspaceId: string, kind = 'http.request'): KeyedCommand {
   const commandId = randomUUID();
   const command: WorkspaceCommand = {
-    type: 'DebitAction', commandId, workspaceId, occurredAt: now, processedAt: now, source: 'workflow', action: { kind },
+    type: 'DebitAction',
+    commandId,
+    workspaceId,
+    occurredAt: now,
+    processedAt: now,
+    source: 'workflow',
+    action: { kind },
   };
   return { command, idempotencyKey: `${workspaceId}/action/${commandId}` };
 }
@@ -43,11 +63,17 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     const commands = [openPeriod(workspaceId, 5_000_000n), debit(workspaceId), debit(workspaceId)];
     const first = await ledger.execute(commands);
     expect(first.map((outcome) => outcome.kind)).toEqual(['applied', 'applied', 'applied']);
-    const revisionAfterFirst = (await store.streamRevisions([workspaceStreamName(workspaceId)])).get(workspaceStreamName(workspaceId));
+    const revisionAfterFirst = (
+      await store.streamRevisions([workspaceStreamName(workspaceId)])
+    ).get(workspaceStreamName(workspaceId));
 
     const again = await new WorkspaceLedger(store).execute(commands);
     expect(again.map((outcome) => outcome.kind)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-    expect((await store.streamRevisions([workspaceStreamName(workspaceId)])).get(workspaceStreamName(workspaceId))).toBe(revisionAfterFirst);
+    expect(
+      (await store.streamRevisions([workspaceStreamName(workspaceId)])).get(
+        workspaceStreamName(workspaceId),
+      ),
+    ).toBe(revisionAfterFirst);
   });
 
   it('reloads and decides again when another writer got to the workspace first, never overwriting', async () => {
@@ -59,7 +85,10 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     await second.execute([debit(workspaceId)]); // second spends the last 500 behind first's back
     const [outcome] = await first.execute([debit(workspaceId)]); // stale cache: must reload
     expect(outcome?.kind).toBe('applied');
-    const debited = outcome?.kind === 'applied' ? outcome.events.find((event) => event.type === 'CreditDebited') : undefined;
+    const debited =
+      outcome?.kind === 'applied'
+        ? outcome.events.find((event) => event.type === 'CreditDebited')
+        : undefined;
     expect(debited?.type === 'CreditDebited' && debited.data.split.overdraftMicro).toBe(1_000n);
     const balance = balanceOf((await loadWorkspace(store, workspaceId)).state);
     expect(balance.usedThisPeriodMicro).toBe(3_000n);
@@ -70,10 +99,13 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     const workspaces = Array.from({ length: 10 }, () => randomUUID());
     const setup = new WorkspaceLedger(store);
     await setup.execute(workspaces.map((id) => openPeriod(id, 1_000_000_000n)));
-    const debits = Array.from({ length: 2_000 }, (_, index) => debit(workspaces[index % workspaces.length] as string));
+    const debits = Array.from({ length: 2_000 }, (_, index) =>
+      debit(workspaces[index % workspaces.length] as string),
+    );
     const ledgers = [new WorkspaceLedger(store), new WorkspaceLedger(store)];
     const chunks: KeyedCommand[][] = [];
-    for (let from = 0; from < debits.length; from += 100) chunks.push(debits.slice(from, from + 100));
+    for (let from = 0; from < debits.length; from += 100)
+      chunks.push(debits.slice(from, from + 100));
     // Both ledgers work through every chunk at the same time, like the old and the new owner of
     // a partition during a rebalance: each debit is offered twice, concurrently.
     await Promise.all(
@@ -99,7 +131,10 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
       await writer.execute(Array.from({ length: 70 }, () => debit(workspaceId)));
     }
     const saved = (await snapshots.load([workspaceId])).get(workspaceId);
-    const [newest] = await store.readStream(workspaceStreamName(workspaceId), { direction: 'backwards', maxCount: 1 });
+    const [newest] = await store.readStream(workspaceStreamName(workspaceId), {
+      direction: 'backwards',
+      maxCount: 1,
+    });
     expect(saved?.revision).toBeGreaterThanOrEqual(100n);
     expect(saved?.revision).toBeLessThan(newest?.revision ?? 0n);
 
@@ -112,6 +147,8 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
 
     const [outcome] = await new WorkspaceLedger(store, { snapshots }).execute([debit(workspaceId)]);
     expect(outcome?.kind).toBe('applied');
-    expect(balanceOf((await loadWorkspace(store, workspaceId)).state).usedThisPeriodMicro).toBe(351n * 1_000n);
+    expect(balanceOf((await loadWorkspace(store, workspaceId)).state).usedThisPeriodMicro).toBe(
+      351n * 1_000n,
+    );
   });
 });

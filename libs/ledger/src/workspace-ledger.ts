@@ -7,7 +7,13 @@ import {
   WorkspaceCommand,
   WorkspaceDecider,
 } from '@tally/credits';
-import { DuplicateEventError, EventData, EventStore, StreamAppend, WrongExpectedRevisionError } from '@tally/event-store';
+import {
+  DuplicateEventError,
+  EventData,
+  EventStore,
+  StreamAppend,
+  WrongExpectedRevisionError,
+} from '@tally/event-store';
 import { storedEventId } from './event-ids';
 import { carriesContent, IDEMPOTENCY_CONFLICT, replayConflictOf } from './replay-conflicts';
 import { WorkspaceCache } from './workspace-cache';
@@ -107,24 +113,34 @@ export class WorkspaceLedger {
             return;
           }
           const revision = result.nextExpectedRevision;
-          const snapshotDue = revision - (entry.snapshotRevision ?? -1n) >= BigInt(this.snapshotEveryEvents);
-          if (snapshotDue) due.push({ workspaceId: entry.workspaceId, revision, state: entry.state });
+          const snapshotDue =
+            revision - (entry.snapshotRevision ?? -1n) >= BigInt(this.snapshotEveryEvents);
+          if (snapshotDue)
+            due.push({ workspaceId: entry.workspaceId, revision, state: entry.state });
           this.cache.set(entry.workspaceId, {
             state: entry.state,
             revision,
-            snapshotRevision: snapshotDue && this.options.snapshots ? revision : entry.snapshotRevision,
+            snapshotRevision:
+              snapshotDue && this.options.snapshots ? revision : entry.snapshotRevision,
           });
         });
         await this.saveSnapshots(due);
-        return await this.settleRecognised(commands, firstIds, outcomes.map((outcome) => outcome ?? { kind: 'duplicate' }));
+        return await this.settleRecognised(
+          commands,
+          firstIds,
+          outcomes.map((outcome) => outcome ?? { kind: 'duplicate' }),
+        );
       } catch (error) {
         if (error instanceof DuplicateEventError && !lookUpStoredIds) {
           lookUpStoredIds = true;
           continue;
         }
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax) throw error;
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax)
+          throw error;
         for (const entry of appends) this.cache.forget(entry.workspaceId);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * conflictBackoffMsMax * attempt));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * conflictBackoffMsMax * attempt),
+        );
       }
     }
   }
@@ -140,8 +156,11 @@ export class WorkspaceLedger {
     firstIds: string[],
     outcomes: CommandOutcome[],
   ): Promise<CommandOutcome[]> {
-    const refusedIds = outcomes.flatMap((outcome, index) => (outcome.kind === 'rejected' ? [firstIds[index] as string] : []));
-    const storedRefused = refusedIds.length === 0 ? new Set<string>() : await this.store.existingEventIds(refusedIds);
+    const refusedIds = outcomes.flatMap((outcome, index) =>
+      outcome.kind === 'rejected' ? [firstIds[index] as string] : [],
+    );
+    const storedRefused =
+      refusedIds.length === 0 ? new Set<string>() : await this.store.existingEventIds(refusedIds);
     const settled: CommandOutcome[] = [];
     for (const [index, outcome] of outcomes.entries()) {
       const { command } = commands[index] as KeyedCommand;
@@ -150,7 +169,16 @@ export class WorkspaceLedger {
         settled.push({ kind: 'duplicate' });
       } else if (outcome.kind === 'duplicate' && carriesContent(command)) {
         const conflict = await replayConflictOf(this.store, command, id);
-        settled.push(conflict === null ? outcome : { kind: 'rejected', code: IDEMPOTENCY_CONFLICT, message: conflict.message, details: { applied: conflict.applied } });
+        settled.push(
+          conflict === null
+            ? outcome
+            : {
+                kind: 'rejected',
+                code: IDEMPOTENCY_CONFLICT,
+                message: conflict.message,
+                details: { applied: conflict.applied },
+              },
+        );
       } else {
         settled.push(outcome);
       }
@@ -164,7 +192,9 @@ export class WorkspaceLedger {
     firstIds: string[],
     lookUpStoredIds: boolean,
   ): Promise<(CommandOutcome | undefined)[]> {
-    const stored = lookUpStoredIds ? await this.store.existingEventIds(firstIds) : new Set<string>();
+    const stored = lookUpStoredIds
+      ? await this.store.existingEventIds(firstIds)
+      : new Set<string>();
     const seen = new Set<string>();
     return commands.map((keyed, index) => {
       const id = firstIds[index] as string;
@@ -189,7 +219,11 @@ export class WorkspaceLedger {
       if (cached) workspaces.set(workspaceId, cached);
       else missing.push(workspaceId);
     }
-    for (const [workspaceId, loaded] of await loadWorkspaces(this.store, missing, this.options.snapshots)) {
+    for (const [workspaceId, loaded] of await loadWorkspaces(
+      this.store,
+      missing,
+      this.options.snapshots,
+    )) {
       workspaces.set(workspaceId, loaded);
       this.cache.set(workspaceId, loaded);
     }
@@ -201,7 +235,12 @@ export class WorkspaceLedger {
     firstIds: string[],
     outcomes: (CommandOutcome | undefined)[],
     workspaces: Map<string, LoadedWorkspace>,
-  ): { workspaceId: string; state: LoadedWorkspace['state']; snapshotRevision: bigint | null; append: StreamAppend }[] {
+  ): {
+    workspaceId: string;
+    state: LoadedWorkspace['state'];
+    snapshotRevision: bigint | null;
+    append: StreamAppend;
+  }[] {
     const pending = new Map<string, LoadedWorkspace & { events: EventData[] }>();
     commands.forEach((keyed, index) => {
       if (outcomes[index] !== undefined) return;
@@ -222,7 +261,9 @@ export class WorkspaceLedger {
         return;
       }
       const eventIds = decided.map((_, eventIndex) =>
-        eventIndex === 0 ? (firstIds[index] as string) : storedEventId(keyed.idempotencyKey, eventIndex),
+        eventIndex === 0
+          ? (firstIds[index] as string)
+          : storedEventId(keyed.idempotencyKey, eventIndex),
       );
       for (const [eventIndex, event] of decided.entries()) {
         entry.state = evolve(entry.state, event);
@@ -247,6 +288,7 @@ export class WorkspaceLedger {
 
 /** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
 function rejectionOf(error: unknown): CommandOutcome {
-  if (error instanceof CreditsDomainError) return { kind: 'rejected', code: error.code, message: error.message };
+  if (error instanceof CreditsDomainError)
+    return { kind: 'rejected', code: error.code, message: error.message };
   throw error;
 }

@@ -20,7 +20,10 @@ const booksOpeningType = 'CreditPeriodOpened';
  * `CreditPeriodOpened`: that event carries the whole opening state, so a workspace loads in
  * one period's worth of events however old it is ("closing the books").
  */
-export async function loadWorkspace(store: EventStore, workspaceId: string): Promise<LoadedWorkspace> {
+export async function loadWorkspace(
+  store: EventStore,
+  workspaceId: string,
+): Promise<LoadedWorkspace> {
   const streamName = workspaceStreamName(workspaceId);
   const newestFirst: RecordedEvent[] = [];
   let fromRevision: bigint | 'end' = 'end';
@@ -39,19 +42,34 @@ export async function loadWorkspace(store: EventStore, workspaceId: string): Pro
   let state = initialWorkspaceState(workspaceId);
   for (let index = newestFirst.length - 1; index >= 0; index -= 1) {
     const recorded = newestFirst[index] as RecordedEvent;
-    state = evolve(state, decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }));
+    state = evolve(
+      state,
+      decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }),
+    );
   }
   return { state, revision: newestFirst[0]?.revision ?? null, snapshotRevision: null };
 }
 
 /** Rebuilds a workspace from its snapshot and the events after it. */
-async function loadFromSnapshot(store: EventStore, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
-  const later = await store.readStream(workspaceStreamName(snapshot.workspaceId), { fromRevision: snapshot.revision + 1n });
+async function loadFromSnapshot(
+  store: EventStore,
+  snapshot: WorkspaceSnapshot,
+): Promise<LoadedWorkspace> {
+  const later = await store.readStream(workspaceStreamName(snapshot.workspaceId), {
+    fromRevision: snapshot.revision + 1n,
+  });
   let state = snapshot.state;
   for (const recorded of later) {
-    state = evolve(state, decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }));
+    state = evolve(
+      state,
+      decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> }),
+    );
   }
-  return { state, revision: later[later.length - 1]?.revision ?? snapshot.revision, snapshotRevision: snapshot.revision };
+  return {
+    state,
+    revision: later[later.length - 1]?.revision ?? snapshot.revision,
+    snapshotRevision: snapshot.revision,
+  };
 }
 
 /**
@@ -68,12 +86,19 @@ export async function loadWorkspaces(
 ): Promise<Map<string, LoadedWorkspace>> {
   const loaded = new Map<string, LoadedWorkspace>();
   if (workspaceIds.length === 0) return loaded;
-  const stored = snapshots ? await snapshots.load(workspaceIds) : new Map<string, WorkspaceSnapshot>();
+  const stored = snapshots
+    ? await snapshots.load(workspaceIds)
+    : new Map<string, WorkspaceSnapshot>();
   const existing = await store.streamRevisions(workspaceIds.map(workspaceStreamName));
   const toRead: string[] = [];
   for (const workspaceId of workspaceIds) {
     if (existing.has(workspaceStreamName(workspaceId))) toRead.push(workspaceId);
-    else loaded.set(workspaceId, { state: initialWorkspaceState(workspaceId), revision: null, snapshotRevision: null });
+    else
+      loaded.set(workspaceId, {
+        state: initialWorkspaceState(workspaceId),
+        revision: null,
+        snapshotRevision: null,
+      });
   }
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -85,7 +110,12 @@ export async function loadWorkspaces(
       const streamRevision = existing.get(workspaceStreamName(workspaceId)) ?? -1n;
       const found = stored.get(workspaceId);
       const snapshot = found && found.revision <= streamRevision ? found : undefined;
-      loaded.set(workspaceId, snapshot ? await loadFromSnapshot(store, snapshot) : await loadWorkspace(store, workspaceId));
+      loaded.set(
+        workspaceId,
+        snapshot
+          ? await loadFromSnapshot(store, snapshot)
+          : await loadWorkspace(store, workspaceId),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(readsConcurrentMax, toRead.length) }, worker));

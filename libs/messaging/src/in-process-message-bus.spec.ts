@@ -11,11 +11,15 @@ describe('in-process message bus', () => {
       topics: ['actions'],
       handleBatch: async (batch) => {
         await handled;
-        events.push(`handled ${batch.messages.map((message) => message.value?.toString()).join(',')}`);
+        events.push(
+          `handled ${batch.messages.map((message) => message.value?.toString()).join(',')}`,
+        );
       },
     });
     await consumer.start();
-    const published = bus.publish('actions', [{ key: 'w', value: 'a' }]).then(() => events.push('acknowledged'));
+    const published = bus
+      .publish('actions', [{ key: 'w', value: 'a' }])
+      .then(() => events.push('acknowledged'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(events).toEqual([]);
     release();
@@ -49,7 +53,11 @@ describe('in-process message bus', () => {
 
   it('fails a publish still waiting for its consumer when the bus closes', async () => {
     const bus = createInProcessBus();
-    const consumer = bus.createConsumer({ groupId: 'ledger', topics: ['actions'], handleBatch: async () => undefined });
+    const consumer = bus.createConsumer({
+      groupId: 'ledger',
+      topics: ['actions'],
+      handleBatch: async () => undefined,
+    });
     await consumer.start();
     await consumer.stop();
     const pending = bus.publish('actions', [{ key: 'w', value: 'a' }]);

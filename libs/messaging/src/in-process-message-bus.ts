@@ -44,7 +44,14 @@ export function createInProcessBus(): MessageBus {
   const topicNamed = (name: string): Topic => {
     let topic = topics.get(name);
     if (!topic) {
-      topic = { name, messages: [], baseOffset: 0, groups: new Map(), deliveries: [], wakeups: new Set() };
+      topic = {
+        name,
+        messages: [],
+        baseOffset: 0,
+        groups: new Map(),
+        deliveries: [],
+        wakeups: new Set(),
+      };
       topics.set(name, topic);
     }
     return topic;
@@ -60,7 +67,9 @@ export function createInProcessBus(): MessageBus {
           partition: 0,
           offset: String(topic.baseOffset + topic.messages.length),
           key: message.key,
-          value: Buffer.isBuffer(message.value) ? message.value : Buffer.from(message.value, 'utf8'),
+          value: Buffer.isBuffer(message.value)
+            ? message.value
+            : Buffer.from(message.value, 'utf8'),
           headers: { ...(message.headers ?? {}) },
           timestampMs: Date.now(),
         });
@@ -71,7 +80,9 @@ export function createInProcessBus(): MessageBus {
         return;
       }
       const lastOffset = topic.baseOffset + topic.messages.length - 1;
-      await new Promise<void>((resolve, reject) => topic.deliveries.push({ lastOffset, resolve, reject }));
+      await new Promise<void>((resolve, reject) =>
+        topic.deliveries.push({ lastOffset, resolve, reject }),
+      );
     },
     createConsumer(options: ConsumerOptions): MessageConsumer {
       const consumer = createInProcessConsumer(options, topicNamed);
@@ -83,14 +94,16 @@ export function createInProcessBus(): MessageBus {
     },
     async close(): Promise<void> {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
-      for (const topic of topics.values()) settleDeliveries(topic, new Error('the in-process bus was closed'));
+      for (const topic of topics.values())
+        settleDeliveries(topic, new Error('the in-process bus was closed'));
     },
   };
 }
 
 /** Resolves the deliveries every group has committed past; drops what every group consumed. */
 function settleDeliveries(topic: Topic, closing?: Error): void {
-  const committed = topic.groups.size === 0 ? Number.POSITIVE_INFINITY : Math.min(...topic.groups.values());
+  const committed =
+    topic.groups.size === 0 ? Number.POSITIVE_INFINITY : Math.min(...topic.groups.values());
   topic.deliveries = topic.deliveries.filter((delivery) => {
     if (delivery.lastOffset < committed) delivery.resolve();
     else if (closing) delivery.reject(closing);
@@ -111,14 +124,20 @@ function trim(topic: Topic): void {
   topic.baseOffset += drop;
 }
 
-function createInProcessConsumer(options: ConsumerOptions, topicNamed: (name: string) => Topic): MessageConsumer {
+function createInProcessConsumer(
+  options: ConsumerOptions,
+  topicNamed: (name: string) => Topic,
+): MessageConsumer {
   let running = false;
   const loops: Promise<void>[] = [];
 
   const consumeTopic = async (topic: Topic): Promise<void> => {
     while (running) {
       const from = topic.groups.get(options.groupId) as number;
-      const messages = topic.messages.slice(from - topic.baseOffset, from - topic.baseOffset + batchSizeMax);
+      const messages = topic.messages.slice(
+        from - topic.baseOffset,
+        from - topic.baseOffset + batchSizeMax,
+      );
       if (messages.length === 0) {
         await new Promise<void>((resolve) => {
           const wake = (): void => {
@@ -156,7 +175,10 @@ function createInProcessConsumer(options: ConsumerOptions, topicNamed: (name: st
         const topic = topicNamed(name);
         const end = topic.baseOffset + topic.messages.length;
         if (!topic.groups.has(options.groupId)) {
-          topic.groups.set(options.groupId, options.fromBeginning === false ? end : topic.baseOffset);
+          topic.groups.set(
+            options.groupId,
+            options.fromBeginning === false ? end : topic.baseOffset,
+          );
         }
         loops.push(consumeTopic(topic));
       }

@@ -1,6 +1,12 @@
 import { CompressionCodecs } from 'kafkajs';
 import { compressSync } from 'snappy';
-import { codecNameOf, compressionTypeOf, kafkaCompressions, parseKafkaCompression, registerKafkaCodecs } from './kafka-codecs';
+import {
+  codecNameOf,
+  compressionTypeOf,
+  kafkaCompressions,
+  parseKafkaCompression,
+  registerKafkaCodecs,
+} from './kafka-codecs';
 import { snappyCompress, snappyDecompress } from './snappy-framing';
 
 interface Codec {
@@ -18,31 +24,48 @@ function codecOf(id: number): Codec {
 // Records compress well when they repeat, as JSON messages of one topic do; 100 kB spans
 // several snappy blocks and lz4 blocks.
 const records = Buffer.from(
-  Array.from({ length: 400 }, (_, index) => `{"eventId":"e-${index}","workspaceId":"w-${index % 7}","kind":"record.update"}`).join(''),
+  Array.from(
+    { length: 400 },
+    (_, index) => `{"eventId":"e-${index}","workspaceId":"w-${index % 7}","kind":"record.update"}`,
+  ).join(''),
 );
 
 describe('Kafka codecs', () => {
-  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)('gives back the bytes it compressed with %s, smaller', async (name) => {
-    const codec = codecOf(compressionTypeOf(name));
-    const compressed = await codec.compress({ buffer: records });
-    expect(compressed.length).toBeLessThan(records.length / 4);
-    expect((await codec.decompress(compressed)).equals(records)).toBe(true);
-  });
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)(
+    'gives back the bytes it compressed with %s, smaller',
+    async (name) => {
+      const codec = codecOf(compressionTypeOf(name));
+      const compressed = await codec.compress({ buffer: records });
+      expect(compressed.length).toBeLessThan(records.length / 4);
+      expect((await codec.decompress(compressed)).equals(records)).toBe(true);
+    },
+  );
 
   it('refuses a batch whose codec id is none Kafka defines', async () => {
     for (const id of [5, 6, 7]) {
-      await expect(codecOf(id).decompress(Buffer.from('anything'))).rejects.toThrow(`codec id ${id} is not one Kafka defines`);
+      await expect(codecOf(id).decompress(Buffer.from('anything'))).rejects.toThrow(
+        `codec id ${id} is not one Kafka defines`,
+      );
     }
   });
 
   it('names the codec of a record batch from its attributes', () => {
-    expect([0, 1, 2, 3, 4, 5].map(codecNameOf)).toEqual(['none', 'gzip', 'snappy', 'lz4', 'zstd', 'unknown(5)']);
+    expect([0, 1, 2, 3, 4, 5].map(codecNameOf)).toEqual([
+      'none',
+      'gzip',
+      'snappy',
+      'lz4',
+      'zstd',
+      'unknown(5)',
+    ]);
     // The other attribute bits (timestamp type, transactional, control) do not change the codec.
     expect(codecNameOf(0x30 | 4)).toBe('zstd');
   });
 
   it('reads the codec to publish with from configuration, and refuses a name that is no codec', () => {
-    expect(kafkaCompressions.map((name) => parseKafkaCompression(name.toUpperCase(), 'X'))).toEqual([...kafkaCompressions]);
+    expect(kafkaCompressions.map((name) => parseKafkaCompression(name.toUpperCase(), 'X'))).toEqual(
+      [...kafkaCompressions],
+    );
     expect(() => parseKafkaCompression('brotli', 'TALLY_KAFKA_COMPRESSION')).toThrow(
       'TALLY_KAFKA_COMPRESSION=brotli is not a Kafka codec: use one of none, gzip, snappy, lz4, zstd',
     );
@@ -52,7 +75,9 @@ describe('Kafka codecs', () => {
 describe('snappy framing', () => {
   it('writes the Java client framing and reads it back', () => {
     const framed = snappyCompress(records);
-    expect(framed.subarray(0, 8)).toEqual(Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]));
+    expect(framed.subarray(0, 8)).toEqual(
+      Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]),
+    );
     expect(snappyDecompress(framed).equals(records)).toBe(true);
   });
 
@@ -64,6 +89,8 @@ describe('snappy framing', () => {
 
   it('fails on a truncated stream instead of returning part of it', () => {
     const framed = snappyCompress(records);
-    expect(() => snappyDecompress(framed.subarray(0, framed.length - 10))).toThrow(/overruns the input/);
+    expect(() => snappyDecompress(framed.subarray(0, framed.length - 10))).toThrow(
+      /overruns the input/,
+    );
   });
 });

@@ -39,7 +39,10 @@ export function codecNameOf(attributes: number): string {
 /** Parses a codec name from configuration; anything else is a start-up error naming the choices. */
 export function parseKafkaCompression(value: string, source: string): KafkaCompression {
   const found = kafkaCompressions.find((name) => name === value.trim().toLowerCase());
-  if (!found) throw new Error(`${source}=${value} is not a Kafka codec: use one of ${kafkaCompressions.join(', ')}`);
+  if (!found)
+    throw new Error(
+      `${source}=${value} is not a Kafka codec: use one of ${kafkaCompressions.join(', ')}`,
+    );
   return found;
 }
 
@@ -55,7 +58,8 @@ const codecs: Record<'snappy' | 'lz4' | 'zstd', KafkajsCodec> = {
   },
   lz4: {
     // Kafka's LZ4 is the standard frame format (KIP-57), without checksums, as the Java client writes it.
-    compress: async (encoder) => compressFrameSync(encoder.buffer, { blockChecksums: false, contentChecksum: false }),
+    compress: async (encoder) =>
+      compressFrameSync(encoder.buffer, { blockChecksums: false, contentChecksum: false }),
     decompress: async (buffer) => decompressFrameSync(buffer),
   },
   zstd: {

@@ -1,7 +1,12 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Logger } from '@tally/observability';
 import { undecodableBatchOf, UndecodableBatchFound } from './kafka-fetch-guard';
-import { BusMessage, ConsumerOptions, MessageConsumer, UndecodableBatchDecision } from './message-bus.port';
+import {
+  BusMessage,
+  ConsumerOptions,
+  MessageConsumer,
+  UndecodableBatchDecision,
+} from './message-bus.port';
 
 const sessionTimeoutMs = 10_000;
 const heartbeatIntervalMs = 1_000;
@@ -20,7 +25,10 @@ const undecodableRetryMsDefault = 10_000;
  * fetch it again. A partition that waits at a new offset starts counting afresh.
  */
 class UndecodableWaits {
-  private readonly attemptsByPartition = new Map<string, { firstOffset: string; attempts: number }>();
+  private readonly attemptsByPartition = new Map<
+    string,
+    { firstOffset: string; attempts: number }
+  >();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly retryMs: number) {}
@@ -80,21 +88,42 @@ async function commitThrough(payload: EachBatchPayload, lastOffset: string): Pro
   // The batch-scoped commit goes straight to the group; consumer.commitOffsets() would silently
   // skip it once stop() has begun.
   await payload.commitOffsetsIfNecessary({
-    topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+    topics: [
+      {
+        topic: batch.topic,
+        partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
+      },
+    ],
   });
 }
 
 /** One member of a consumer group over kafkajs `eachBatch`, committing only handled offsets. */
-export function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions, logger: Logger): MessageConsumer {
+export function createKafkaConsumer(
+  kafka: Kafka,
+  options: ConsumerOptions,
+  logger: Logger,
+): MessageConsumer {
   let consumer: Consumer | undefined;
   let stopping = false;
   const waits = new UndecodableWaits(options.undecodableRetryMs ?? undecodableRetryMsDefault);
 
-  const decide = async (payload: EachBatchPayload, found: UndecodableBatchFound): Promise<UndecodableBatchDecision> => {
+  const decide = async (
+    payload: EachBatchPayload,
+    found: UndecodableBatchFound,
+  ): Promise<UndecodableBatchDecision> => {
     const { topic, partition } = payload.batch;
-    const undecodable = { topic, partition, ...found, attempts: waits.attempt(topic, partition, found.firstOffset) };
+    const undecodable = {
+      topic,
+      partition,
+      ...found,
+      attempts: waits.attempt(topic, partition, found.firstOffset),
+    };
     if (!options.onUndecodableBatch) {
-      if (undecodable.attempts === 1) logger.error({ topic, partition, offset: found.firstOffset, codec: found.codec, error: found.error }, 'partition waits at a batch it cannot decode');
+      if (undecodable.attempts === 1)
+        logger.error(
+          { topic, partition, offset: found.firstOffset, codec: found.codec, error: found.error },
+          'partition waits at a batch it cannot decode',
+        );
       return 'wait';
     }
     try {
@@ -112,7 +141,9 @@ export function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions, logg
     const { batch } = payload;
     const stale = (): boolean => stopping || !payload.isRunning() || payload.isStale();
     if (batch.messages.length === 0 || stale()) return;
-    const standInAt = batch.messages.findIndex((message) => undecodableBatchOf(message) !== undefined);
+    const standInAt = batch.messages.findIndex(
+      (message) => undecodableBatchOf(message) !== undefined,
+    );
     const decodable = standInAt < 0 ? batch.messages : batch.messages.slice(0, standInAt);
     if (decodable.length > 0) {
       await options.handleBatch({
@@ -126,13 +157,20 @@ export function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions, logg
       // A batch handled to the end is committed even while stopping: its work is done. Only a
       // revoked partition skips the commit (the new owner redelivers; the store dedupes).
       if (payload.isStale()) return;
-      await commitThrough(payload, standInAt < 0 ? batch.lastOffset() : (decodable[decodable.length - 1] as KafkaMessage).offset);
+      await commitThrough(
+        payload,
+        standInAt < 0
+          ? batch.lastOffset()
+          : (decodable[decodable.length - 1] as KafkaMessage).offset,
+      );
     }
     if (standInAt < 0) {
       waits.movedOn(batch.topic, batch.partition);
       return;
     }
-    const found = undecodableBatchOf(batch.messages[standInAt] as KafkaMessage) as UndecodableBatchFound;
+    const found = undecodableBatchOf(
+      batch.messages[standInAt] as KafkaMessage,
+    ) as UndecodableBatchFound;
     const decision = await decide(payload, found);
     if (stale()) return;
     if (decision === 'skip') {
@@ -160,7 +198,9 @@ export function createKafkaConsumer(kafka: Kafka, options: ConsumerOptions, logg
         const onAssignment = options.onAssignment;
         created.on(created.events.GROUP_JOIN, (event) => {
           const assignment = event.payload.memberAssignment;
-          onAssignment(Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })));
+          onAssignment(
+            Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })),
+          );
         });
       }
       created.on(created.events.CRASH, (event) => options.onError?.(event.payload.error));

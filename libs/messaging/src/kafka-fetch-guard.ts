@@ -62,7 +62,12 @@ function standInFor(records: Buffer, start: number, error: unknown): object {
     attributes: 0,
     magicByte: recordBatchMagic,
     isControlRecord: false,
-    batchContext: { firstOffset: found.firstOffset, producerId: '-1', inTransaction: false, isControlBatch: false },
+    batchContext: {
+      firstOffset: found.firstOffset,
+      producerId: '-1',
+      inTransaction: false,
+      isControlBatch: false,
+    },
     [undecodableBatchKey]: found,
   };
 }
@@ -77,7 +82,8 @@ async function decodePartitionRecords(decoder: Decoder): Promise<unknown[]> {
   const size = decoder.readInt32();
   if (size <= 0 || !decoder.canReadBytes(size)) return [];
   const records = decoder.readBytes(size);
-  if (records.readInt8(magicAt) !== recordBatchMagic) return decodeMessageSet(new Decoder(records), size);
+  if (records.readInt8(magicAt) !== recordBatchMagic)
+    return decodeMessageSet(new Decoder(records), size);
   const batches = new Decoder(records);
   const decoded: unknown[] = [];
   while (batches.canReadBytes(recordBatchOverheadBytes)) {
@@ -130,7 +136,9 @@ let installed = false;
 export function installFetchGuard(): void {
   if (installed) return;
   if (kafkajsVersion !== guardedKafkajsVersion) {
-    throw new Error(`assertion failed: the fetch guard is written for kafkajs ${guardedKafkajsVersion}, found ${kafkajsVersion}`);
+    throw new Error(
+      `assertion failed: the fetch guard is written for kafkajs ${guardedKafkajsVersion}, found ${kafkajsVersion}`,
+    );
   }
   installed = true;
   const original = fetchRequests.protocol;

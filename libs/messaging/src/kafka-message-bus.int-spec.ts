@@ -46,7 +46,10 @@ describe('Kafka message bus (real broker)', () => {
     const groupId = uniqueName('group');
     await bus.ensureTopics([{ name: topic, partitions: 2 }]);
     const sent = Array.from({ length: 50 }, (_, index) => `message-${index}`);
-    await bus.publish(topic, sent.map((value) => ({ key: 'workspace-1', value })));
+    await bus.publish(
+      topic,
+      sent.map((value) => ({ key: 'workspace-1', value })),
+    );
 
     const received = await consumeUntil(bus, groupId, topic, sent.length);
     expect(received).toEqual(sent);

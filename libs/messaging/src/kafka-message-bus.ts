@@ -3,7 +3,13 @@ import { createLogger, Logger } from '@tally/observability';
 import { compressionTypeOf, KafkaCompression, registerKafkaCodecs } from './kafka-codecs';
 import { createKafkaConsumer } from './kafka-consumer';
 import { installFetchGuard } from './kafka-fetch-guard';
-import { ConsumerOptions, MessageBus, MessageConsumer, OutboundMessage, TopicSpec } from './message-bus.port';
+import {
+  ConsumerOptions,
+  MessageBus,
+  MessageConsumer,
+  OutboundMessage,
+  TopicSpec,
+} from './message-bus.port';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -62,7 +68,12 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
       // them. Sends of a few hundred keep that negligible; one after the other, so the order of
       // messages with the same key is kept.
       for (let from = 0; from < messages.length; from += publishChunkMax) {
-        await connected.send({ topic, acks: -1, compression, messages: messages.slice(from, from + publishChunkMax) });
+        await connected.send({
+          topic,
+          acks: -1,
+          compression,
+          messages: messages.slice(from, from + publishChunkMax),
+        });
       }
     },
     createConsumer(consumerOptions: ConsumerOptions): MessageConsumer {

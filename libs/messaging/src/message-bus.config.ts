@@ -13,6 +13,9 @@ export function messageBusFromEnvironment(clientId: string, env = process.env): 
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
   if (brokers.length === 0) return createInProcessBus();
-  const compression = parseKafkaCompression(env.TALLY_KAFKA_COMPRESSION ?? 'none', 'TALLY_KAFKA_COMPRESSION');
+  const compression = parseKafkaCompression(
+    env.TALLY_KAFKA_COMPRESSION ?? 'none',
+    'TALLY_KAFKA_COMPRESSION',
+  );
   return createKafkaBus({ brokers, clientId, compression });
 }

@@ -1,6 +1,12 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { ConsumerOptions, MessageBatch, MessageBus, MessageConsumer, PartitionAssignment } from './message-bus.port';
+import {
+  ConsumerOptions,
+  MessageBatch,
+  MessageBus,
+  MessageConsumer,
+  PartitionAssignment,
+} from './message-bus.port';
 
 export interface MessageBusTransportOptions {
   bus: MessageBus;
@@ -62,6 +68,8 @@ export class MessageBusTransport extends Server implements CustomTransportStrate
   private async dispatch(batch: MessageBatch): Promise<void> {
     const handler = this.getHandlerByPattern(batch.topic);
     if (!handler) throw new Error(`no handler for topic ${batch.topic}`);
-    await lastValueFrom(this.transformToObservable(await handler(batch)), { defaultValue: undefined });
+    await lastValueFrom(this.transformToObservable(await handler(batch)), {
+      defaultValue: undefined,
+    });
   }
 }

@@ -10,7 +10,10 @@ const xerialVersions = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1]);
 const blockBytesMax = 32 * 1024;
 
 function startsWithMagic(buffer: Buffer, at: number): boolean {
-  return buffer.length - at >= xerialHeaderBytes && buffer.subarray(at, at + xerialMagic.length).equals(xerialMagic);
+  return (
+    buffer.length - at >= xerialHeaderBytes &&
+    buffer.subarray(at, at + xerialMagic.length).equals(xerialMagic)
+  );
 }
 
 /** Snappy as Kafka's Java client writes it (xerial framing), so every client can read it. */
@@ -41,7 +44,8 @@ export function snappyDecompress(compressed: Buffer): Buffer {
     if (compressed.length - at < 4) throw new Error(`snappy: truncated block length at byte ${at}`);
     const length = compressed.readInt32BE(at);
     at += 4;
-    if (length < 0 || at + length > compressed.length) throw new Error(`snappy: block of ${length} bytes overruns the input at byte ${at}`);
+    if (length < 0 || at + length > compressed.length)
+      throw new Error(`snappy: block of ${length} bytes overruns the input at byte ${at}`);
     parts.push(uncompressSync(compressed.subarray(at, at + length)) as Buffer);
     at += length;
   }

@@ -9,8 +9,17 @@ export class MetricSet {
 
   constructor(private readonly prefix: string) {}
 
-  counter<Label extends string = never>(name: string, help: string, labelNames: readonly Label[] = []): Counter<Label> {
-    return new Counter({ name: `${this.prefix}_${name}`, help, labelNames, registers: [this.registry] });
+  counter<Label extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[] = [],
+  ): Counter<Label> {
+    return new Counter({
+      name: `${this.prefix}_${name}`,
+      help,
+      labelNames,
+      registers: [this.registry],
+    });
   }
 
   gauge<Label extends string = never>(
@@ -19,10 +28,21 @@ export class MetricSet {
     labelNames: readonly Label[] = [],
     collect?: (this: Gauge<Label>) => Promise<void>,
   ): Gauge<Label> {
-    return new Gauge({ name: `${this.prefix}_${name}`, help, labelNames, registers: [this.registry], ...(collect ? { collect } : {}) });
+    return new Gauge({
+      name: `${this.prefix}_${name}`,
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect ? { collect } : {}),
+    });
   }
 
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
-    return new Histogram({ name: `${this.prefix}_${name}`, help, buckets: [...buckets], registers: [this.registry] });
+    return new Histogram({
+      name: `${this.prefix}_${name}`,
+      help,
+      buckets: [...buckets],
+      registers: [this.registry],
+    });
   }
 }

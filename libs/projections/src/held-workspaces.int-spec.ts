@@ -57,7 +57,10 @@ describe('Projector holding back a workspace whose events fail', () => {
     const committed = await store.lastCommittedPosition();
     let events: RecordedEvent[] = [];
     for (let attempt = 0; attempt < 400; attempt += 1) {
-      events = await store.readAll({ ...(cursor ? { fromPosition: cursor } : {}), maxCount: 10_000 });
+      events = await store.readAll({
+        ...(cursor ? { fromPosition: cursor } : {}),
+        maxCount: 10_000,
+      });
       const reached = events[events.length - 1]?.position ?? cursor;
       if (reached !== undefined && comparePositions(reached, committed) >= 0) return events;
       await new Promise((resolve) => setTimeout(resolve, 25));

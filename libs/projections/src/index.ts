@@ -29,4 +29,8 @@ export { utcDayOf } from './usage/usage.projection';
 export type { StatementEntryView, StatementPageView } from './statement/statement.sql';
 export type { CheckpointRow } from './checkpoints/checkpoints.sql';
 export { rebuildProjections, RebuildProgress, RebuildOptions } from './rebuild/rebuild';
-export { reconcileBalances, BalanceReconciliation, BalanceDifference } from './balance/balance-reconciliation';
+export {
+  reconcileBalances,
+  BalanceReconciliation,
+  BalanceDifference,
+} from './balance/balance-reconciliation';

@@ -46,7 +46,8 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = holderOf(path);
-      if (holder !== null && holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
+      if (holder !== null && holder !== process.pid && isAlive(holder))
+        throw new DataDirInUseError(dataDir, holder);
       rmSync(path, { force: true }); // a stale lock of a process that is gone
     }
   }

@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPgliteEventStore, createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
+import {
+  createPgliteEventStore,
+  createPostgresEventStore,
+  EventStore,
+  SqlClient,
+} from '@tally/event-store';
 import { createLogger } from '@tally/observability';
 import { lockDataDir } from './data-dir-lock';
 
@@ -26,7 +31,11 @@ export async function openDatabase(options: {
     const logger = createLogger('database');
     const store = await createPostgresEventStore({
       connectionString: withApplicationName(options.databaseUrl, options.applicationName),
-      onConnectionError: (error) => logger.warn({ error: error.message }, 'an idle PostgreSQL connection failed; the pool replaces it'),
+      onConnectionError: (error) =>
+        logger.warn(
+          { error: error.message },
+          'an idle PostgreSQL connection failed; the pool replaces it',
+        ),
     });
     return { store, sql: store.sql, mode: 'postgres', close: () => store.close() };
   }
@@ -44,6 +53,7 @@ export async function openDatabase(options: {
 function withApplicationName(databaseUrl: string, applicationName: string | undefined): string {
   if (!applicationName) return databaseUrl;
   const url = new URL(databaseUrl);
-  if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', applicationName);
+  if (!url.searchParams.has('application_name'))
+    url.searchParams.set('application_name', applicationName);
   return url.toString();
 }

@@ -4,7 +4,11 @@ import { Logger } from '@tally/observability';
  * Runs the `stops` in order on the first SIGTERM or SIGINT, then exits 0 (1 if a stop threw).
  * Every app's main ends with this, so shutdown reads the same everywhere.
  */
-export function stopOnSignals(logger: Logger, message: string, stops: (() => Promise<unknown> | unknown)[]): void {
+export function stopOnSignals(
+  logger: Logger,
+  message: string,
+  stops: (() => Promise<unknown> | unknown)[],
+): void {
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, message);
     let exitCode = 0;

@@ -14,15 +14,29 @@ const counter = deciderSpec<Command, number, Event>(
 
 describe('deciderSpec', () => {
   it('decides against the state the given events build', () => {
-    counter.given([{ added: 4 }]).when({ add: 2 }).then([{ added: 2 }]);
-    counter.given([{ added: 4 }]).when({ add: 2 }).thenState(6);
+    counter
+      .given([{ added: 4 }])
+      .when({ add: 2 })
+      .then([{ added: 2 }]);
+    counter
+      .given([{ added: 4 }])
+      .when({ add: 2 })
+      .thenState(6);
   });
 
   it('asserts a refused command', () => {
-    counter.given([{ added: 9 }]).when({ add: 2 }).thenThrows('over the limit');
+    counter
+      .given([{ added: 9 }])
+      .when({ add: 2 })
+      .thenThrows('over the limit');
   });
 
   it('fails when the decided events differ', () => {
-    expect(() => counter.given([]).when({ add: 1 }).then([{ added: 2 }])).toThrow();
+    expect(() =>
+      counter
+        .given([])
+        .when({ add: 1 })
+        .then([{ added: 2 }]),
+    ).toThrow();
   });
 });

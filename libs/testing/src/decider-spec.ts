@@ -29,7 +29,8 @@ export function deciderSpec<Command, State, Event>(
   evolve: Evolve<State, Event>,
   initial: State | (() => State),
 ): DeciderSpec<Command, State, Event> {
-  const initialState = (): State => (typeof initial === 'function' ? (initial as () => State)() : initial);
+  const initialState = (): State =>
+    typeof initial === 'function' ? (initial as () => State)() : initial;
   return {
     given: (events) => ({
       when: (command) => {

@@ -4,7 +4,10 @@ import { DEFAULT_TOPICS } from '../billing-api.config';
 import { ApiException } from '../errors/api.exception';
 import { BillingPageController, PAGE_MODULES } from './billing-page.controller';
 
-const config = { packSizesMicro: [10_000_000n, 2_500_000n, 1_000_000_000n], topics: DEFAULT_TOPICS };
+const config = {
+  packSizesMicro: [10_000_000n, 2_500_000n, 1_000_000_000n],
+  topics: DEFAULT_TOPICS,
+};
 const relativeImport = /^\s*import\s[^'"]*['"]\.\/([^'"]+)['"]/gm;
 
 describe('the billing page controller', () => {
@@ -17,9 +20,15 @@ describe('the billing page controller', () => {
 
   it('serves every module a served module imports', () => {
     for (const name of PAGE_MODULES) {
-      const imported = [...controller.moduleSource(name).matchAll(relativeImport)].map((match) => match[1]);
+      const imported = [...controller.moduleSource(name).matchAll(relativeImport)].map(
+        (match) => match[1],
+      );
       for (const target of imported)
-        expect({ name, imports: target, served: (PAGE_MODULES as readonly string[]).includes(target as string) }).toEqual({
+        expect({
+          name,
+          imports: target,
+          served: (PAGE_MODULES as readonly string[]).includes(target as string),
+        }).toEqual({
           name,
           imports: target,
           served: true,
@@ -28,7 +37,13 @@ describe('the billing page controller', () => {
   });
 
   it('answers 404 for a module it does not list, however it is spelled', () => {
-    for (const name of ['billing.js', 'billing-page.controller.ts', '..%2Fbilling.html', '__proto__', 'constructor'])
+    for (const name of [
+      'billing.js',
+      'billing-page.controller.ts',
+      '..%2Fbilling.html',
+      '__proto__',
+      'constructor',
+    ])
       expect(() => controller.moduleSource(name)).toThrow(ApiException);
   });
 

@@ -41,7 +41,18 @@ export interface PackSizesBody {
 // The page is static files with no build step. `tsc` copies only .ts, so when the API runs
 // from dist/ the files are read from the source folder beside it.
 function pageFolder(): string {
-  const sourceFolder = resolve(__dirname, '..', '..', '..', '..', '..', 'apps', 'billing-api', 'src', 'billing-page');
+  const sourceFolder = resolve(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    '..',
+    'apps',
+    'billing-api',
+    'src',
+    'billing-page',
+  );
   for (const folder of [__dirname, sourceFolder]) {
     try {
       readFileSync(join(folder, 'billing.html'));
@@ -50,7 +61,9 @@ function pageFolder(): string {
       // not here; try the next candidate
     }
   }
-  throw new Error(`assertion failed: billing page files not found beside ${__dirname} or in ${sourceFolder}`);
+  throw new Error(
+    `assertion failed: billing page files not found beside ${__dirname} or in ${sourceFolder}`,
+  );
 }
 
 interface PageFiles {

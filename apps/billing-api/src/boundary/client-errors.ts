@@ -7,7 +7,11 @@ import { API_ERROR_STATUS, ApiErrorCode } from '../errors/api-error-code';
 // those answers the API's error body too, so every 4xx a client can receive has one shape.
 const HEAD_TOO_LARGE = 'HPE_HEADER_OVERFLOW';
 
-function answer(socket: Duplex, code: ApiErrorCode.MalformedRequest | ApiErrorCode.HeadersTooLarge, message: string): void {
+function answer(
+  socket: Duplex,
+  code: ApiErrorCode.MalformedRequest | ApiErrorCode.HeadersTooLarge,
+  message: string,
+): void {
   const status = API_ERROR_STATUS[code];
   const body = JSON.stringify({ code, message, details: null });
   const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
@@ -24,7 +28,8 @@ export function answerClientErrorsAsJson(server: Server): void {
       socket.destroy();
       return;
     }
-    if (error.code === HEAD_TOO_LARGE) answer(socket, ApiErrorCode.HeadersTooLarge, 'request head is too large');
+    if (error.code === HEAD_TOO_LARGE)
+      answer(socket, ApiErrorCode.HeadersTooLarge, 'request head is too large');
     else answer(socket, ApiErrorCode.MalformedRequest, 'the request is not valid HTTP');
   });
 }

@@ -14,8 +14,14 @@ class NotUtf8Error extends Error {
  * body-parser's `verify` hook: JSON bodies are UTF-8 (RFC 8259). A body declared in another
  * charset, or whose bytes do not decode, is refused before it is parsed.
  */
-export function verifyUtf8Body(_request: Request, _response: Response, body: Buffer, encoding: string): void {
-  if (encoding.toLowerCase() !== 'utf-8') throw new NotUtf8Error(`request body must be UTF-8, not ${encoding}`);
+export function verifyUtf8Body(
+  _request: Request,
+  _response: Response,
+  body: Buffer,
+  encoding: string,
+): void {
+  if (encoding.toLowerCase() !== 'utf-8')
+    throw new NotUtf8Error(`request body must be UTF-8, not ${encoding}`);
   try {
     utf8.decode(body);
   } catch {
@@ -29,10 +35,19 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
  * Every request body is JSON. Without this, a body sent as text/plain is never parsed and
  * reaches the handler as an empty object.
  */
-export function requireJsonContentType(request: Request, _response: Response, next: NextFunction): void {
+export function requireJsonContentType(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
   const length = request.headers['content-length'];
-  const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  if (BODYLESS_METHODS.has(request.method) || !hasBody || request.is('application/json') === 'application/json') {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (
+    BODYLESS_METHODS.has(request.method) ||
+    !hasBody ||
+    request.is('application/json') === 'application/json'
+  ) {
     next();
     return;
   }

@@ -13,7 +13,11 @@ export function statusOfOutcome(outcome: CommandOutcome | undefined): {
   if (outcome === undefined)
     throw new Error('assertion failed: the ledger returned no outcome for one command');
   if (outcome.kind === 'rejected' && outcome.code === IDEMPOTENCY_CONFLICT)
-    throw new ApiException(ApiErrorCode.IdempotencyConflict, outcome.message, outcome.details ?? null);
+    throw new ApiException(
+      ApiErrorCode.IdempotencyConflict,
+      outcome.message,
+      outcome.details ?? null,
+    );
   if (outcome.kind === 'rejected')
     throw new ApiException(ApiErrorCode.CommandRejected, outcome.message, { reason: outcome.code });
   return outcome.kind === 'applied'

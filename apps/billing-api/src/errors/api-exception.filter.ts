@@ -35,9 +35,16 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
       }),
     );
   }
-  if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported' || bodyParserType === 'encoding.not-utf8') {
+  if (
+    bodyParserType === 'charset.unsupported' ||
+    bodyParserType === 'encoding.unsupported' ||
+    bodyParserType === 'encoding.not-utf8'
+  ) {
     return errorBodyOf(
-      new ApiException(ApiErrorCode.UnsupportedMediaType, (error as Error).message || 'request body must be UTF-8 JSON'),
+      new ApiException(
+        ApiErrorCode.UnsupportedMediaType,
+        (error as Error).message || 'request body must be UTF-8 JSON',
+      ),
     );
   }
   if (error instanceof HttpException) {
@@ -65,7 +72,11 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
 }
 
 function clientStatusOf(error: unknown): number | null {
-  const { status, statusCode, expose } = (error ?? {}) as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const { status, statusCode, expose } = (error ?? {}) as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+  };
   const value = typeof status === 'number' ? status : statusCode;
   return expose === true && typeof value === 'number' && value >= 400 && value < 500 ? value : null;
 }

@@ -26,7 +26,15 @@ export interface HealthReport {
   }[];
   heldWorkspaceCount: number;
   /** Partitions a ledger group waits on at a batch it cannot decode (`npm run ops -- dlq stuck`). */
-  stuckPartitions: { groupId: string; topic: string; partition: number; firstOffset: string; codec: string; error: string; since: string }[];
+  stuckPartitions: {
+    groupId: string;
+    topic: string;
+    partition: number;
+    firstOffset: string;
+    codec: string;
+    error: string;
+    since: string;
+  }[];
 }
 
 export const UNREACHABLE_REPORT: HealthReport = {

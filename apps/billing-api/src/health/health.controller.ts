@@ -31,7 +31,10 @@ export class HealthController {
     let health: ProjectorHealth;
     let stuck: StuckPartition[];
     try {
-      [health, stuck] = await Promise.all([readProjectorHealth(this.sql), readStuckPartitions(this.sql)]);
+      [health, stuck] = await Promise.all([
+        readProjectorHealth(this.sql),
+        readStuckPartitions(this.sql),
+      ]);
     } catch {
       response.status(503);
       return UNREACHABLE_REPORT;

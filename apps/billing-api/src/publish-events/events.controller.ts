@@ -45,9 +45,11 @@ export class EventsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<PublishEventsResult> {
     if (body === undefined || body === null || typeof body !== 'object') {
-      throw new ApiException(ApiErrorCode.ValidationFailed, 'the body must be one JSON envelope or an array of them', [
-        { path: 'body', messages: ['the body must be one JSON envelope or an array of them'] },
-      ]);
+      throw new ApiException(
+        ApiErrorCode.ValidationFailed,
+        'the body must be one JSON envelope or an array of them',
+        [{ path: 'body', messages: ['the body must be one JSON envelope or an array of them'] }],
+      );
     }
     const envelopes = Array.isArray(body) ? body : [body];
     if (envelopes.length === 0 || envelopes.length > EVENTS_PER_REQUEST_MAX) {

@@ -2,7 +2,6 @@ import { DAY_MS } from '@tally/contracts';
 import { CreditsForecast, FORECAST_TRAILING_DAYS, forecastCredits } from '@tally/forecast';
 import type { BalanceView, ProjectionQueries } from '@tally/projections';
 
-
 /** The balance body (docs/api.md, unchanged) plus the forecast, an additive field. */
 export type BalanceWithForecast = BalanceView & { forecast: CreditsForecast };
 
@@ -13,7 +12,8 @@ export async function withForecast(
   nowMs: number,
 ): Promise<BalanceWithForecast> {
   const now = new Date(nowMs).toISOString();
-  const period = balance.period === null ? null : { start: balance.period.start, end: balance.period.end };
+  const period =
+    balance.period === null ? null : { start: balance.period.start, end: balance.period.end };
   let dailyUsage: { day: string; totalMicro: bigint }[] = [];
   if (period !== null) {
     const weekAgoDay = new Date(nowMs - FORECAST_TRAILING_DAYS * DAY_MS).toISOString().slice(0, 10);
@@ -22,7 +22,10 @@ export async function withForecast(
     const toDay = new Date(nowMs + DAY_MS).toISOString().slice(0, 10);
     if (fromDay < toDay) {
       const series = await queries.usageByDay(balance.workspaceId, fromDay, toDay);
-      dailyUsage = series.map((bucket) => ({ day: bucket.bucketStart.slice(0, 10), totalMicro: BigInt(bucket.totalMicro) }));
+      dailyUsage = series.map((bucket) => ({
+        day: bucket.bucketStart.slice(0, 10),
+        totalMicro: BigInt(bucket.totalMicro),
+      }));
     }
   }
   const forecast = forecastCredits({

@@ -53,7 +53,9 @@ export class ReadCreditsController {
     const now = Date.now();
     const toMs = query.to === undefined ? now - (now % DAY_MS) + DAY_MS : validatedDayMs(query.to);
     const fromMs =
-      query.from === undefined ? toMs - USAGE_RANGE_DAYS_DEFAULT * DAY_MS : validatedDayMs(query.from);
+      query.from === undefined
+        ? toMs - USAGE_RANGE_DAYS_DEFAULT * DAY_MS
+        : validatedDayMs(query.from);
     const [fromDay, toDay] = [isoDay(fromMs), isoDay(toMs)];
     const days = (toMs - fromMs) / DAY_MS;
     if (days < 0 || days > USAGE_RANGE_DAYS_MAX) {

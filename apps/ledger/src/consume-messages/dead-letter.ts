@@ -27,7 +27,10 @@ export function undecodableDeadLetter(batch: UndecodableBatch, code: string): Ou
     value: batch.bytes,
     headers: {
       'x-error-code': code,
-      'x-error-message': `${batch.codec} batch could not be decoded: ${batch.error}`.slice(0, 1_000),
+      'x-error-message': `${batch.codec} batch could not be decoded: ${batch.error}`.slice(
+        0,
+        1_000,
+      ),
       'x-original-topic': batch.topic,
       'x-original-partition': String(batch.partition),
       'x-original-offset': batch.firstOffset,

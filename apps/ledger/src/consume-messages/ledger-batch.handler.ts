@@ -1,5 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { ContractErrorCode, dlqTopicOf, parseInboundMessage, ParseResult, TOPIC_OF_MESSAGE_TYPE } from '@tally/contracts';
+import {
+  ContractErrorCode,
+  dlqTopicOf,
+  parseInboundMessage,
+  ParseResult,
+  TOPIC_OF_MESSAGE_TYPE,
+} from '@tally/contracts';
 import { EventDataRejectedError } from '@tally/event-store';
 import { CommandOutcome, KeyedCommand, keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
@@ -46,7 +52,8 @@ export class LedgerBatchHandler {
       origins.push(message);
     }
     for (let from = 0; from < keyed.length; from += commandsPerAppendMax) {
-      if (batch.isStale()) throw new Error('batch went stale (partition revoked or stopping); it will be redelivered');
+      if (batch.isStale())
+        throw new Error('batch went stale (partition revoked or stopping); it will be redelivered');
       const outcomes = await this.executeIsolating(keyed.slice(from, from + commandsPerAppendMax));
       outcomes.forEach((outcome, index) => {
         const origin = origins[from + index] as BusMessage;
@@ -60,7 +67,9 @@ export class LedgerBatchHandler {
           deadLetters.push(deadLetterOf(origin, outcome.code, outcome.message));
         }
         if (outcome.kind === 'applied') {
-          this.metrics.debited.inc(outcome.events.filter((event) => event.type === 'CreditDebited').length);
+          this.metrics.debited.inc(
+            outcome.events.filter((event) => event.type === 'CreditDebited').length,
+          );
         }
       });
       await batch.heartbeat();
@@ -82,7 +91,8 @@ export class LedgerBatchHandler {
       return await this.ledger.execute(chunk);
     } catch (error) {
       if (!(error instanceof EventDataRejectedError)) throw error;
-      if (chunk.length === 1) return [{ kind: 'rejected', code: STORE_REJECTED, message: error.message }];
+      if (chunk.length === 1)
+        return [{ kind: 'rejected', code: STORE_REJECTED, message: error.message }];
       const middle = Math.ceil(chunk.length / 2);
       const first = await this.executeIsolating(chunk.slice(0, middle));
       return [...first, ...(await this.executeIsolating(chunk.slice(middle)))];
@@ -91,7 +101,12 @@ export class LedgerBatchHandler {
 
   private parse(message: BusMessage): ParseResult {
     if (!message.value || message.value.length === 0) {
-      return { ok: false, code: ContractErrorCode.MalformedJson, message: 'empty message value', details: null };
+      return {
+        ok: false,
+        code: ContractErrorCode.MalformedJson,
+        message: 'empty message value',
+        details: null,
+      };
     }
     const parsed = parseInboundMessage(message.value);
     if (parsed.ok && this.topics[TOPIC_OF_MESSAGE_TYPE[parsed.value.type]] !== message.topic) {
@@ -125,8 +140,14 @@ export class LedgerBatchHandler {
     this.metrics.batchLatency.observe(seconds);
     if (last) {
       const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
-      this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+      this.metrics.lag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, lag),
+      );
     }
-    this.logger.debug({ topic: batch.topic, partition: batch.partition, messages: batch.messages.length, seconds }, 'batch applied');
+    this.logger.debug(
+      { topic: batch.topic, partition: batch.partition, messages: batch.messages.length, seconds },
+      'batch applied',
+    );
   }
 }

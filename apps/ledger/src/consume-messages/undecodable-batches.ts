@@ -1,6 +1,12 @@
 import { dlqTopicOf } from '@tally/contracts';
 import { StuckPartitions, UNDECODABLE_BATCH } from '@tally/ledger';
-import { MessageBatch, MessageBus, PartitionAssignment, UndecodableBatch, UndecodableBatchDecision } from '@tally/messaging';
+import {
+  MessageBatch,
+  MessageBus,
+  PartitionAssignment,
+  UndecodableBatch,
+  UndecodableBatchDecision,
+} from '@tally/messaging';
 import { Logger } from '@tally/observability';
 import { LedgerMetrics } from '../ledger.metrics';
 import { undecodableDeadLetter } from './dead-letter';
@@ -14,7 +20,10 @@ import { undecodableDeadLetter } from './dead-letter';
  */
 export class UndecodableBatches {
   /** The first offset each stuck partition of this group waits at, to notice it moving on. */
-  private readonly waitingAt = new Map<string, { topic: string; partition: number; firstOffset: bigint }>();
+  private readonly waitingAt = new Map<
+    string,
+    { topic: string; partition: number; firstOffset: bigint }
+  >();
 
   constructor(
     private readonly stuck: StuckPartitions,
@@ -30,13 +39,21 @@ export class UndecodableBatches {
    */
   async load(): Promise<void> {
     for (const row of await this.stuck.list(this.groupId)) {
-      this.waitingAt.set(`${row.topic}/${row.partition}`, { topic: row.topic, partition: row.partition, firstOffset: BigInt(row.firstOffset) });
+      this.waitingAt.set(`${row.topic}/${row.partition}`, {
+        topic: row.topic,
+        partition: row.partition,
+        firstOffset: BigInt(row.firstOffset),
+      });
     }
   }
 
   /** After a rebalance: partitions now owned elsewhere are that owner's to report and clear. */
   assigned(assignments: PartitionAssignment[]): void {
-    const owned = new Set(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}/${partition}`)));
+    const owned = new Set(
+      assignments.flatMap(({ topic, partitions }) =>
+        partitions.map((partition) => `${topic}/${partition}`),
+      ),
+    );
     for (const [key, { topic, partition }] of this.waitingAt) {
       if (owned.has(key)) continue;
       this.waitingAt.delete(key);
@@ -45,7 +62,12 @@ export class UndecodableBatches {
   }
 
   async decide(batch: UndecodableBatch): Promise<UndecodableBatchDecision> {
-    const where = { topic: batch.topic, partition: batch.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset };
+    const where = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: batch.firstOffset,
+      lastOffset: batch.lastOffset,
+    };
     this.markWaiting(batch.topic, batch.partition, batch.firstOffset);
     if (batch.attempts === 1) {
       this.logger.error(
@@ -63,9 +85,14 @@ export class UndecodableBatches {
       error: batch.error,
     });
     if (!skipRequested) return 'wait';
-    await this.bus.publish(dlqTopicOf(batch.topic), [undecodableDeadLetter(batch, UNDECODABLE_BATCH)]);
+    await this.bus.publish(dlqTopicOf(batch.topic), [
+      undecodableDeadLetter(batch, UNDECODABLE_BATCH),
+    ]);
     this.metrics.deadLettered.inc({ topic: batch.topic, code: UNDECODABLE_BATCH });
-    this.logger.warn({ ...where, codec: batch.codec }, 'skipped an undecodable record batch on request; its bytes are in the DLQ');
+    this.logger.warn(
+      { ...where, codec: batch.codec },
+      'skipped an undecodable record batch on request; its bytes are in the DLQ',
+    );
     await this.movedOn(batch.topic, batch.partition);
     return 'skip';
   }
@@ -75,12 +102,19 @@ export class UndecodableBatches {
     const waiting = this.waitingAt.get(`${batch.topic}/${batch.partition}`);
     const last = batch.messages[batch.messages.length - 1];
     if (!waiting || !last || BigInt(last.offset) < waiting.firstOffset) return;
-    this.logger.info({ topic: batch.topic, partition: batch.partition, offset: last.offset }, 'partition moved past the batch it waited at');
+    this.logger.info(
+      { topic: batch.topic, partition: batch.partition, offset: last.offset },
+      'partition moved past the batch it waited at',
+    );
     await this.movedOn(batch.topic, batch.partition);
   }
 
   private markWaiting(topic: string, partition: number, firstOffset: string): void {
-    this.waitingAt.set(`${topic}/${partition}`, { topic, partition, firstOffset: BigInt(firstOffset) });
+    this.waitingAt.set(`${topic}/${partition}`, {
+      topic,
+      partition,
+      firstOffset: BigInt(firstOffset),
+    });
     this.metrics.partitionStuck.set({ topic, partition: String(partition) }, 1);
   }
 

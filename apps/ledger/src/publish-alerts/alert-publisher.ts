@@ -63,7 +63,10 @@ export class AlertPublisher {
         await this.unsubscribe();
       }
     } catch (error) {
-      this.logger.error({ error: (error as Error).message }, 'could not renew the alert-publishing lease');
+      this.logger.error(
+        { error: (error as Error).message },
+        'could not renew the alert-publishing lease',
+      );
     } finally {
       this.renewing = false;
     }
@@ -93,7 +96,8 @@ export class AlertPublisher {
       if (alert) alerts.push(alert);
     }
     await this.bus.publish(this.alertsTopic, alerts);
-    for (const alert of alerts) this.metrics.alertsPublished.inc({ type: alert.headers?.['x-alert-type'] ?? '' });
+    for (const alert of alerts)
+      this.metrics.alertsPublished.inc({ type: alert.headers?.['x-alert-type'] ?? '' });
     const last = events[events.length - 1];
     if (last) await this.checkpoints.save(checkpointName, last.position);
   }
@@ -103,7 +107,10 @@ export class AlertPublisher {
    * that fails the check is logged and skipped: a bad alert must not stop every later one.
    */
   private alertMessageOf(recorded: RecordedEvent): OutboundMessage | null {
-    const event = decodeCreditEvent({ type: recorded.type, data: recorded.data as Record<string, unknown> });
+    const event = decodeCreditEvent({
+      type: recorded.type,
+      data: recorded.data as Record<string, unknown>,
+    });
     if (event.type !== 'CreditStatusChanged') return null;
     const type = alertForStatusChange(event.data.from, event.data.to);
     const workspaceId = workspaceIdOfStream(recorded.streamName);
@@ -117,7 +124,10 @@ export class AlertPublisher {
       occurredAt: event.data.occurredAt,
     });
     if (issues.length > 0) {
-      this.logger.error({ workspaceId, eventId: recorded.id, issues }, 'skipped an alert that fails its contract');
+      this.logger.error(
+        { workspaceId, eventId: recorded.id, issues },
+        'skipped an alert that fails its contract',
+      );
       return null;
     }
     return {

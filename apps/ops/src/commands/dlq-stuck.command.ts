@@ -3,7 +3,9 @@ import { StuckPartition, StuckPartitions } from '@tally/ledger';
 import type { ExitCode, OpsContext } from '../ops-context';
 
 function lineOf(stuck: StuckPartition): string {
-  const skip = stuck.skipRequestedAt ? `, skip requested ${stuck.skipRequestedAt.toISOString()}` : '';
+  const skip = stuck.skipRequestedAt
+    ? `, skip requested ${stuck.skipRequestedAt.toISOString()}`
+    : '';
   return (
     `${stuck.topic} ${stuck.partition}/${stuck.firstOffset}..${stuck.lastOffset} group=${stuck.groupId} codec=${stuck.codec} ` +
     `since ${stuck.stuckSince.toISOString()}, ${stuck.attempts} attempt(s), last ${stuck.lastAttemptAt.toISOString()}${skip}: ${stuck.error}`
@@ -21,7 +23,9 @@ export async function dlqStuckCommand(context: OpsContext): Promise<ExitCode> {
     return 0;
   }
   for (const partition of stuck) context.out(lineOf(partition));
-  context.out(`${stuck.length} partition(s) wait at a batch the ledger cannot decode (docs/ledger.md, "Undecodable batches")`);
+  context.out(
+    `${stuck.length} partition(s) wait at a batch the ledger cannot decode (docs/ledger.md, "Undecodable batches")`,
+  );
   return 0;
 }
 
@@ -31,14 +35,27 @@ export async function dlqStuckCommand(context: OpsContext): Promise<ExitCode> {
  * batch's bytes whole to `<topic>.dlq` (code UNDECODABLE_BATCH), then commits past it. Only the
  * batch a partition waits at can be skipped, so a typo never skips good messages.
  */
-export async function dlqSkipCommand(context: OpsContext, topic: string, partition: string, offset: string): Promise<ExitCode> {
+export async function dlqSkipCommand(
+  context: OpsContext,
+  topic: string,
+  partition: string,
+  offset: string,
+): Promise<ExitCode> {
   if (!/^\d+$/.test(partition) || !/^\d+$/.test(offset)) {
-    context.err(`partition and offset are whole numbers, as \`dlq stuck\` prints them (got ${partition} and ${offset})\n`);
+    context.err(
+      `partition and offset are whole numbers, as \`dlq stuck\` prints them (got ${partition} and ${offset})\n`,
+    );
     return 2;
   }
-  const matched = await new StuckPartitions(context.sql).requestSkip(topic, Number(partition), offset);
+  const matched = await new StuckPartitions(context.sql).requestSkip(
+    topic,
+    Number(partition),
+    offset,
+  );
   if (matched === 0) {
-    context.out(`no partition waits at ${topic} ${partition}/${offset}: nothing to skip (see \`dlq stuck\`)`);
+    context.out(
+      `no partition waits at ${topic} ${partition}/${offset}: nothing to skip (see \`dlq stuck\`)`,
+    );
     return 1;
   }
   context.out(

@@ -77,7 +77,12 @@ export async function dlqRedriveCommand(context: OpsContext, topic: string): Pro
       { key: message.key ?? '', value: message.value },
     ]);
   });
-  const left = undecodable > 0 ? `; left ${undecodable} undecodable batch(es) (republish them from their producer)` : '';
-  context.out(`redrove ${count - undecodable} message(s) from ${dlqTopicOf(topic)} to ${topic}${left}`);
+  const left =
+    undecodable > 0
+      ? `; left ${undecodable} undecodable batch(es) (republish them from their producer)`
+      : '';
+  context.out(
+    `redrove ${count - undecodable} message(s) from ${dlqTopicOf(topic)} to ${topic}${left}`,
+  );
   return 0;
 }

@@ -22,11 +22,20 @@ const actionsPerTickMax = 40;
  * on monthly and yearly cycles (one close to exhaustion), workflow steps, code runs, emails,
  * HTTP calls and AI chat/agent token usage.
  */
-export async function startDemoTraffic(options: { baseUrl: string; token: string; logger: Logger }): Promise<DemoTraffic> {
+export async function startDemoTraffic(options: {
+  baseUrl: string;
+  token: string;
+  logger: Logger;
+}): Promise<DemoTraffic> {
   const workspaces: DemoWorkspace[] = [
     { id: `demo-acme-${randomUUID().slice(0, 8)}`, cycle: 'monthly', weight: 5 },
     { id: `demo-globex-${randomUUID().slice(0, 8)}`, cycle: 'yearly', weight: 8 },
-    { id: `demo-initech-${randomUUID().slice(0, 8)}`, cycle: 'monthly', weight: 3, allocationMicro: '1200000' },
+    {
+      id: `demo-initech-${randomUUID().slice(0, 8)}`,
+      cycle: 'monthly',
+      weight: 3,
+      allocationMicro: '1200000',
+    },
   ];
   const post = async (events: unknown[]): Promise<void> => {
     const response = await fetch(`${options.baseUrl}/v1/events`, {
@@ -34,16 +43,25 @@ export async function startDemoTraffic(options: { baseUrl: string; token: string
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(events),
     });
-    if (response.status !== 202) options.logger.warn({ status: response.status, body: await response.text() }, 'demo ingest refused');
+    if (response.status !== 202)
+      options.logger.warn(
+        { status: response.status, body: await response.text() },
+        'demo ingest refused',
+      );
   };
   await post(workspaces.map(periodStartOf));
   let day = 0;
   const timer = setInterval(() => {
     day += 1;
     const batch = workspaces.flatMap((workspace) =>
-      Array.from({ length: Math.ceil(Math.random() * workspace.weight * (actionsPerTickMax / 16)) }, () => demoAction(workspace.id, day)),
+      Array.from(
+        { length: Math.ceil(Math.random() * workspace.weight * (actionsPerTickMax / 16)) },
+        () => demoAction(workspace.id, day),
+      ),
     );
-    post(batch).catch((error: Error) => options.logger.warn({ error: error.message }, 'demo ingest failed'));
+    post(batch).catch((error: Error) =>
+      options.logger.warn({ error: error.message }, 'demo ingest failed'),
+    );
   }, tickIntervalMs);
   return {
     workspaces: workspaces.map((workspace) => workspace.id),
@@ -77,7 +95,7 @@ function occurredAtFor(day: number): string {
   const now = new Date();
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const span = now.getTime() - monthStart;
-  const spread = monthStart + ((day * 7_919) % 997) / 997 * span;
+  const spread = monthStart + (((day * 7_919) % 997) / 997) * span;
   return new Date(Math.min(spread, now.getTime())).toISOString();
 }
 
@@ -92,10 +110,27 @@ function demoAction(workspaceId: string, day: number): Record<string, unknown> {
   };
   if (roll < 0.6) {
     const kinds = ['record.create', 'record.update', 'record.find', 'record.delete'];
-    return { ...envelope, source: 'workflow', action: { kind: kinds[Math.floor(Math.random() * kinds.length)], workflowId: 'wf-onboarding' } };
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: {
+        kind: kinds[Math.floor(Math.random() * kinds.length)],
+        workflowId: 'wf-onboarding',
+      },
+    };
   }
-  if (roll < 0.7) return { ...envelope, source: 'workflow', action: { kind: 'code.run', durationMs: Math.floor(Math.random() * 3_000) } };
-  if (roll < 0.75) return { ...envelope, source: 'workflow', action: { kind: 'email.send', recipients: 1 + Math.floor(Math.random() * 5) } };
+  if (roll < 0.7)
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: { kind: 'code.run', durationMs: Math.floor(Math.random() * 3_000) },
+    };
+  if (roll < 0.75)
+    return {
+      ...envelope,
+      source: 'workflow',
+      action: { kind: 'email.send', recipients: 1 + Math.floor(Math.random() * 5) },
+    };
   if (roll < 0.8) return { ...envelope, source: 'workflow', action: { kind: 'http.request' } };
   const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-haiku-4'];
   return {

@@ -67,7 +67,9 @@ export class ActionDto {
   @Max(DURATION_MS_MAX)
   durationMs?: number;
 
-  @ValidateIf((action: ActionDto) => action.kind === 'email.send' || action.recipients !== undefined)
+  @ValidateIf(
+    (action: ActionDto) => action.kind === 'email.send' || action.recipients !== undefined,
+  )
   @IsDefined()
   @IsInt()
   @Min(0)

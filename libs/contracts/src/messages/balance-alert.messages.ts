@@ -6,7 +6,11 @@ import { WORKSPACE_ID_PATTERN } from './envelope';
 export const WORKSPACE_STATUSES = ['no_plan', 'active', 'low', 'exhausted'] as const;
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
-export const BALANCE_ALERT_TYPES = ['CreditsLow', 'CreditsExhausted', 'CreditsReplenished'] as const;
+export const BALANCE_ALERT_TYPES = [
+  'CreditsLow',
+  'CreditsExhausted',
+  'CreditsReplenished',
+] as const;
 export type BalanceAlertType = (typeof BALANCE_ALERT_TYPES)[number];
 
 const INTEGER_STRING = /^(0|[1-9][0-9]*)$/;
@@ -60,7 +64,10 @@ export class CreditsReplenishedMessage extends BalanceAlertMessage {
   type!: 'CreditsReplenished';
 }
 
-const ALERT_CLASSES: Record<BalanceAlertType, new () => BalanceAlertMessage & { type: BalanceAlertType }> = {
+const ALERT_CLASSES: Record<
+  BalanceAlertType,
+  new () => BalanceAlertMessage & { type: BalanceAlertType }
+> = {
   CreditsLow: CreditsLowMessage,
   CreditsExhausted: CreditsExhaustedMessage,
   CreditsReplenished: CreditsReplenishedMessage,
@@ -70,10 +77,25 @@ const ALERT_CLASSES: Record<BalanceAlertType, new () => BalanceAlertMessage & { 
  * Builds the alert Tally publishes and checks it against its contract class, so a consumer
  * validating with the same class never sees one it refuses. Returns the problems, or none.
  */
-export function balanceAlertOf(fields: Omit<BalanceAlert, 'schemaVersion'>): { alert: BalanceAlert; issues: string[] } {
-  const alert: BalanceAlert = { type: fields.type, schemaVersion: 1, workspaceId: fields.workspaceId, status: fields.status, totalAvailableMicro: fields.totalAvailableMicro, position: fields.position, occurredAt: fields.occurredAt };
+export function balanceAlertOf(fields: Omit<BalanceAlert, 'schemaVersion'>): {
+  alert: BalanceAlert;
+  issues: string[];
+} {
+  const alert: BalanceAlert = {
+    type: fields.type,
+    schemaVersion: 1,
+    workspaceId: fields.workspaceId,
+    status: fields.status,
+    totalAvailableMicro: fields.totalAvailableMicro,
+    position: fields.position,
+    occurredAt: fields.occurredAt,
+  };
   const alertClass = ALERT_CLASSES[alert.type];
-  if (alertClass === undefined) return { alert, issues: [`unknown alert type ${String(alert.type)}`] };
-  const errors = validateSync(plainToInstance(alertClass, alert), { whitelist: true, forbidNonWhitelisted: true });
+  if (alertClass === undefined)
+    return { alert, issues: [`unknown alert type ${String(alert.type)}`] };
+  const errors = validateSync(plainToInstance(alertClass, alert), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
   return { alert, issues: errors.flatMap((error) => Object.values(error.constraints ?? {})) };
 }

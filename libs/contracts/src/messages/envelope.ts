@@ -20,6 +20,8 @@ export abstract class MessageEnvelope {
   occurredAt!: string;
 
   @IsString()
-  @Matches(WORKSPACE_ID_PATTERN, { message: 'workspaceId must be 1-128 characters of [A-Za-z0-9._:-]' })
+  @Matches(WORKSPACE_ID_PATTERN, {
+    message: 'workspaceId must be 1-128 characters of [A-Za-z0-9._:-]',
+  })
   workspaceId!: string;
 }

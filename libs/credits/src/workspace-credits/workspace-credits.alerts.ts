@@ -7,7 +7,10 @@ import { assertNever, BalanceAlertType, WorkspaceStatus } from '@tally/contracts
  * `no_plan` → `active` (a first period brings credits). No change, or a change into `no_plan`
  * (which never happens), publishes nothing.
  */
-export function alertForStatusChange(from: WorkspaceStatus, to: WorkspaceStatus): BalanceAlertType | null {
+export function alertForStatusChange(
+  from: WorkspaceStatus,
+  to: WorkspaceStatus,
+): BalanceAlertType | null {
   if (from === to) return null;
   switch (to) {
     case 'exhausted':

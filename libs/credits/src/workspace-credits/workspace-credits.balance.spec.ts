@@ -1,12 +1,21 @@
 import { balanceOf } from './workspace-credits.balance';
 import { decide } from './workspace-credits.decide';
 import { evolve } from './workspace-credits.evolve';
-import { actionCosting, addCreditPack, debitAction, fixtureWorkspaceId as ws, openPeriod } from './workspace-credits.fixtures';
+import {
+  actionCosting,
+  addCreditPack,
+  debitAction,
+  fixtureWorkspaceId as ws,
+  openPeriod,
+} from './workspace-credits.fixtures';
 import { initialWorkspaceState, WorkspaceState } from './workspace-credits.state';
 import type { WorkspaceCommand } from './workspace-credits.commands';
 
 function stateAfter(...commands: WorkspaceCommand[]): WorkspaceState {
-  return commands.reduce((state, command) => decide(command, state).reduce(evolve, state), initialWorkspaceState(ws));
+  return commands.reduce(
+    (state, command) => decide(command, state).reduce(evolve, state),
+    initialWorkspaceState(ws),
+  );
 }
 
 describe('balanceOf', () => {
@@ -27,10 +36,16 @@ describe('balanceOf', () => {
   });
 
   it('reports overdraft on its own and counts it in the period’s usage', () => {
-    const balance = balanceOf(stateAfter(openPeriod(), addCreditPack(1_000_000n), debitAction(actionCosting(6_500_000n))));
+    const balance = balanceOf(
+      stateAfter(openPeriod(), addCreditPack(1_000_000n), debitAction(actionCosting(6_500_000n))),
+    );
     expect(balance).toMatchObject({
       status: 'exhausted',
-      period: { cycle: 'monthly', start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' },
+      period: {
+        cycle: 'monthly',
+        start: '2026-02-01T00:00:00.000Z',
+        end: '2026-03-01T00:00:00.000Z',
+      },
       allocationMicro: 5_000_000n,
       allocationRemainingMicro: 0n,
       purchasedMicro: 0n,

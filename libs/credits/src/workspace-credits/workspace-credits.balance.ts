@@ -22,7 +22,10 @@ export function balanceOf(state: WorkspaceState): WorkspaceBalance {
   return {
     workspaceId: state.workspaceId,
     status: state.status,
-    period: state.period === null ? null : { cycle: state.period.cycle, start: state.period.start, end: state.period.end },
+    period:
+      state.period === null
+        ? null
+        : { cycle: state.period.cycle, start: state.period.start, end: state.period.end },
     allocationMicro: state.period?.allocationMicro ?? 0n,
     allocationRemainingMicro: state.allocationRemainingMicro,
     rolloverMicro: state.rolloverMicro,

@@ -1,4 +1,8 @@
-import { decodeCreditEvent, encodeCreditEvent, withStoredDefaults } from './workspace-credits.codec';
+import {
+  decodeCreditEvent,
+  encodeCreditEvent,
+  withStoredDefaults,
+} from './workspace-credits.codec';
 import { CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditEvent } from './workspace-credits.events';
 
@@ -16,7 +20,9 @@ const packAdded: CreditEvent = {
   },
 };
 
-const debited = (overrides: Partial<Extract<CreditEvent, { type: 'CreditDebited' }>['data']> = {}): CreditEvent => ({
+const debited = (
+  overrides: Partial<Extract<CreditEvent, { type: 'CreditDebited' }>['data']> = {},
+): CreditEvent => ({
   type: 'CreditDebited',
   data: {
     workspaceId: 'ws-1',
@@ -28,7 +34,13 @@ const debited = (overrides: Partial<Extract<CreditEvent, { type: 'CreditDebited'
     rule: 'record.create',
     priceBookVersion: '2026-01-default',
     fallback: false,
-    split: { rolloverMicro: 0n, allocationMicro: 100n, grantedMicro: 0n, purchasedMicro: 0n, overdraftMicro: 0n },
+    split: {
+      rolloverMicro: 0n,
+      allocationMicro: 100n,
+      grantedMicro: 0n,
+      purchasedMicro: 0n,
+      overdraftMicro: 0n,
+    },
     grants: [],
     periodStart: '2026-02-01T00:00:00.000Z',
     occurredAt: '2026-02-02T00:00:00.000Z',
@@ -54,18 +66,43 @@ describe('credit event codec', () => {
       fallback: true,
       rule: 'ai.generate:fallback',
       amountMicro: 300n,
-      split: { rolloverMicro: 50n, allocationMicro: 0n, grantedMicro: 200n, purchasedMicro: 0n, overdraftMicro: 50n },
+      split: {
+        rolloverMicro: 50n,
+        allocationMicro: 0n,
+        grantedMicro: 200n,
+        purchasedMicro: 0n,
+        overdraftMicro: 50n,
+      },
       grants: [{ reference: 'g-1', amountMicro: 200n }],
     });
     const encoded = encodeCreditEvent(aiDebit);
-    expect(encoded.data).toMatchObject({ model: 'mystery-model', fallback: true, grants: [{ reference: 'g-1', amountMicro: '200' }] });
-    expect(encoded.data['split']).toEqual({ rolloverMicro: '50', grantedMicro: '200', overdraftMicro: '50' });
+    expect(encoded.data).toMatchObject({
+      model: 'mystery-model',
+      fallback: true,
+      grants: [{ reference: 'g-1', amountMicro: '200' }],
+    });
+    expect(encoded.data['split']).toEqual({
+      rolloverMicro: '50',
+      grantedMicro: '200',
+      overdraftMicro: '50',
+    });
     expect(decodeCreditEvent(encoded)).toEqual(aiDebit);
   });
 
   it('reads debits stored whole (before defaults were left out) the same way', () => {
-    const whole = { ...encodeCreditEvent(debited()).data, model: null, fallback: false, grants: [] };
-    (whole as Record<string, unknown>)['split'] = { rolloverMicro: '0', allocationMicro: '100', grantedMicro: '0', purchasedMicro: '0', overdraftMicro: '0' };
+    const whole = {
+      ...encodeCreditEvent(debited()).data,
+      model: null,
+      fallback: false,
+      grants: [],
+    };
+    (whole as Record<string, unknown>)['split'] = {
+      rolloverMicro: '0',
+      allocationMicro: '100',
+      grantedMicro: '0',
+      purchasedMicro: '0',
+      overdraftMicro: '0',
+    };
     expect(withStoredDefaults('CreditDebited', whole)).toEqual(whole);
     expect(decodeCreditEvent({ type: 'CreditDebited', data: whole })).toEqual(debited());
   });
@@ -79,16 +116,24 @@ describe('credit event codec', () => {
 
   it('refuses a debit whose amount or split part is not an integer string', () => {
     const encoded = encodeCreditEvent(debited());
-    expect(() => decodeCreditEvent({ ...encoded, data: { ...encoded.data, amountMicro: 100 } })).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
-    expect(() => decodeCreditEvent({ ...encoded, data: { ...encoded.data, split: { grantedMicro: '1.5' } } })).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+    expect(() =>
+      decodeCreditEvent({ ...encoded, data: { ...encoded.data, amountMicro: 100 } }),
+    ).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+    expect(() =>
+      decodeCreditEvent({ ...encoded, data: { ...encoded.data, split: { grantedMicro: '1.5' } } }),
+    ).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
   });
 
   it('refuses a stored type this build does not know', () => {
-    expect(() => decodeCreditEvent({ type: 'CreditTeleported', data: {} })).toThrow(expect.objectContaining({ code: CreditsErrorCode.UnknownEventType }));
+    expect(() => decodeCreditEvent({ type: 'CreditTeleported', data: {} })).toThrow(
+      expect.objectContaining({ code: CreditsErrorCode.UnknownEventType }),
+    );
   });
 
   it('refuses an amount that is not an integer string', () => {
     const encoded = encodeCreditEvent(packAdded);
-    expect(() => decodeCreditEvent({ ...encoded, data: { ...encoded.data, creditsMicro: 1.5 } })).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+    expect(() =>
+      decodeCreditEvent({ ...encoded, data: { ...encoded.data, creditsMicro: 1.5 } }),
+    ).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
   });
 });

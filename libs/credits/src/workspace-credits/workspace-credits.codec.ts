@@ -25,7 +25,13 @@ export function encodeCreditEvent(event: CreditEvent): EncodedCreditEvent {
 // a model. The stored form leaves those defaults out (about a third of the keys): fewer bytes to
 // write, index, log and read. `decodeDebit` puts them back as it decodes; `withStoredDefaults`
 // does the same for readers that show the stored JSON itself.
-const SPLIT_PARTS = ['rolloverMicro', 'allocationMicro', 'grantedMicro', 'purchasedMicro', 'overdraftMicro'] as const;
+const SPLIT_PARTS = [
+  'rolloverMicro',
+  'allocationMicro',
+  'grantedMicro',
+  'purchasedMicro',
+  'overdraftMicro',
+] as const;
 
 type DebitData = Extract<CreditEvent, { type: 'CreditDebited' }>['data'];
 
@@ -50,7 +56,10 @@ function encodeDebit(data: DebitData): Record<string, unknown> {
   if (data.model !== null) encoded.model = data.model;
   if (data.fallback) encoded.fallback = true;
   if (data.grants.length > 0) {
-    encoded.grants = data.grants.map((grant) => ({ reference: grant.reference, amountMicro: grant.amountMicro.toString() }));
+    encoded.grants = data.grants.map((grant) => ({
+      reference: grant.reference,
+      amountMicro: grant.amountMicro.toString(),
+    }));
   }
   return encoded;
 }
@@ -65,17 +74,27 @@ function encodeSplit(split: DebitData['split']): Record<string, string> {
  * A stored event's data with the defaults its stored form may leave out put back: what a
  * reader shows or decodes. Data that already holds them is returned as it is.
  */
-export function withStoredDefaults(type: string, data: Record<string, unknown>): Record<string, unknown> {
+export function withStoredDefaults(
+  type: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
   if (type !== 'CreditDebited') return data;
   const stored = (data.split ?? {}) as Record<string, unknown>;
   const split: Record<string, unknown> = {};
   for (const part of SPLIT_PARTS) split[part] = stored[part] ?? '0';
-  return { ...data, model: data.model ?? null, fallback: data.fallback ?? false, split, grants: data.grants ?? [] };
+  return {
+    ...data,
+    model: data.model ?? null,
+    fallback: data.fallback ?? false,
+    split,
+    grants: data.grants ?? [],
+  };
 }
 
 function encodeValue(value: unknown, key: string): unknown {
   if (typeof value === 'bigint') {
-    if (!key.endsWith(MICRO_SUFFIX)) throw new Error(`assertion failed: bigint field "${key}" must end in Micro`);
+    if (!key.endsWith(MICRO_SUFFIX))
+      throw new Error(`assertion failed: bigint field "${key}" must end in Micro`);
     return value.toString();
   }
   if (Array.isArray(value)) return value.map((item) => encodeValue(item, key));
@@ -88,11 +107,18 @@ function encodeValue(value: unknown, key: string): unknown {
 }
 
 /** Decodes a stored event. Throws CreditsDomainError for a type or amount this build cannot read. */
-export function decodeCreditEvent(stored: { type: string; data: Record<string, unknown> }): CreditEvent {
+export function decodeCreditEvent(stored: {
+  type: string;
+  data: Record<string, unknown>;
+}): CreditEvent {
   if (!KNOWN_TYPES.has(stored.type)) {
-    throw new CreditsDomainError(CreditsErrorCode.UnknownEventType, `unknown credit event type "${stored.type}"`);
+    throw new CreditsDomainError(
+      CreditsErrorCode.UnknownEventType,
+      `unknown credit event type "${stored.type}"`,
+    );
   }
-  if (stored.type === 'CreditDebited') return { type: 'CreditDebited', data: decodeDebit(stored.data) };
+  if (stored.type === 'CreditDebited')
+    return { type: 'CreditDebited', data: decodeDebit(stored.data) };
   const data = decodeValue(stored.data, '', stored.type);
   return { type: stored.type as CreditEventType, data } as CreditEvent;
 }
@@ -129,7 +155,10 @@ function decodeSplit(stored: Record<string, unknown>): DebitData['split'] {
 
 function microOf(value: unknown, field: string, parent = ''): bigint {
   if (typeof value !== 'string' || !INTEGER_STRING.test(value)) {
-    throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `CreditDebited.${parent}${field} is not an integer string`);
+    throw new CreditsDomainError(
+      CreditsErrorCode.MalformedEvent,
+      `CreditDebited.${parent}${field} is not an integer string`,
+    );
   }
   return BigInt(value);
 }
@@ -137,14 +166,18 @@ function microOf(value: unknown, field: string, parent = ''): bigint {
 function decodeValue(value: unknown, key: string, type: string): unknown {
   if (key.endsWith(MICRO_SUFFIX) && !Array.isArray(value)) {
     if (typeof value !== 'string' || !INTEGER_STRING.test(value)) {
-      throw new CreditsDomainError(CreditsErrorCode.MalformedEvent, `${type}.${key} is not an integer string`);
+      throw new CreditsDomainError(
+        CreditsErrorCode.MalformedEvent,
+        `${type}.${key} is not an integer string`,
+      );
     }
     return BigInt(value);
   }
   if (Array.isArray(value)) return value.map((item) => decodeValue(item, key, type));
   if (typeof value === 'object' && value !== null) {
     const decoded: Record<string, unknown> = {};
-    for (const [field, item] of Object.entries(value)) decoded[field] = decodeValue(item, field, type);
+    for (const [field, item] of Object.entries(value))
+      decoded[field] = decodeValue(item, field, type);
     return decoded;
   }
   return value;

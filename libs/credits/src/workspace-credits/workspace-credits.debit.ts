@@ -26,7 +26,8 @@ export function allocateDebit(state: WorkspaceState, amountMicro: bigint): Debit
   }
   let allocationMicro = 0n;
   if (restMicro > 0n && state.allocationRemainingMicro > 0n) {
-    allocationMicro = restMicro < state.allocationRemainingMicro ? restMicro : state.allocationRemainingMicro;
+    allocationMicro =
+      restMicro < state.allocationRemainingMicro ? restMicro : state.allocationRemainingMicro;
     restMicro -= allocationMicro;
   }
   const grants: GrantDebit[] = [];
@@ -44,17 +45,30 @@ export function allocateDebit(state: WorkspaceState, amountMicro: bigint): Debit
     restMicro -= purchasedMicro;
   }
   return {
-    split: { rolloverMicro, allocationMicro, grantedMicro, purchasedMicro, overdraftMicro: restMicro },
+    split: {
+      rolloverMicro,
+      allocationMicro,
+      grantedMicro,
+      purchasedMicro,
+      overdraftMicro: restMicro,
+    },
     grants,
   };
 }
 
-export function decideDebit(command: DebitAction, state: WorkspaceState, priceBook: PriceBook): CreditDebited {
+export function decideDebit(
+  command: DebitAction,
+  state: WorkspaceState,
+  priceBook: PriceBook,
+): CreditDebited {
   const price = priceAction(command.action, priceBook);
   if (price.amountMicro > AMOUNT_MICRO_MAX) {
     // The boundary bounds every count so the default book cannot get here; a published book
     // with extreme rates could, and no single action may move more than any amount can hold.
-    throw new CreditsDomainError(CreditsErrorCode.PriceTooLarge, `the action's price ${price.amountMicro} µcr exceeds the largest amount ${AMOUNT_MICRO_MAX}`);
+    throw new CreditsDomainError(
+      CreditsErrorCode.PriceTooLarge,
+      `the action's price ${price.amountMicro} µcr exceeds the largest amount ${AMOUNT_MICRO_MAX}`,
+    );
   }
   const { split, grants } = allocateDebit(state, price.amountMicro);
   return {

@@ -1,11 +1,24 @@
 import { assertNever, WorkspaceStatus } from '@tally/contracts';
-import type { AddCreditPack, DebitAction, GrantCredits, WorkspaceCommand } from './workspace-credits.commands';
+import type {
+  AddCreditPack,
+  DebitAction,
+  GrantCredits,
+  WorkspaceCommand,
+} from './workspace-credits.commands';
 import { decideDebit } from './workspace-credits.debit';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
-import type { CreditEvent, CreditGrantExpired, CreditStatusChanged } from './workspace-credits.events';
+import type {
+  CreditEvent,
+  CreditGrantExpired,
+  CreditStatusChanged,
+} from './workspace-credits.events';
 import { evolve } from './workspace-credits.evolve';
 import { OPEN_GRANTS_MAX } from './workspace-credits.limits';
-import { CycleAllocations, decideOpenPeriod, defaultCycleAllocations } from './workspace-credits.period';
+import {
+  CycleAllocations,
+  decideOpenPeriod,
+  defaultCycleAllocations,
+} from './workspace-credits.period';
 import { defaultPriceBook, PriceBook } from './workspace-credits.price-book';
 import { instantMs, statusFor, totalAvailableOf, WorkspaceState } from './workspace-credits.state';
 
@@ -43,7 +56,11 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState): Credit
   return defaultDecider.decide(command, state);
 }
 
-function decideWith(config: DeciderConfig, command: WorkspaceCommand, state: WorkspaceState): CreditEvent[] {
+function decideWith(
+  config: DeciderConfig,
+  command: WorkspaceCommand,
+  state: WorkspaceState,
+): CreditEvent[] {
   assertAcceptable(command, state);
   if (isDuplicate(command, state)) return [];
   const expired = expireGrants(state, command.processedAt);
@@ -64,7 +81,11 @@ function decideWith(config: DeciderConfig, command: WorkspaceCommand, state: Wor
 // The common case, a debit with no grant expiring, computes the resulting total from the
 // split instead of evolving a copy of the state: the property tests hold both paths to the
 // same rule (recorded status = status the balances call for).
-function decideDebitOnly(command: DebitAction, state: WorkspaceState, priceBook: PriceBook): CreditEvent[] {
+function decideDebitOnly(
+  command: DebitAction,
+  state: WorkspaceState,
+  priceBook: PriceBook,
+): CreditEvent[] {
   const debited = decideDebit(command, state, priceBook);
   const { amountMicro, split } = debited.data;
   const totalAvailableMicro = totalAvailableOf(state) - (amountMicro - split.overdraftMicro);
@@ -92,7 +113,11 @@ function statusChanged(
   };
 }
 
-function decideCommand(command: WorkspaceCommand, state: WorkspaceState, config: DeciderConfig): CreditEvent[] {
+function decideCommand(
+  command: WorkspaceCommand,
+  state: WorkspaceState,
+  config: DeciderConfig,
+): CreditEvent[] {
   switch (command.type) {
     case 'DebitAction':
       return [decideDebit(command, state, config.priceBook)];
@@ -115,7 +140,9 @@ function isDuplicate(command: WorkspaceCommand, state: WorkspaceState): boolean 
     case 'OpenPeriod':
       // A period start is identified by its workspace and start: the same start again changes
       // nothing, whatever its eventId (an older one was refused in assertAcceptable).
-      return state.period !== null && instantMs(command.periodStart) === instantMs(state.period.start);
+      return (
+        state.period !== null && instantMs(command.periodStart) === instantMs(state.period.start)
+      );
     case 'AddCreditPack':
       return state.recentPaymentRefs.includes(command.paymentRef);
     case 'GrantCredits':
@@ -134,12 +161,16 @@ function refuse(code: CreditsErrorCode, message: string): never {
 
 function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): void {
   if (command.workspaceId !== state.workspaceId) {
-    refuse(CreditsErrorCode.WorkspaceMismatch, `command for ${command.workspaceId} sent to ${state.workspaceId}`);
+    refuse(
+      CreditsErrorCode.WorkspaceMismatch,
+      `command for ${command.workspaceId} sent to ${state.workspaceId}`,
+    );
   }
   // Debits are the hot path and come from validated messages; the rarer commands re-check.
   if (command.type === 'DebitAction') return;
   for (const instant of [command.occurredAt, command.processedAt]) {
-    if (!Number.isFinite(instantMs(instant))) refuse(CreditsErrorCode.InvalidInstant, `"${instant}" is not an instant`);
+    if (!Number.isFinite(instantMs(instant)))
+      refuse(CreditsErrorCode.InvalidInstant, `"${instant}" is not an instant`);
   }
   switch (command.type) {
     case 'OpenPeriod':
@@ -158,10 +189,16 @@ function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): voi
       return;
     case 'GrantCredits':
       if (command.expiresAt !== undefined && !Number.isFinite(instantMs(command.expiresAt))) {
-        refuse(CreditsErrorCode.InvalidInstant, `expiresAt "${command.expiresAt}" is not an instant`);
+        refuse(
+          CreditsErrorCode.InvalidInstant,
+          `expiresAt "${command.expiresAt}" is not an instant`,
+        );
       }
       if (state.grants.length >= OPEN_GRANTS_MAX) {
-        refuse(CreditsErrorCode.OpenGrantsLimitReached, `a workspace holds at most ${OPEN_GRANTS_MAX} open grants`);
+        refuse(
+          CreditsErrorCode.OpenGrantsLimitReached,
+          `a workspace holds at most ${OPEN_GRANTS_MAX} open grants`,
+        );
       }
       break;
     case 'AddCreditPack':
@@ -169,7 +206,8 @@ function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): voi
     default:
       assertNever(command);
   }
-  if (command.creditsMicro <= 0n) refuse(CreditsErrorCode.InvalidAmount, 'credits must be positive');
+  if (command.creditsMicro <= 0n)
+    refuse(CreditsErrorCode.InvalidAmount, 'credits must be positive');
 }
 
 /** Grants are sorted soonest-expiring first, so only a prefix can have expired. */
@@ -179,7 +217,16 @@ function expireGrants(state: WorkspaceState, processedAt: string): CreditGrantEx
   const expired: CreditGrantExpired[] = [];
   for (const grant of state.grants) {
     if (grant.expiresAt === null || !(instantMs(grant.expiresAt) <= nowMs)) break;
-    expired.push(grantExpired(state.workspaceId, grant.reference, grant.grantType, grant.remainingMicro, grant.expiresAt, processedAt));
+    expired.push(
+      grantExpired(
+        state.workspaceId,
+        grant.reference,
+        grant.grantType,
+        grant.remainingMicro,
+        grant.expiresAt,
+        processedAt,
+      ),
+    );
   }
   return expired;
 }
@@ -192,12 +239,19 @@ function grantExpired(
   expiresAt: string,
   processedAt: string,
 ): CreditGrantExpired {
-  return { type: 'CreditGrantExpired', data: { workspaceId, reference, grantType, expiredMicro, expiresAt, processedAt } };
+  return {
+    type: 'CreditGrantExpired',
+    data: { workspaceId, reference, grantType, expiredMicro, expiresAt, processedAt },
+  };
 }
 
 /** New credits pay off overdraft first; the rest is added to the bucket. */
-function splitNewCredits(state: WorkspaceState, creditsMicro: bigint): { overdraftPaidMicro: bigint; addedMicro: bigint } {
-  const overdraftPaidMicro = state.overdraftMicro < creditsMicro ? state.overdraftMicro : creditsMicro;
+function splitNewCredits(
+  state: WorkspaceState,
+  creditsMicro: bigint,
+): { overdraftPaidMicro: bigint; addedMicro: bigint } {
+  const overdraftPaidMicro =
+    state.overdraftMicro < creditsMicro ? state.overdraftMicro : creditsMicro;
   return { overdraftPaidMicro, addedMicro: creditsMicro - overdraftPaidMicro };
 }
 
@@ -240,8 +294,21 @@ function grantAdded(command: GrantCredits, state: WorkspaceState): CreditEvent[]
   ];
   // A grant that arrives already past its expiry still records what it paid off; the rest
   // expires at once rather than being silently dropped.
-  if (expiresAt !== null && addedMicro > 0n && instantMs(expiresAt) <= instantMs(command.processedAt)) {
-    events.push(grantExpired(state.workspaceId, command.reference, command.grantType, addedMicro, expiresAt, command.processedAt));
+  if (
+    expiresAt !== null &&
+    addedMicro > 0n &&
+    instantMs(expiresAt) <= instantMs(command.processedAt)
+  ) {
+    events.push(
+      grantExpired(
+        state.workspaceId,
+        command.reference,
+        command.grantType,
+        addedMicro,
+        expiresAt,
+        command.processedAt,
+      ),
+    );
   }
   return events;
 }

@@ -50,7 +50,12 @@ function openedState(workspaceId: string, data: CreditPeriodOpened['data']): Wor
   return {
     workspaceId,
     status: data.status,
-    period: { cycle: data.cycle, start: data.periodStart, end: data.periodEnd, allocationMicro: data.allocationMicro },
+    period: {
+      cycle: data.cycle,
+      start: data.periodStart,
+      end: data.periodEnd,
+      allocationMicro: data.allocationMicro,
+    },
     allocationRemainingMicro: data.allocationMicro,
     rolloverMicro: data.rolloverMicro,
     grants,
@@ -73,23 +78,37 @@ function debitedState(state: WorkspaceState, data: CreditDebited['data']): Works
     status: state.status,
     period: state.period,
     allocationRemainingMicro:
-      split.allocationMicro === 0n ? state.allocationRemainingMicro : state.allocationRemainingMicro - split.allocationMicro,
-    rolloverMicro: split.rolloverMicro === 0n ? state.rolloverMicro : state.rolloverMicro - split.rolloverMicro,
+      split.allocationMicro === 0n
+        ? state.allocationRemainingMicro
+        : state.allocationRemainingMicro - split.allocationMicro,
+    rolloverMicro:
+      split.rolloverMicro === 0n ? state.rolloverMicro : state.rolloverMicro - split.rolloverMicro,
     grants: data.grants.length === 0 ? state.grants : debitGrants(state.grants, data.grants),
-    grantedMicro: split.grantedMicro === 0n ? state.grantedMicro : state.grantedMicro - split.grantedMicro,
-    purchasedMicro: split.purchasedMicro === 0n ? state.purchasedMicro : state.purchasedMicro - split.purchasedMicro,
-    overdraftMicro: split.overdraftMicro === 0n ? state.overdraftMicro : state.overdraftMicro + split.overdraftMicro,
+    grantedMicro:
+      split.grantedMicro === 0n ? state.grantedMicro : state.grantedMicro - split.grantedMicro,
+    purchasedMicro:
+      split.purchasedMicro === 0n
+        ? state.purchasedMicro
+        : state.purchasedMicro - split.purchasedMicro,
+    overdraftMicro:
+      split.overdraftMicro === 0n
+        ? state.overdraftMicro
+        : state.overdraftMicro + split.overdraftMicro,
     usedThisPeriodMicro: state.usedThisPeriodMicro + data.amountMicro,
     recentPaymentRefs: state.recentPaymentRefs,
     recentGrantReferences: state.recentGrantReferences,
   };
 }
 
-function debitGrants(grants: readonly GrantBucket[], debits: CreditDebited['data']['grants']): GrantBucket[] {
+function debitGrants(
+  grants: readonly GrantBucket[],
+  debits: CreditDebited['data']['grants'],
+): GrantBucket[] {
   const next: GrantBucket[] = [];
   for (const grant of grants) {
     const debit = debits.find((candidate) => candidate.reference === grant.reference);
-    const remainingMicro = debit === undefined ? grant.remainingMicro : grant.remainingMicro - debit.amountMicro;
+    const remainingMicro =
+      debit === undefined ? grant.remainingMicro : grant.remainingMicro - debit.amountMicro;
     // A used-up grant leaves the list so state stays small; its reference is still remembered.
     if (remainingMicro > 0n) next.push(debit === undefined ? grant : { ...grant, remainingMicro });
   }

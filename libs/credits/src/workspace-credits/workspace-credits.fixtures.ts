@@ -1,6 +1,12 @@
 // Builders shared by the domain's specs and benchmark: commands with sensible defaults, so a
 // test states only what matters to it.
-import type { ActionToPrice, AddCreditPack, DebitAction, GrantCredits, OpenPeriod } from './workspace-credits.commands';
+import type {
+  ActionToPrice,
+  AddCreditPack,
+  DebitAction,
+  GrantCredits,
+  OpenPeriod,
+} from './workspace-credits.commands';
 
 export const fixtureWorkspaceId = 'ws-1';
 
@@ -21,7 +27,10 @@ export function openPeriod(overrides: Overrides<OpenPeriod> = {}): OpenPeriod {
   };
 }
 
-export function debitAction(action: ActionToPrice, overrides: Overrides<DebitAction> = {}): DebitAction {
+export function debitAction(
+  action: ActionToPrice,
+  overrides: Overrides<DebitAction> = {},
+): DebitAction {
   return {
     type: 'DebitAction',
     commandId: 'action-1',
@@ -34,7 +43,10 @@ export function debitAction(action: ActionToPrice, overrides: Overrides<DebitAct
   };
 }
 
-export function addCreditPack(creditsMicro: bigint, overrides: Overrides<AddCreditPack> = {}): AddCreditPack {
+export function addCreditPack(
+  creditsMicro: bigint,
+  overrides: Overrides<AddCreditPack> = {},
+): AddCreditPack {
   return {
     type: 'AddCreditPack',
     commandId: 'pack-1',
@@ -47,7 +59,10 @@ export function addCreditPack(creditsMicro: bigint, overrides: Overrides<AddCred
   };
 }
 
-export function grantCredits(creditsMicro: bigint, overrides: Overrides<GrantCredits> = {}): GrantCredits {
+export function grantCredits(
+  creditsMicro: bigint,
+  overrides: Overrides<GrantCredits> = {},
+): GrantCredits {
   return {
     type: 'GrantCredits',
     commandId: 'grant-1',
@@ -63,6 +78,15 @@ export function grantCredits(creditsMicro: bigint, overrides: Overrides<GrantCre
 
 /** An action the default price book prices at exactly `amountMicro` (claude-haiku-4 output at 5 µcr a token). */
 export function actionCosting(amountMicro: bigint): ActionToPrice {
-  if (amountMicro % 5n !== 0n) throw new Error('assertion failed: actionCosting needs a multiple of 5 µcr');
-  return { kind: 'ai.generate', ai: { model: 'claude-haiku-4', inputTokens: 0, outputTokens: Number(amountMicro / 5n), cachedInputTokens: 0 } };
+  if (amountMicro % 5n !== 0n)
+    throw new Error('assertion failed: actionCosting needs a multiple of 5 µcr');
+  return {
+    kind: 'ai.generate',
+    ai: {
+      model: 'claude-haiku-4',
+      inputTokens: 0,
+      outputTokens: Number(amountMicro / 5n),
+      cachedInputTokens: 0,
+    },
+  };
 }

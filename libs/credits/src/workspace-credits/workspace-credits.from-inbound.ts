@@ -29,10 +29,17 @@ export function commandFromInbound(message: InboundMessage, processedAt: string)
         cycle: message.cycle,
         periodStart: message.periodStart,
         periodEnd: message.periodEnd,
-        ...(message.allocationMicro === undefined ? {} : { allocationMicro: message.allocationMicro }),
+        ...(message.allocationMicro === undefined
+          ? {}
+          : { allocationMicro: message.allocationMicro }),
       };
     case 'CreditPackPurchased':
-      return { ...base, type: 'AddCreditPack', creditsMicro: message.creditsMicro, paymentRef: message.paymentRef };
+      return {
+        ...base,
+        type: 'AddCreditPack',
+        creditsMicro: message.creditsMicro,
+        paymentRef: message.paymentRef,
+      };
     case 'CreditsGranted':
       return {
         ...base,

@@ -5,7 +5,10 @@ import { CreditPeriod, statusFor, WorkspaceState } from './workspace-credits.sta
 
 export type CycleAllocations = Readonly<Record<BillingCycle, bigint>>;
 
-export const defaultCycleAllocations: CycleAllocations = { monthly: 5_000_000n, yearly: 50_000_000n };
+export const defaultCycleAllocations: CycleAllocations = {
+  monthly: 5_000_000n,
+  yearly: 50_000_000n,
+};
 
 function minOf(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
@@ -53,7 +56,8 @@ export function decideOpenPeriod(
     end: command.periodEnd,
     allocationMicro,
   };
-  const totalAvailableMicro = allocationMicro + rolloverMicro + state.grantedMicro + state.purchasedMicro;
+  const totalAvailableMicro =
+    allocationMicro + rolloverMicro + state.grantedMicro + state.purchasedMicro;
   events.push({
     type: 'CreditPeriodOpened',
     data: {

@@ -1,6 +1,11 @@
 import { defaultPriceBook, priceAction, PriceBook } from './workspace-credits.price-book';
 
-const ai = (model: string, inputTokens: number, outputTokens: number, cachedInputTokens: number) => ({
+const ai = (
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+  cachedInputTokens: number,
+) => ({
   kind: 'ai.generate',
   ai: { model, inputTokens, outputTokens, cachedInputTokens },
 });
@@ -22,7 +27,12 @@ describe('priceAction with the default price book', () => {
     ['gpt-4o', ai('gpt-4o', 1200, 300, 0), 6000n, 'ai.generate:gpt-4o'],
     ['gpt-4o with cached input', ai('gpt-4o', 1, 1, 1), 14n, 'ai.generate:gpt-4o'],
     ['gpt-4o-mini', ai('gpt-4o-mini', 1000, 1000, 1000), 825n, 'ai.generate:gpt-4o-mini'],
-    ['gpt-4o-mini rounding the sum up once', ai('gpt-4o-mini', 1, 1, 1), 1n, 'ai.generate:gpt-4o-mini'],
+    [
+      'gpt-4o-mini rounding the sum up once',
+      ai('gpt-4o-mini', 1, 1, 1),
+      1n,
+      'ai.generate:gpt-4o-mini',
+    ],
     ['claude-sonnet-4', ai('claude-sonnet-4', 100, 100, 100), 1830n, 'ai.generate:claude-sonnet-4'],
     ['claude-haiku-4', ai('claude-haiku-4', 10, 10, 10), 61n, 'ai.generate:claude-haiku-4'],
     ['zero tokens', ai('gpt-4o', 0, 0, 0), 0n, 'ai.generate:gpt-4o'],
@@ -52,7 +62,9 @@ describe('priceAction with the default price book', () => {
   it('stays exact for token counts far beyond float precision', () => {
     const tokens = Number.MAX_SAFE_INTEGER;
     // 0.075 µcr × (2^53 − 1) = 675539944105574.325 → rounded up.
-    expect(priceAction(ai('gpt-4o-mini', 0, 0, tokens), defaultPriceBook).amountMicro).toBe(675_539_944_105_575n);
+    expect(priceAction(ai('gpt-4o-mini', 0, 0, tokens), defaultPriceBook).amountMicro).toBe(
+      675_539_944_105_575n,
+    );
   });
 
   it('records the version of a configured price book', () => {

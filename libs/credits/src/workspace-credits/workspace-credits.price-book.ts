@@ -79,18 +79,33 @@ export function priceAction(action: ActionToPrice, priceBook: PriceBook): Action
       return priced(ceilToMicro(scaled), 'code.run', priceBook, false);
     }
     case 'email.send':
-      return priced(priceBook.emailSend.perRecipientMicro * BigInt(action.recipients ?? 0), 'email.send', priceBook, false);
+      return priced(
+        priceBook.emailSend.perRecipientMicro * BigInt(action.recipients ?? 0),
+        'email.send',
+        priceBook,
+        false,
+      );
     case 'ai.generate':
       return priceAi(action.ai, priceBook);
     default:
       if (Object.hasOwn(priceBook.flatMicroByKind, action.kind)) {
-        return priced(priceBook.flatMicroByKind[action.kind] as bigint, action.kind, priceBook, false);
+        return priced(
+          priceBook.flatMicroByKind[action.kind] as bigint,
+          action.kind,
+          priceBook,
+          false,
+        );
       }
       return priced(priceBook.stepDefaultMicro, 'step.default', priceBook, false);
   }
 }
 
-function priced(amountMicro: bigint, rule: string, priceBook: PriceBook, fallback: boolean): ActionPrice {
+function priced(
+  amountMicro: bigint,
+  rule: string,
+  priceBook: PriceBook,
+  fallback: boolean,
+): ActionPrice {
   return { amountMicro, rule, priceBookVersion: priceBook.version, fallback };
 }
 
@@ -108,5 +123,10 @@ function priceAi(ai: ActionToPrice['ai'], priceBook: PriceBook): ActionPrice {
     tokenCost(ai?.inputTokens, rates.inputRate) +
     tokenCost(ai?.outputTokens, rates.outputRate) +
     tokenCost(ai?.cachedInputTokens, rates.cachedInputRate);
-  return priced(ceilToMicro(scaled), known ? `ai.generate:${model}` : 'ai.generate:fallback', priceBook, !known);
+  return priced(
+    ceilToMicro(scaled),
+    known ? `ai.generate:${model}` : 'ai.generate:fallback',
+    priceBook,
+    !known,
+  );
 }

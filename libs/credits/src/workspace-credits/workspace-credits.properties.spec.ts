@@ -1,12 +1,28 @@
 import fc from 'fast-check';
 import type { ActionToPrice, WorkspaceCommand } from './workspace-credits.commands';
-import { decodeCreditEvent, decodeWorkspaceState, encodeCreditEvent, encodeWorkspaceState } from './workspace-credits.codec';
+import {
+  decodeCreditEvent,
+  decodeWorkspaceState,
+  encodeCreditEvent,
+  encodeWorkspaceState,
+} from './workspace-credits.codec';
 import { decide } from './workspace-credits.decide';
 import type { CreditEvent } from './workspace-credits.events';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import { evolve } from './workspace-credits.evolve';
-import { addCreditPack, debitAction, fixtureWorkspaceId as ws, grantCredits, openPeriod } from './workspace-credits.fixtures';
-import { initialWorkspaceState, statusFor, totalAvailableOf, WorkspaceState } from './workspace-credits.state';
+import {
+  addCreditPack,
+  debitAction,
+  fixtureWorkspaceId as ws,
+  grantCredits,
+  openPeriod,
+} from './workspace-credits.fixtures';
+import {
+  initialWorkspaceState,
+  statusFor,
+  totalAvailableOf,
+  WorkspaceState,
+} from './workspace-credits.state';
 
 // Random histories of one workspace: periods (new, redelivered and late), debits of every
 // kind, packs and grants drawn from small reference pools so that duplicates happen, all on a
@@ -16,32 +32,79 @@ const hourMs = 3_600_000;
 const startMs = Date.parse('2026-01-01T00:00:00.000Z');
 
 type Step =
-  | { kind: 'period'; cycle: 'monthly' | 'yearly'; allocationMicro: bigint | undefined; replay: 'new' | 'same' | 'older' }
+  | {
+      kind: 'period';
+      cycle: 'monthly' | 'yearly';
+      allocationMicro: bigint | undefined;
+      replay: 'new' | 'same' | 'older';
+    }
   | { kind: 'debit'; action: ActionToPrice }
   | { kind: 'pack'; credits: bigint; ref: number }
   | { kind: 'grant'; credits: bigint; ref: number; expiresInHours: number | null }
   | { kind: 'wait'; hours: number };
 
 const actionArb: fc.Arbitrary<ActionToPrice> = fc.oneof(
-  fc.constantFrom<ActionToPrice>({ kind: 'record.create' }, { kind: 'http.request' }, { kind: 'web.search' }, { kind: 'slack.post' }),
+  fc.constantFrom<ActionToPrice>(
+    { kind: 'record.create' },
+    { kind: 'http.request' },
+    { kind: 'web.search' },
+    { kind: 'slack.post' },
+  ),
   fc.nat({ max: 600_000 }).map((durationMs) => ({ kind: 'code.run', durationMs })),
   fc.nat({ max: 50 }).map((recipients) => ({ kind: 'email.send', recipients })),
-  fc.record({
-    model: fc.constantFrom('gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-haiku-4', 'mystery'),
-    inputTokens: fc.nat({ max: 200_000 }),
-    outputTokens: fc.nat({ max: 50_000 }),
-    cachedInputTokens: fc.nat({ max: 100_000 }),
-  }).map((ai) => ({ kind: 'ai.generate', ai })),
+  fc
+    .record({
+      model: fc.constantFrom(
+        'gpt-4o',
+        'gpt-4o-mini',
+        'claude-sonnet-4',
+        'claude-haiku-4',
+        'mystery',
+      ),
+      inputTokens: fc.nat({ max: 200_000 }),
+      outputTokens: fc.nat({ max: 50_000 }),
+      cachedInputTokens: fc.nat({ max: 100_000 }),
+    })
+    .map((ai) => ({ kind: 'ai.generate', ai })),
 );
 
 const creditsArb = fc.bigInt({ min: 1n, max: 20_000_000n });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('period' as const), cycle: fc.constantFrom('monthly' as const, 'yearly' as const), allocationMicro: fc.option(fc.bigInt({ min: 0n, max: 60_000_000n }), { nil: undefined }), replay: fc.constantFrom('new' as const, 'new' as const, 'same' as const, 'older' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('period' as const),
+      cycle: fc.constantFrom('monthly' as const, 'yearly' as const),
+      allocationMicro: fc.option(fc.bigInt({ min: 0n, max: 60_000_000n }), { nil: undefined }),
+      replay: fc.constantFrom('new' as const, 'new' as const, 'same' as const, 'older' as const),
+    }),
+  },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('debit' as const), action: actionArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('pack' as const), credits: creditsArb, ref: fc.nat({ max: 4 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('grant' as const), credits: creditsArb, ref: fc.nat({ max: 4 }), expiresInHours: fc.option(fc.integer({ min: -2, max: 2000 }), { nil: null }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), hours: fc.integer({ min: 1, max: 1500 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('pack' as const),
+      credits: creditsArb,
+      ref: fc.nat({ max: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('grant' as const),
+      credits: creditsArb,
+      ref: fc.nat({ max: 4 }),
+      expiresInHours: fc.option(fc.integer({ min: -2, max: 2000 }), { nil: null }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('wait' as const),
+      hours: fc.integer({ min: 1, max: 1500 }),
+    }),
+  },
 );
 
 /** Turns steps into commands on a forward-moving clock. */
@@ -56,11 +119,28 @@ function commandsOf(steps: Step[]): WorkspaceCommand[] {
     switch (step.kind) {
       case 'period': {
         const last = periodStarts.at(-1);
-        const startAtMs = step.replay === 'same' && last !== undefined ? last : step.replay === 'older' && last !== undefined ? last - 40 * 24 * hourMs : nowMs;
+        const startAtMs =
+          step.replay === 'same' && last !== undefined
+            ? last
+            : step.replay === 'older' && last !== undefined
+              ? last - 40 * 24 * hourMs
+              : nowMs;
         if (startAtMs === nowMs) periodStarts.push(nowMs);
         const periodStart = new Date(startAtMs).toISOString();
-        const periodEnd = new Date(startAtMs + (step.cycle === 'monthly' ? 30 : 365) * 24 * hourMs).toISOString();
-        commands.push(openPeriod({ ...base, cycle: step.cycle, periodStart, periodEnd, ...(step.allocationMicro === undefined ? {} : { allocationMicro: step.allocationMicro }) }));
+        const periodEnd = new Date(
+          startAtMs + (step.cycle === 'monthly' ? 30 : 365) * 24 * hourMs,
+        ).toISOString();
+        commands.push(
+          openPeriod({
+            ...base,
+            cycle: step.cycle,
+            periodStart,
+            periodEnd,
+            ...(step.allocationMicro === undefined
+              ? {}
+              : { allocationMicro: step.allocationMicro }),
+          }),
+        );
         return;
       }
       case 'debit':
@@ -70,8 +150,17 @@ function commandsOf(steps: Step[]): WorkspaceCommand[] {
         commands.push(addCreditPack(step.credits, { ...base, paymentRef: `pay-${step.ref}` }));
         return;
       case 'grant': {
-        const expiresAt = step.expiresInHours === null ? undefined : new Date(nowMs + step.expiresInHours * hourMs).toISOString();
-        commands.push(grantCredits(step.credits, { ...base, reference: `grant-${step.ref}`, ...(expiresAt === undefined ? {} : { expiresAt }) }));
+        const expiresAt =
+          step.expiresInHours === null
+            ? undefined
+            : new Date(nowMs + step.expiresInHours * hourMs).toISOString();
+        commands.push(
+          grantCredits(step.credits, {
+            ...base,
+            reference: `grant-${step.ref}`,
+            ...(expiresAt === undefined ? {} : { expiresAt }),
+          }),
+        );
         return;
       }
       case 'wait':
@@ -87,7 +176,8 @@ function decideOrRefuse(command: WorkspaceCommand, state: WorkspaceState): Credi
   try {
     return decide(command, state);
   } catch (error) {
-    if (error instanceof CreditsDomainError && error.code === CreditsErrorCode.PeriodOutdated) return [];
+    if (error instanceof CreditsDomainError && error.code === CreditsErrorCode.PeriodOutdated)
+      return [];
     throw error;
   }
 }
@@ -95,7 +185,12 @@ function decideOrRefuse(command: WorkspaceCommand, state: WorkspaceState): Credi
 interface Run {
   states: WorkspaceState[];
   events: CreditEvent[];
-  perCommand: { command: WorkspaceCommand; before: WorkspaceState; after: WorkspaceState; events: CreditEvent[] }[];
+  perCommand: {
+    command: WorkspaceCommand;
+    before: WorkspaceState;
+    after: WorkspaceState;
+    events: CreditEvent[];
+  }[];
 }
 
 function run(commands: WorkspaceCommand[]): Run {
@@ -125,10 +220,18 @@ describe('workspace credits invariants', () => {
     fc.assert(
       fc.property(historyArb, (commands) => {
         for (const state of run(commands).states) {
-          for (const amount of [state.allocationRemainingMicro, state.rolloverMicro, state.grantedMicro, state.purchasedMicro, state.overdraftMicro]) {
+          for (const amount of [
+            state.allocationRemainingMicro,
+            state.rolloverMicro,
+            state.grantedMicro,
+            state.purchasedMicro,
+            state.overdraftMicro,
+          ]) {
             expect(amount >= 0n).toBe(true);
           }
-          expect(state.grantedMicro).toBe(state.grants.reduce((total, grant) => total + grant.remainingMicro, 0n));
+          expect(state.grantedMicro).toBe(
+            state.grants.reduce((total, grant) => total + grant.remainingMicro, 0n),
+          );
         }
       }),
       runs,
@@ -142,19 +245,43 @@ describe('workspace credits invariants', () => {
       fc.property(historyArb, (commands) => {
         const { events, states } = run(commands);
         const state = states.at(-1) as WorkspaceState;
-        const allocated = sum(events, (e) => (e.type === 'CreditPeriodOpened' ? e.data.allocationMicro : undefined));
-        const granted = sum(events, (e) => (e.type === 'CreditsGranted' ? e.data.creditsMicro : undefined));
-        const bought = sum(events, (e) => (e.type === 'CreditPackAdded' ? e.data.creditsMicro : undefined));
-        const forgiven = sum(events, (e) => (e.type === 'CreditPeriodClosed' || e.type === 'CreditPeriodOpened' ? e.data.overdraftForgivenMicro : undefined));
-        const debited = sum(events, (e) => (e.type === 'CreditDebited' ? e.data.amountMicro : undefined));
-        const expiredAtClose = sum(events, (e) => (e.type === 'CreditPeriodClosed' ? e.data.expiredMicro : undefined));
-        const grantsExpired = sum(events, (e) => (e.type === 'CreditGrantExpired' ? e.data.expiredMicro : undefined));
-        expect(allocated + granted + bought + forgiven).toBe(debited + expiredAtClose + grantsExpired + totalAvailableOf(state) - state.overdraftMicro);
+        const allocated = sum(events, (e) =>
+          e.type === 'CreditPeriodOpened' ? e.data.allocationMicro : undefined,
+        );
+        const granted = sum(events, (e) =>
+          e.type === 'CreditsGranted' ? e.data.creditsMicro : undefined,
+        );
+        const bought = sum(events, (e) =>
+          e.type === 'CreditPackAdded' ? e.data.creditsMicro : undefined,
+        );
+        const forgiven = sum(events, (e) =>
+          e.type === 'CreditPeriodClosed' || e.type === 'CreditPeriodOpened'
+            ? e.data.overdraftForgivenMicro
+            : undefined,
+        );
+        const debited = sum(events, (e) =>
+          e.type === 'CreditDebited' ? e.data.amountMicro : undefined,
+        );
+        const expiredAtClose = sum(events, (e) =>
+          e.type === 'CreditPeriodClosed' ? e.data.expiredMicro : undefined,
+        );
+        const grantsExpired = sum(events, (e) =>
+          e.type === 'CreditGrantExpired' ? e.data.expiredMicro : undefined,
+        );
+        expect(allocated + granted + bought + forgiven).toBe(
+          debited + expiredAtClose + grantsExpired + totalAvailableOf(state) - state.overdraftMicro,
+        );
         for (const event of events) {
-          if (event.type === 'CreditPeriodClosed') expect(event.data.unusedMicro).toBe(event.data.rolledOverMicro + event.data.expiredMicro);
+          if (event.type === 'CreditPeriodClosed')
+            expect(event.data.unusedMicro).toBe(
+              event.data.rolledOverMicro + event.data.expiredMicro,
+            );
           if (event.type === 'CreditDebited') {
-            const { rolloverMicro, allocationMicro, grantedMicro, purchasedMicro, overdraftMicro } = event.data.split;
-            expect(rolloverMicro + allocationMicro + grantedMicro + purchasedMicro + overdraftMicro).toBe(event.data.amountMicro);
+            const { rolloverMicro, allocationMicro, grantedMicro, purchasedMicro, overdraftMicro } =
+              event.data.split;
+            expect(
+              rolloverMicro + allocationMicro + grantedMicro + purchasedMicro + overdraftMicro,
+            ).toBe(event.data.amountMicro);
           }
         }
       }),
@@ -166,7 +293,8 @@ describe('workspace credits invariants', () => {
     fc.assert(
       fc.property(historyArb, (commands) => {
         for (const state of run(commands).states) {
-          if (state.period !== null) expect(state.rolloverMicro <= state.period.allocationMicro).toBe(true);
+          if (state.period !== null)
+            expect(state.rolloverMicro <= state.period.allocationMicro).toBe(true);
         }
       }),
       runs,
@@ -198,7 +326,8 @@ describe('workspace credits invariants', () => {
         const final = states.at(-1) as WorkspaceState;
         expect(events.reduce(evolve, initialWorkspaceState(ws))).toEqual(final);
         const lastOpened = events.map((event) => event.type).lastIndexOf('CreditPeriodOpened');
-        if (lastOpened >= 0) expect(events.slice(lastOpened).reduce(evolve, initialWorkspaceState(ws))).toEqual(final);
+        if (lastOpened >= 0)
+          expect(events.slice(lastOpened).reduce(evolve, initialWorkspaceState(ws))).toEqual(final);
       }),
       runs,
     );
@@ -209,7 +338,9 @@ describe('workspace credits invariants', () => {
       fc.property(historyArb, (commands) => {
         for (const { command, after } of run(commands).perCommand) {
           if (command.type === 'DebitAction') continue;
-          expect(decideOrRefuse({ ...command, commandId: `${command.commandId}-again` }, after)).toEqual([]);
+          expect(
+            decideOrRefuse({ ...command, commandId: `${command.commandId}-again` }, after),
+          ).toEqual([]);
         }
       }),
       runs,
@@ -220,7 +351,9 @@ describe('workspace credits invariants', () => {
     fc.assert(
       fc.property(historyArb, (commands) => {
         for (const event of run(commands).events) {
-          const stored = JSON.parse(JSON.stringify(encodeCreditEvent(event))) as ReturnType<typeof encodeCreditEvent>;
+          const stored = JSON.parse(JSON.stringify(encodeCreditEvent(event))) as ReturnType<
+            typeof encodeCreditEvent
+          >;
           expect(decodeCreditEvent(stored)).toEqual(event);
         }
       }),
@@ -233,14 +366,23 @@ describe('workspace credits invariants', () => {
       fc.property(historyArb, fc.nat(), (commands, cut) => {
         const { events, states } = run(commands);
         for (const state of states) {
-          const stored = JSON.parse(JSON.stringify(encodeWorkspaceState(state))) as Record<string, unknown>;
+          const stored = JSON.parse(JSON.stringify(encodeWorkspaceState(state))) as Record<
+            string,
+            unknown
+          >;
           expect(decodeWorkspaceState(stored)).toEqual(state);
         }
         const at = events.length === 0 ? 0 : cut % events.length;
         const snapshot = decodeWorkspaceState(
-          JSON.parse(JSON.stringify(encodeWorkspaceState(events.slice(0, at).reduce(evolve, initialWorkspaceState(ws))))),
+          JSON.parse(
+            JSON.stringify(
+              encodeWorkspaceState(events.slice(0, at).reduce(evolve, initialWorkspaceState(ws))),
+            ),
+          ),
         );
-        expect(events.slice(at).reduce(evolve, snapshot)).toEqual(events.reduce(evolve, initialWorkspaceState(ws)));
+        expect(events.slice(at).reduce(evolve, snapshot)).toEqual(
+          events.reduce(evolve, initialWorkspaceState(ws)),
+        );
       }),
       runs,
     );

@@ -51,11 +51,16 @@ export function initialWorkspaceState(workspaceId: string): WorkspaceState {
 }
 
 export function totalAvailableOf(state: WorkspaceState): bigint {
-  return state.allocationRemainingMicro + state.rolloverMicro + state.grantedMicro + state.purchasedMicro;
+  return (
+    state.allocationRemainingMicro + state.rolloverMicro + state.grantedMicro + state.purchasedMicro
+  );
 }
 
 /** The status the balances call for; `no_plan` until a period has opened. */
-export function statusFor(period: CreditPeriod | null, totalAvailableMicro: bigint): WorkspaceStatus {
+export function statusFor(
+  period: CreditPeriod | null,
+  totalAvailableMicro: bigint,
+): WorkspaceStatus {
   if (period === null) return 'no_plan';
   if (totalAvailableMicro <= 0n) return 'exhausted';
   if (totalAvailableMicro * 100n <= period.allocationMicro * LOW_BALANCE_PERCENT) return 'low';
@@ -64,7 +69,10 @@ export function statusFor(period: CreditPeriod | null, totalAvailableMicro: bigi
 
 /** Appends to a bounded memory, forgetting the oldest entry when full. */
 export function remember(list: readonly string[], value: string): readonly string[] {
-  const kept = list.length >= RECENT_REFERENCES_MAX ? list.slice(list.length - RECENT_REFERENCES_MAX + 1) : list;
+  const kept =
+    list.length >= RECENT_REFERENCES_MAX
+      ? list.slice(list.length - RECENT_REFERENCES_MAX + 1)
+      : list;
   return [...kept, value];
 }
 

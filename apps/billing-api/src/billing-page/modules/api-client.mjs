@@ -39,7 +39,10 @@ export function readStatement(limit) {
 }
 
 export function buyPack(credits, paymentRef) {
-  return request(workspacePath('/credit-packs'), { method: 'POST', body: JSON.stringify({ credits, paymentRef }) });
+  return request(workspacePath('/credit-packs'), {
+    method: 'POST',
+    body: JSON.stringify({ credits, paymentRef }),
+  });
 }
 
 /** `{ packSizes: [{ credits, creditsMicro }] }`: the packs the API sells, no token needed. */
@@ -54,7 +57,8 @@ export function balanceStreamUrl() {
 
 /** A sentence a person can act on, for a failed read. */
 export function explainReadError(error) {
-  if (error.status === 401) return 'Your access token is missing or has expired. Open the billing link again.';
+  if (error.status === 401)
+    return 'Your access token is missing or has expired. Open the billing link again.';
   if (error.status === 403) return 'This token cannot read this workspace.';
   return 'Could not load billing data: ' + error.message;
 }

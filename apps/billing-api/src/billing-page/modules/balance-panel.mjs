@@ -8,13 +8,22 @@ const STATUS_LABELS = { active: 'Active', low: 'Low', exhausted: 'Exhausted', no
 function bannerText(balance) {
   switch (balance.status) {
     case 'exhausted': {
-      const overdraft = BigInt(balance.overdraftMicro) > 0n ? ' (' + creditsText(balance.overdraftMicro) + ' so far)' : '';
-      return 'Credits exhausted. Workflows keep running, and their usage is recorded as overdraft' + overdraft +
-        '. Buy credits to cover it.';
+      const overdraft =
+        BigInt(balance.overdraftMicro) > 0n
+          ? ' (' + creditsText(balance.overdraftMicro) + ' so far)'
+          : '';
+      return (
+        'Credits exhausted. Workflows keep running, and their usage is recorded as overdraft' +
+        overdraft +
+        '. Buy credits to cover it.'
+      );
     }
     case 'low':
-      return 'Credits are running low: ' + creditsText(balance.totalAvailableMicro) +
-        ' left, 20 % or less of this period\u2019s allocation. Buy credits to avoid running out.';
+      return (
+        'Credits are running low: ' +
+        creditsText(balance.totalAvailableMicro) +
+        ' left, 20 % or less of this period\u2019s allocation. Buy credits to avoid running out.'
+      );
     case 'no_plan':
       return 'No billing period has started for this workspace yet.';
     default:
@@ -44,9 +53,10 @@ export function renderBalancePanel(balance) {
   setAmount('purchased', balance.purchasedMicro);
   setAmount('totalAvailable', balance.totalAvailableMicro);
   renderMeter(balance);
-  byId('granted-detail').textContent = BigInt(balance.grantedMicro) > 0n
-    ? 'plus ' + creditsText(balance.grantedMicro) + ' granted'
-    : 'credit packs, never expire';
+  byId('granted-detail').textContent =
+    BigInt(balance.grantedMicro) > 0n
+      ? 'plus ' + creditsText(balance.grantedMicro) + ' granted'
+      : 'credit packs, never expire';
   const pill = byId('status-pill');
   pill.textContent = STATUS_LABELS[balance.status] || balance.status;
   pill.dataset.status = balance.status;

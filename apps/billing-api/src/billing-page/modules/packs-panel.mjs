@@ -30,7 +30,12 @@ async function buy(pack) {
     await buyPack(pack.credits, paymentRef());
     setStatus('done', 'Added ' + amount + '. Total Available updates in a moment.');
   } catch (error) {
-    setStatus('error', error.status === 403 ? 'This token may not buy credits.' : 'The purchase failed: ' + error.message);
+    setStatus(
+      'error',
+      error.status === 403
+        ? 'This token may not buy credits.'
+        : 'The purchase failed: ' + error.message,
+    );
   } finally {
     setButtonsDisabled(false);
   }
@@ -62,6 +67,9 @@ export async function loadPacks() {
     const { packSizes } = await readPackSizes();
     byId('packs').replaceChildren(...packSizes.map(packButton));
   } catch (error) {
-    setStatus('error', 'The pack sizes could not be loaded (' + error.message + '). Reload the page to try again.');
+    setStatus(
+      'error',
+      'The pack sizes could not be loaded (' + error.message + '). Reload the page to try again.',
+    );
   }
 }

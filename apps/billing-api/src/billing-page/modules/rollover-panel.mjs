@@ -6,7 +6,8 @@ import { byId, cell, emptyRow } from './dom.mjs';
 
 export function renderRollover(periods) {
   const body = byId('rollover-rows');
-  if (periods.length === 0) return emptyRow(body, 4, 'No closed periods yet. Unused credits roll over when a period ends.');
+  if (periods.length === 0)
+    return emptyRow(body, 4, 'No closed periods yet. Unused credits roll over when a period ends.');
   body.textContent = '';
   for (const period of periods) {
     const row = document.createElement('tr');

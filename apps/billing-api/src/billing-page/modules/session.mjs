@@ -22,7 +22,11 @@ export function readSession() {
     params.delete('token');
     const query = params.toString();
     // The token must not stay in the address bar, history or a copied link.
-    window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
+    window.history.replaceState(
+      null,
+      '',
+      window.location.pathname + (query ? '?' + query : '') + window.location.hash,
+    );
   }
   state.token = sessionStorage.getItem(TOKEN_KEY);
   const workspace = params.get('workspace');

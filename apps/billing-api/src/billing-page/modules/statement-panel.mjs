@@ -10,16 +10,30 @@ function describe(entry) {
   const data = entry.data || {};
   switch (entry.type) {
     case 'CreditDebited': {
-      const overdraft = data.split && BigInt(data.split.overdraftMicro || '0') > 0n ? ' · overdraft' : '';
-      return (data.actionKind || 'Action') + (data.model ? ' · ' + data.model : '') + ' (' + (data.source || 'workflow') + ')' + overdraft;
+      const overdraft =
+        data.split && BigInt(data.split.overdraftMicro || '0') > 0n ? ' · overdraft' : '';
+      return (
+        (data.actionKind || 'Action') +
+        (data.model ? ' · ' + data.model : '') +
+        ' (' +
+        (data.source || 'workflow') +
+        ')' +
+        overdraft
+      );
     }
-    case 'CreditPackAdded': return 'Credit pack purchased';
-    case 'CreditsGranted': return 'Credits granted (' + (data.grantType || 'grant') + ')';
-    case 'CreditGrantExpired': return 'Granted credits expired';
-    case 'CreditPeriodOpened': return 'Period started' + (data.cycle ? ' (' + data.cycle + ')' : '');
-    case 'CreditPeriodClosed': return 'Period closed, unused credits expired';
+    case 'CreditPackAdded':
+      return 'Credit pack purchased';
+    case 'CreditsGranted':
+      return 'Credits granted (' + (data.grantType || 'grant') + ')';
+    case 'CreditGrantExpired':
+      return 'Granted credits expired';
+    case 'CreditPeriodOpened':
+      return 'Period started' + (data.cycle ? ' (' + data.cycle + ')' : '');
+    case 'CreditPeriodClosed':
+      return 'Period closed, unused credits expired';
     // A type this page does not know yet is still listed, under its own name.
-    default: return entry.type;
+    default:
+      return entry.type;
   }
 }
 

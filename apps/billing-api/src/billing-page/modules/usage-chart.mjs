@@ -63,10 +63,12 @@ function colorOf(kind, index) {
 /** Each kind's total over the series, and the kinds by total, largest first (then by name). */
 function kindTotals(series) {
   const totals = new Map();
-  for (const bucket of series) for (const kind of Object.keys(bucket.byKind))
-    totals.set(kind, (totals.get(kind) || 0n) + BigInt(bucket.byKind[kind]));
+  for (const bucket of series)
+    for (const kind of Object.keys(bucket.byKind))
+      totals.set(kind, (totals.get(kind) || 0n) + BigInt(bucket.byKind[kind]));
   const kinds = Array.from(totals.keys()).sort((a, b) =>
-    totals.get(b) > totals.get(a) ? 1 : totals.get(b) < totals.get(a) ? -1 : a.localeCompare(b));
+    totals.get(b) > totals.get(a) ? 1 : totals.get(b) < totals.get(a) ? -1 : a.localeCompare(b),
+  );
   return { totals, kinds };
 }
 
@@ -77,7 +79,8 @@ function verticalScale(maxMicro) {
   const step = niceStep(ceiling);
   const lines = (ceiling + step - 1n) / step;
   const axisMax = step * lines;
-  const y = (micro) => BOX.top + plotHeight - Number((micro * BigInt(plotHeight * 1000)) / axisMax) / 1000;
+  const y = (micro) =>
+    BOX.top + plotHeight - Number((micro * BigInt(plotHeight * 1000)) / axisMax) / 1000;
   return { step, lines, y };
 }
 
@@ -85,8 +88,22 @@ function drawGrid(root, scale) {
   for (let line = 0n; line <= scale.lines; line += 1n) {
     const value = scale.step * line;
     const y = scale.y(value);
-    svg('line', { x1: BOX.left, x2: BOX.width - BOX.right, y1: y, y2: y, class: line === 0n ? 'axis' : 'grid' }, root);
-    svg('text', { x: BOX.left - 8, y: y + 4, class: 'tick', 'text-anchor': 'end' }, root).textContent = formatCredits(value.toString(), 4);
+    svg(
+      'line',
+      {
+        x1: BOX.left,
+        x2: BOX.width - BOX.right,
+        y1: y,
+        y2: y,
+        class: line === 0n ? 'axis' : 'grid',
+      },
+      root,
+    );
+    svg(
+      'text',
+      { x: BOX.left - 8, y: y + 4, class: 'tick', 'text-anchor': 'end' },
+      root,
+    ).textContent = formatCredits(value.toString(), 4);
   }
 }
 
@@ -96,8 +113,13 @@ function drawBar(root, x, width, day, bucket, kinds, scale) {
     const micro = BigInt(bucket.byKind[kind] || '0');
     if (micro === 0n) return;
     const height = Math.max(0.5, scale.y(base) - scale.y(base + micro));
-    const rect = svg('rect', { x, y: scale.y(base + micro), width, height, fill: colorOf(kind, kindIndex) }, root);
-    svg('title', {}, rect).textContent = dayFormat.format(new Date(day)) + ' · ' + kind + ': ' + creditsText(micro.toString(), 6);
+    const rect = svg(
+      'rect',
+      { x, y: scale.y(base + micro), width, height, fill: colorOf(kind, kindIndex) },
+      root,
+    );
+    svg('title', {}, rect).textContent =
+      dayFormat.format(new Date(day)) + ' · ' + kind + ': ' + creditsText(micro.toString(), 6);
     base += micro;
   });
 }
@@ -111,7 +133,11 @@ function drawDays(root, days, byDay, kinds, scale) {
     const bucket = byDay.get(day);
     if (bucket) drawBar(root, x, barWidth, day, bucket, kinds, scale);
     if (index % labelEvery === 0) {
-      const label = svg('text', { x: x + barWidth / 2, y: BOX.height - 8, class: 'tick', 'text-anchor': 'middle' }, root);
+      const label = svg(
+        'text',
+        { x: x + barWidth / 2, y: BOX.height - 8, class: 'tick', 'text-anchor': 'middle' },
+        root,
+      );
       label.textContent = dayFormat.format(new Date(day));
     }
   });
@@ -143,7 +169,10 @@ export function renderChart(series, days) {
   const { totals, kinds } = kindTotals(series);
   renderLegend(kinds, totals);
   if (days.length === 0) return container.appendChild(note('muted empty', 'No period yet.'));
-  byId('chart-range').textContent = 'Daily, by action kind · ' + dayFormat.format(new Date(days[0])) + ' – ' +
+  byId('chart-range').textContent =
+    'Daily, by action kind · ' +
+    dayFormat.format(new Date(days[0])) +
+    ' – ' +
     dayFormat.format(new Date(days[days.length - 1]));
   const byDay = new Map(series.map((bucket) => [bucket.bucketStart.slice(0, 10), bucket]));
   let maxMicro = 0n;
@@ -152,11 +181,18 @@ export function renderChart(series, days) {
     if (bucket && BigInt(bucket.totalMicro) > maxMicro) maxMicro = BigInt(bucket.totalMicro);
   }
   const scale = verticalScale(maxMicro);
-  const root = svg('svg', { viewBox: '0 0 ' + BOX.width + ' ' + BOX.height, role: 'img', class: 'chart-svg', 'aria-labelledby': 'chart-svg-title' });
-  svg('title', { id: 'chart-svg-title' }, root).textContent = 'Daily credit usage by action kind' +
+  const root = svg('svg', {
+    viewBox: '0 0 ' + BOX.width + ' ' + BOX.height,
+    role: 'img',
+    class: 'chart-svg',
+    'aria-labelledby': 'chart-svg-title',
+  });
+  svg('title', { id: 'chart-svg-title' }, root).textContent =
+    'Daily credit usage by action kind' +
     (maxMicro === 0n ? ': no usage yet' : ', highest day ' + creditsText(maxMicro.toString()));
   drawGrid(root, scale);
   drawDays(root, days, byDay, kinds, scale);
   container.appendChild(root);
-  if (kinds.length === 0) container.appendChild(note('muted chart-note', 'No usage yet this period.'));
+  if (kinds.length === 0)
+    container.appendChild(note('muted chart-note', 'No usage yet this period.'));
 }

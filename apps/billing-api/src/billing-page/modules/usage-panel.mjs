@@ -7,15 +7,21 @@ function forecastText(forecast) {
   if (forecast.basis === 'no-plan') return 'No forecast before the first period starts.';
   if (forecast.basis === 'exhausted') return 'Credits have run out.';
   if (forecast.willExhaustThisPeriod && forecast.exhaustsAt)
-    return 'At this rate, credits run out on ' + dayFormat.format(new Date(forecast.exhaustsAt)) + '.';
+    return (
+      'At this rate, credits run out on ' + dayFormat.format(new Date(forecast.exhaustsAt)) + '.'
+    );
   if (forecast.basis === 'no-usage') return 'No usage yet this period.';
   return 'Credits last beyond this period.';
 }
 
 function basisText(forecast) {
   if (BigInt(forecast.dailyBurnMicro) <= 0n) return '';
-  return 'Average use ' + creditsText(forecast.dailyBurnMicro) + ' a day' +
-    (forecast.basis === 'trailing-7-days' ? ' over the last 7 days.' : ' since the period started.');
+  return (
+    'Average use ' +
+    creditsText(forecast.dailyBurnMicro) +
+    ' a day' +
+    (forecast.basis === 'trailing-7-days' ? ' over the last 7 days.' : ' since the period started.')
+  );
 }
 
 function renderForecast(forecast) {
@@ -35,6 +41,8 @@ export function renderUsagePanel(balance) {
   setAmount('usedThisPeriod', balance.usedThisPeriodMicro);
   const period = balance.period;
   byId('plan-line').textContent = period ? '· ' + period.cycle + ' plan' : '';
-  byId('period-range').textContent = period ? 'Period ' + periodText(period.start, period.end) : 'No period yet';
+  byId('period-range').textContent = period
+    ? 'Period ' + periodText(period.start, period.end)
+    : 'No period yet';
   renderForecast(balance.forecast);
 }
