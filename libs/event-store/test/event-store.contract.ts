@@ -20,11 +20,13 @@ export interface EventStoreFixture {
   dispose(): Promise<void>;
 }
 
-const EVENTUALLY_TIMEOUT_MS = 30_000;
+// Visibility waits on every transaction of the server (README, global order), and other
+// suites run theirs in parallel on the same server: allow for them under load.
+const EVENTUALLY_TIMEOUT_MS = 60_000;
 const EVENTUALLY_STEP_MS = 20;
 // Generous: PGlite start-up and a loaded CI machine are slow; timings are not what these tests check.
 const SETUP_TIMEOUT_MS = 60_000;
-const TEST_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 90_000;
 
 function event(type = 'Tested', data: unknown = { n: 1 }): EventData {
   return { id: randomUUID(), type, data };
