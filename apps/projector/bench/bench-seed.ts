@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   decide,
-  encodeCreditEvent,
   evolve,
   initialWorkspaceState,
   WorkspaceCommand,
   WorkspaceState,
 } from '@tally/credits';
+import { encodeCreditEvent } from '@tally/ledger';
 import type { EventData, EventStore, StreamAppend } from '@tally/event-store';
 import { workspaceStreamName } from '@tally/ledger';
 import { seededRandom, zipfSampler } from '../../../tools/bench/load-mix';

@@ -28,6 +28,10 @@ export {
 } from './workspace-credits/workspace-credits.state';
 export type {
   WorkspaceState,
+  PlannedStatus,
+  PlannedWorkspace,
+  UnplannedWorkspace,
+  WorkspacePlan,
   CreditPeriod,
   GrantBucket,
 } from './workspace-credits/workspace-credits.state';
@@ -48,16 +52,6 @@ export type {
   ActionPrice,
 } from './workspace-credits/workspace-credits.price-book';
 export { allocateDebit } from './workspace-credits/workspace-credits.debit';
-export { balanceOf } from './workspace-credits/workspace-credits.balance';
-export type { WorkspaceBalance } from './workspace-credits/workspace-credits.balance';
-export {
-  encodeCreditEvent,
-  decodeCreditEvent,
-  withStoredDefaults,
-  encodeWorkspaceState,
-  decodeWorkspaceState,
-} from './workspace-credits/workspace-credits.codec';
-export type { EncodedCreditEvent } from './workspace-credits/workspace-credits.codec';
 export { alertForStatusChange } from './workspace-credits/workspace-credits.alerts';
 export { commandFromInbound } from './workspace-credits/workspace-credits.from-inbound';
 export { CreditsDomainError, CreditsErrorCode } from './workspace-credits/workspace-credits.errors';

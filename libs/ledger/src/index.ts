@@ -25,3 +25,11 @@ export {
   STUCK_LISTED_MAX,
 } from './stuck-partitions';
 export type { StuckPartition, StuckBatchReport } from './stuck-partitions';
+export {
+  encodeCreditEvent,
+  decodeCreditEvent,
+  withStoredDefaults,
+  encodeWorkspaceState,
+  decodeWorkspaceState,
+} from './credit-event.codec';
+export type { EncodedCreditEvent } from './credit-event.codec';

@@ -1,4 +1,5 @@
-import { CreditEvent, decodeCreditEvent, OPEN_GRANTS_MAX, WorkspaceCommand } from '@tally/credits';
+import { CreditEvent, OPEN_GRANTS_MAX, WorkspaceCommand } from '@tally/credits';
+import { decodeCreditEvent } from './credit-event.codec';
 import { formatMicroAsCredits } from '@tally/contracts';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 

@@ -2,11 +2,11 @@ import {
   CreditEvent,
   CreditsDomainError,
   createDecider,
-  encodeCreditEvent,
   evolve,
   WorkspaceCommand,
   WorkspaceDecider,
 } from '@tally/credits';
+import { encodeCreditEvent } from './credit-event.codec';
 import {
   DuplicateEventError,
   EventData,

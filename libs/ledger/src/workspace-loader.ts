@@ -1,4 +1,5 @@
-import { decodeCreditEvent, evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
+import { evolve, initialWorkspaceState, WorkspaceState } from '@tally/credits';
+import { decodeCreditEvent } from './credit-event.codec';
 import { EventStore, RecordedEvent } from '@tally/event-store';
 import { WorkspaceSnapshot, WorkspaceSnapshots } from './workspace-snapshots';
 import { workspaceStreamName } from './workspace-stream';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { balanceOf, WorkspaceCommand } from '@tally/credits';
+import { WorkspaceCommand } from '@tally/credits';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import {
   KeyedCommand,
@@ -78,9 +78,7 @@ describe('workspace snapshots (real PostgreSQL)', () => {
     await writer.execute(Array.from({ length: 3 }, () => debit(workspaceId)));
     const taken = (await snapshots.load([workspaceId])).get(workspaceId);
     expect(taken?.revision).toBe(snapshotRevision);
-    expect(balanceOf(taken!.state).usedThisPeriodMicro).toBe(
-      BigInt(SNAPSHOT_EVERY_EVENTS) * 1_000n,
-    );
+    expect(taken!.state.usedThisPeriodMicro).toBe(BigInt(SNAPSHOT_EVERY_EVENTS) * 1_000n);
     return workspaceId;
   }
 
@@ -109,7 +107,7 @@ describe('workspace snapshots (real PostgreSQL)', () => {
     expect(loaded?.snapshotRevision).toBeNull();
     expect(loaded?.state).toEqual(fromEvents.state);
     expect(loaded?.revision).toBe(fromEvents.revision);
-    expect(balanceOf(fromEvents.state).usedThisPeriodMicro).toBe(DEBITS * 1_000n);
+    expect(fromEvents.state.usedThisPeriodMicro).toBe(DEBITS * 1_000n);
   }
 
   it('ignores a snapshot of an older state version and rebuilds the workspace from its events', async () => {
@@ -159,7 +157,7 @@ describe('workspace snapshots (real PostgreSQL)', () => {
     expect(others).toEqual([]);
     // Decided on the corrupted snapshot, the debit would have found no allocation left.
     expect(debited?.type === 'CreditDebited' && debited.data.split.allocationMicro).toBe(1_000n);
-    expect(balanceOf((await loadWorkspace(store, workspaceId)).state).usedThisPeriodMicro).toBe(
+    expect((await loadWorkspace(store, workspaceId)).state.usedThisPeriodMicro).toBe(
       (DEBITS + 1n) * 1_000n,
     );
   });

@@ -1,9 +1,5 @@
-import {
-  decodeWorkspaceState,
-  encodeWorkspaceState,
-  initialWorkspaceState,
-  WorkspaceState,
-} from '@tally/credits';
+import { initialWorkspaceState, WorkspaceState } from '@tally/credits';
+import { decodeWorkspaceState, encodeWorkspaceState } from './credit-event.codec';
 import { SqlClient } from '@tally/event-store';
 import { ledgerMigrated } from './ledger.migrations';
 

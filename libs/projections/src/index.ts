@@ -21,6 +21,8 @@ export type { HeldWorkspace } from './held/held-workspaces.sql';
 export { retryHeldWorkspace, RetryOutcome } from './held/retry-hold';
 export { readProjectorHealth, ProjectorHealth } from './health/projector-health';
 export { ProjectionQueries, noPlanBalance } from './projection-queries';
+export { balanceOf } from './balance/balance.body';
+export type { WorkspaceBalance } from './balance/balance.body';
 export type { BalanceView } from './balance/balance.view';
 export { balanceViewOf } from './balance/balance.view';
 export type { RolloverPeriodView } from './rollover/rollover.sql';

@@ -1,4 +1,5 @@
-import { CreditEvent, decodeCreditEvent } from '@tally/credits';
+import { CreditEvent } from '@tally/credits';
+import { decodeCreditEvent } from '@tally/ledger';
 import { comparePositions, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceIdOfStream } from '@tally/ledger';
 import { lockCheckpoint, writeCheckpoint } from './checkpoints/checkpoints.sql';

@@ -1,4 +1,6 @@
-import { balanceOf, decodeCreditEvent, evolve, initialWorkspaceState } from '@tally/credits';
+import { evolve, initialWorkspaceState } from '@tally/credits';
+import { decodeCreditEvent } from '@tally/ledger';
+import { balanceOf } from '@tally/projections';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { workspaceStreamName } from '@tally/ledger';
 import { balanceViewOf, BalanceView, utcDayOf } from '@tally/projections';

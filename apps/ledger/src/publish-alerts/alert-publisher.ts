@@ -1,5 +1,6 @@
 import { balanceAlertOf } from '@tally/contracts';
-import { alertForStatusChange, decodeCreditEvent } from '@tally/credits';
+import { alertForStatusChange } from '@tally/credits';
+import { decodeCreditEvent } from '@tally/ledger';
 import { EventStore, EventSubscription, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceIdOfStream, workspaceStreamPrefix } from '@tally/ledger';
 import { MessageBus, OutboundMessage } from '@tally/messaging';

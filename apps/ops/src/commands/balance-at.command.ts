@@ -1,5 +1,7 @@
 import { isInstant, WORKSPACE_ID_PATTERN } from '@tally/contracts';
-import { balanceOf, decodeCreditEvent, evolve, initialWorkspaceState } from '@tally/credits';
+import { evolve, initialWorkspaceState } from '@tally/credits';
+import { decodeCreditEvent } from '@tally/ledger';
+import { balanceOf } from '@tally/projections';
 import { workspaceStreamName } from '@tally/ledger';
 import { balanceViewOf } from '@tally/projections';
 import type { ExitCode, OpsContext } from '../ops-context';

@@ -11,7 +11,7 @@ import {
   fixtureWorkspaceId as ws,
   grantCredits,
   openPeriod,
-} from './workspace-credits.fixtures';
+} from '@tally/testing';
 import { defaultPriceBook } from './workspace-credits.price-book';
 import { initialWorkspaceState, WorkspaceState } from './workspace-credits.state';
 

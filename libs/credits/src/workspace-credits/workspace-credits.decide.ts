@@ -20,7 +20,14 @@ import {
   defaultCycleAllocations,
 } from './workspace-credits.period';
 import { defaultPriceBook, PriceBook } from './workspace-credits.price-book';
-import { instantMs, statusFor, totalAvailableOf, WorkspaceState } from './workspace-credits.state';
+import {
+  CreditPeriod,
+  instantMs,
+  PlannedStatus,
+  statusFor,
+  totalAvailableOf,
+  WorkspaceState,
+} from './workspace-credits.state';
 
 /** The rules a decider prices and allocates by; each part defaults to the design's tables. */
 export interface DeciderConfig {
@@ -73,8 +80,8 @@ function decideWith(
   let next = afterExpiry;
   for (const event of own) next = evolve(next, event);
   const totalAvailableMicro = totalAvailableOf(next);
-  const to = statusFor(next.period, totalAvailableMicro);
-  if (to !== state.status) events.push(statusChanged(command, state, to, totalAvailableMicro));
+  const to = movedStatus(next.period, state.status, totalAvailableMicro);
+  if (to !== null) events.push(statusChanged(command, state, to, totalAvailableMicro));
   return events;
 }
 
@@ -89,15 +96,26 @@ function decideDebitOnly(
   const debited = decideDebit(command, state, priceBook);
   const { amountMicro, split } = debited.data;
   const totalAvailableMicro = totalAvailableOf(state) - (amountMicro - split.overdraftMicro);
-  const to = statusFor(state.period, totalAvailableMicro);
-  if (to === state.status) return [debited];
+  const to = movedStatus(state.period, state.status, totalAvailableMicro);
+  if (to === null) return [debited];
   return [debited, statusChanged(command, state, to, totalAvailableMicro)];
+}
+
+/** The status the balances move a workspace to, or null when it stays (always, without a period). */
+function movedStatus(
+  period: CreditPeriod | null,
+  current: WorkspaceStatus,
+  totalAvailableMicro: bigint,
+): PlannedStatus | null {
+  if (period === null) return null;
+  const to = statusFor(period, totalAvailableMicro);
+  return to === current ? null : to;
 }
 
 function statusChanged(
   command: WorkspaceCommand,
   state: WorkspaceState,
-  to: WorkspaceStatus,
+  to: PlannedStatus,
   totalAvailableMicro: bigint,
 ): CreditStatusChanged {
   return {

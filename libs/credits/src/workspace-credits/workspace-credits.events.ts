@@ -1,4 +1,5 @@
 import type { ActionSource, BillingCycle, GrantType, WorkspaceStatus } from '@tally/contracts';
+import type { PlannedStatus } from './workspace-credits.state';
 
 // Stored facts. The `type` strings are frozen wire names (docs/events.md); amounts are bigint
 // µcr in memory and decimal strings once encoded. Absent values are `null`, never missing, so
@@ -38,7 +39,7 @@ export interface CreditPeriodOpened {
     grants: GrantSnapshot[];
     /** Overdraft run up before the first period ever opened, forgiven here. */
     overdraftForgivenMicro: bigint;
-    status: WorkspaceStatus;
+    status: PlannedStatus;
     occurredAt: string;
     processedAt: string;
   };
@@ -141,7 +142,7 @@ export interface CreditStatusChanged {
   data: {
     workspaceId: string;
     from: WorkspaceStatus;
-    to: WorkspaceStatus;
+    to: PlannedStatus;
     totalAvailableMicro: bigint;
     occurredAt: string;
     processedAt: string;

@@ -5,7 +5,13 @@ import type {
   CreditPeriodOpened,
   CreditsGrantedEvent,
 } from './workspace-credits.events';
-import { GrantBucket, insertGrant, remember, WorkspaceState } from './workspace-credits.state';
+import {
+  GrantBucket,
+  insertGrant,
+  PlannedStatus,
+  remember,
+  WorkspaceState,
+} from './workspace-credits.state';
 
 // The replay path: total, never throws, and copies only what an event changes. Status moves
 // only on CreditPeriodOpened and CreditStatusChanged, the facts that record it.
@@ -30,9 +36,7 @@ export function evolve(state: WorkspaceState, event: CreditEvent): WorkspaceStat
     case 'CreditGrantExpired':
       return expiredState(state, event.data);
     case 'CreditStatusChanged':
-      // The invariant (period null ⇔ no_plan) wins over a status that would break it.
-      if ((state.period === null) !== (event.data.to === 'no_plan')) return state;
-      return { ...state, status: event.data.to };
+      return withStatus(state, event.data.to);
     default:
       return unknownEvent(state, event);
   }
@@ -43,6 +47,13 @@ export function evolve(state: WorkspaceState, event: CreditEvent): WorkspaceStat
 function unknownEvent(state: WorkspaceState, event: never): WorkspaceState {
   void event;
   return state;
+}
+
+// Decide records a status change only while a period is open, and `to` is a planned status by
+// type (the codec refuses another); a stored change on a workspace without a period has no
+// period to give it, so it leaves the state as it is.
+function withStatus(state: WorkspaceState, to: PlannedStatus): WorkspaceState {
+  return state.period === null ? state : { ...state, status: to };
 }
 
 function openedState(workspaceId: string, data: CreditPeriodOpened['data']): WorkspaceState {
@@ -72,7 +83,8 @@ function openedState(workspaceId: string, data: CreditPeriodOpened['data']): Wor
 // (a spread with overrides measured ~5× slower), and zero parts skip their arithmetic.
 function debitedState(state: WorkspaceState, data: CreditDebited['data']): WorkspaceState {
   const split = data.split;
-  // Same field order as initialWorkspaceState, so every state shares one hidden class.
+  // Same field order as initialWorkspaceState, so every state shares one hidden class. Status
+  // and period are copied together, so the result is of the same kind as `state`.
   return {
     workspaceId: state.workspaceId,
     status: state.status,
@@ -97,7 +109,7 @@ function debitedState(state: WorkspaceState, data: CreditDebited['data']): Works
     usedThisPeriodMicro: state.usedThisPeriodMicro + data.amountMicro,
     recentPaymentRefs: state.recentPaymentRefs,
     recentGrantReferences: state.recentGrantReferences,
-  };
+  } as WorkspaceState;
 }
 
 function debitGrants(

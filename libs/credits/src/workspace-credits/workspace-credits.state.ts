@@ -11,14 +11,9 @@ export interface CreditPeriod {
 
 export type GrantBucket = GrantSnapshot;
 
-/**
- * Everything the decider needs, and nothing that grows with history: a debit copies this
- * object once. Invariant: `period` is null exactly when `status` is `no_plan`.
- */
-export interface WorkspaceState {
+/** What every workspace holds, planned or not. */
+interface WorkspaceBalances {
   workspaceId: string;
-  status: WorkspaceStatus;
-  period: CreditPeriod | null;
   allocationRemainingMicro: bigint;
   rolloverMicro: bigint;
   /** Open grants in consumption order: soonest `expiresAt` first, no expiry last. */
@@ -32,6 +27,31 @@ export interface WorkspaceState {
   recentPaymentRefs: readonly string[];
   recentGrantReferences: readonly string[];
 }
+
+/** The statuses of a workspace whose period has opened. */
+export type PlannedStatus = Exclude<WorkspaceStatus, 'no_plan'>;
+
+/** No period has opened yet: nothing to allocate from, so no period by type. */
+export interface UnplannedWorkspace extends WorkspaceBalances {
+  status: 'no_plan';
+  period: null;
+}
+
+/** A period is open; the status is what its balances call for (`statusFor`). */
+export interface PlannedWorkspace extends WorkspaceBalances {
+  status: PlannedStatus;
+  period: CreditPeriod;
+}
+
+/**
+ * Everything the decider needs, and nothing that grows with history: a debit copies this
+ * object once. Keyed by status: `no_plan` is exactly the state without a period.
+ */
+export type WorkspaceState = UnplannedWorkspace | PlannedWorkspace;
+
+/** The status and the period, which only go together as one of the two kinds. */
+export type WorkspacePlan =
+  Pick<UnplannedWorkspace, 'status' | 'period'> | Pick<PlannedWorkspace, 'status' | 'period'>;
 
 export function initialWorkspaceState(workspaceId: string): WorkspaceState {
   return {
@@ -57,6 +77,11 @@ export function totalAvailableOf(state: WorkspaceState): bigint {
 }
 
 /** The status the balances call for; `no_plan` until a period has opened. */
+export function statusFor(period: CreditPeriod, totalAvailableMicro: bigint): PlannedStatus;
+export function statusFor(
+  period: CreditPeriod | null,
+  totalAvailableMicro: bigint,
+): WorkspaceStatus;
 export function statusFor(
   period: CreditPeriod | null,
   totalAvailableMicro: bigint,

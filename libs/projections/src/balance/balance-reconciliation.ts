@@ -1,4 +1,4 @@
-import { balanceOf } from '@tally/credits';
+import { balanceOf } from './balance.body';
 import { EventStore, Position, positionFromString, SqlClient, START } from '@tally/event-store';
 import { CREDIT_STREAMS } from '../credit-streams';
 import { ProjectionQueries } from '../projection-queries';

@@ -1,4 +1,4 @@
-import { withStoredDefaults } from '@tally/credits';
+import { withStoredDefaults } from '@tally/ledger';
 import type { EventStore, Position, PositionRange, SqlClient } from '@tally/event-store';
 import { START } from '@tally/event-store';
 import { CREDIT_STREAMS, creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';

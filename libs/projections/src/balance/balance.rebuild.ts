@@ -1,11 +1,11 @@
 import {
   CreditDebited,
   CreditEvent,
-  decodeCreditEvent,
   evolve,
   initialWorkspaceState,
   WorkspaceState,
 } from '@tally/credits';
+import { decodeCreditEvent } from '@tally/ledger';
 import type { EventStore, PositionRange, SqlClient } from '@tally/event-store';
 import type { BulkRebuilder } from '../projection';
 import { BALANCE_REBUILD_STATES_MAX, BALANCE_REBUILD_UPSERT_ROWS_MAX } from '../projections.limits';

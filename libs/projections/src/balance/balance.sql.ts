@@ -1,5 +1,6 @@
 import type { BillingCycle, GrantType, WorkspaceStatus } from '@tally/contracts';
-import { balanceOf, GrantBucket, initialWorkspaceState, WorkspaceState } from '@tally/credits';
+import { GrantBucket, initialWorkspaceState, WorkspacePlan, WorkspaceState } from '@tally/credits';
+import { balanceOf } from './balance.body';
 import type { SqlClient } from '@tally/event-store';
 import { BalanceView, balanceViewOf } from './balance.view';
 
@@ -43,19 +44,9 @@ function stateOfRow(row: BalanceRow): WorkspaceState {
   const grants = (
     typeof row.grants === 'string' ? (JSON.parse(row.grants) as StoredGrant[]) : row.grants
   ).map((grant): GrantBucket => ({ ...grant, remainingMicro: BigInt(grant.remainingMicro) }));
-  const period =
-    row.cycle === null || row.period_start === null || row.period_end === null
-      ? null
-      : {
-          cycle: row.cycle,
-          start: row.period_start,
-          end: row.period_end,
-          allocationMicro: BigInt(row.allocation_micro),
-        };
   return {
     ...initialWorkspaceState(row.workspace_id),
-    status: row.status,
-    period,
+    ...planOfRow(row),
     allocationRemainingMicro: BigInt(row.allocation_remaining_micro),
     rolloverMicro: BigInt(row.rollover_micro),
     grants,
@@ -64,6 +55,21 @@ function stateOfRow(row: BalanceRow): WorkspaceState {
     overdraftMicro: BigInt(row.overdraft_micro),
     usedThisPeriodMicro: BigInt(row.used_this_period_micro),
   };
+}
+
+// The row keeps status and period in separate columns; they agree, as the state's type requires.
+function planOfRow(row: BalanceRow): WorkspacePlan {
+  if (row.status === 'no_plan') return { status: 'no_plan', period: null };
+  if (row.cycle === null || row.period_start === null || row.period_end === null) {
+    throw new Error(`the balance row of ${row.workspace_id} is ${row.status} without a period`);
+  }
+  const period = {
+    cycle: row.cycle,
+    start: row.period_start,
+    end: row.period_end,
+    allocationMicro: BigInt(row.allocation_micro),
+  };
+  return { status: row.status, period };
 }
 
 /** The stored fold states of these workspaces (absent: nothing projected yet). */

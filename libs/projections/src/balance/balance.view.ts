@@ -1,5 +1,5 @@
 import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
-import type { WorkspaceBalance } from '@tally/credits';
+import type { WorkspaceBalance } from './balance.body';
 
 /** The balance body of the billing API (docs/api.md): amounts as decimal strings. */
 export interface BalanceView {

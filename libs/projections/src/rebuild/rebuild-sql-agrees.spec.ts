@@ -1,12 +1,12 @@
 import {
   CreditEvent,
   decide,
-  encodeCreditEvent,
   evolve,
   initialWorkspaceState,
   WorkspaceCommand,
   WorkspaceState,
 } from '@tally/credits';
+import { encodeCreditEvent } from '@tally/ledger';
 import { summedDebit } from '../balance/balance.rebuild';
 import type { BalanceRangeRow } from '../balance/balance.rebuild.sql';
 import { movementOf } from '../statement/statement.projection';

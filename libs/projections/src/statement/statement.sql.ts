@@ -1,4 +1,4 @@
-import { withStoredDefaults } from '@tally/credits';
+import { withStoredDefaults } from '@tally/ledger';
 import type { EventStore, RecordedEvent, SqlClient } from '@tally/event-store';
 import { workspaceStreamName } from '@tally/ledger';
 

@@ -1,10 +1,11 @@
 import {
   decodeCreditEvent,
+  decodeWorkspaceState,
   encodeCreditEvent,
+  encodeWorkspaceState,
   withStoredDefaults,
-} from './workspace-credits.codec';
-import { CreditsErrorCode } from './workspace-credits.errors';
-import type { CreditEvent } from './workspace-credits.events';
+} from './credit-event.codec';
+import { CreditEvent, CreditsErrorCode, initialWorkspaceState } from '@tally/credits';
 
 const packAdded: CreditEvent = {
   type: 'CreditPackAdded',
@@ -135,5 +136,38 @@ describe('credit event codec', () => {
     expect(() =>
       decodeCreditEvent({ ...encoded, data: { ...encoded.data, creditsMicro: 1.5 } }),
     ).toThrow(expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }));
+  });
+
+  it('refuses a recorded status that only a workspace without a period has', () => {
+    const changed = {
+      workspaceId: 'ws-1',
+      from: 'active',
+      to: 'no_plan',
+      totalAvailableMicro: '0',
+      occurredAt: '2026-02-10T12:00:00.000Z',
+      processedAt: '2026-02-10T12:00:00.000Z',
+    };
+    expect(() => decodeCreditEvent({ type: 'CreditStatusChanged', data: changed })).toThrow(
+      expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }),
+    );
+    expect(
+      decodeCreditEvent({ type: 'CreditStatusChanged', data: { ...changed, to: 'low' } }).data,
+    ).toMatchObject({ to: 'low' });
+  });
+
+  it('reads a state back only when its status and period agree', () => {
+    const unplanned = encodeWorkspaceState(initialWorkspaceState('ws-1'));
+    expect(decodeWorkspaceState(unplanned)).toEqual(initialWorkspaceState('ws-1'));
+    const period = { cycle: 'monthly', start: 'a', end: 'b', allocationMicro: '5' };
+    for (const broken of [
+      { ...unplanned, status: 'active' },
+      { ...unplanned, period },
+      { ...unplanned, status: 'frozen', period },
+    ]) {
+      expect(() => decodeWorkspaceState(broken)).toThrow(
+        expect.objectContaining({ code: CreditsErrorCode.MalformedEvent }),
+      );
+    }
+    expect(decodeWorkspaceState({ ...unplanned, status: 'low', period }).status).toBe('low');
   });
 });

@@ -6,7 +6,7 @@ import type {
   DebitAction,
   GrantCredits,
   OpenPeriod,
-} from './workspace-credits.commands';
+} from '@tally/credits';
 
 export const fixtureWorkspaceId = 'ws-1';
 

@@ -1,6 +1,12 @@
-import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
-import { CreditEvent, CreditEventType, CreditEventTypes } from './workspace-credits.events';
-import type { WorkspaceState } from './workspace-credits.state';
+import {
+  CreditEvent,
+  CreditEventType,
+  CreditEventTypes,
+  CreditsDomainError,
+  CreditsErrorCode,
+  PlannedStatus,
+  WorkspaceState,
+} from '@tally/credits';
 
 // Storage form: bigint → decimal string. The rule that makes decoding exact without a schema
 // per event: every bigint field's name ends in `Micro` and nothing else does (asserted when
@@ -119,8 +125,30 @@ export function decodeCreditEvent(stored: {
   }
   if (stored.type === 'CreditDebited')
     return { type: 'CreditDebited', data: decodeDebit(stored.data) };
-  const data = decodeValue(stored.data, '', stored.type);
+  const data = decodeValue(stored.data, '', stored.type) as Record<string, unknown>;
+  if (stored.type === 'CreditPeriodOpened') assertPlannedStatus(data.status, stored.type, 'status');
+  if (stored.type === 'CreditStatusChanged') assertPlannedStatus(data.to, stored.type, 'to');
   return { type: stored.type as CreditEventType, data } as CreditEvent;
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PLANNED_STATUSES: ReadonlySet<unknown> = new Set<PlannedStatus>([
+  'active',
+  'low',
+  'exhausted',
+]);
+
+// Only a workspace with a period has a status other than `no_plan` (WorkspaceState's kinds);
+// these events record one, so a stored one that names another is not ours to replay.
+function assertPlannedStatus(value: unknown, type: string, field: string): void {
+  if (PLANNED_STATUSES.has(value)) return;
+  throw new CreditsDomainError(
+    CreditsErrorCode.MalformedEvent,
+    `${type}.${field} must be active, low or exhausted, got ${JSON.stringify(value)}`,
+  );
 }
 
 // The counterpart of `encodeDebit` (every projector batch decodes thousands of debits).
@@ -190,5 +218,14 @@ export function encodeWorkspaceState(state: WorkspaceState): Record<string, unkn
 
 /** Reads a stored snapshot back. Throws CreditsDomainError for an amount that is not an integer string. */
 export function decodeWorkspaceState(stored: Record<string, unknown>): WorkspaceState {
-  return decodeValue(stored, '', 'WorkspaceState') as WorkspaceState;
+  const state = decodeValue(stored, '', 'WorkspaceState') as Record<string, unknown>;
+  const unplanned = state.status === 'no_plan' && state.period === null;
+  const planned = PLANNED_STATUSES.has(state.status) && isObject(state.period);
+  if (!unplanned && !planned) {
+    throw new CreditsDomainError(
+      CreditsErrorCode.MalformedEvent,
+      `WorkspaceState.status ${JSON.stringify(state.status)} does not go with its period`,
+    );
+  }
+  return state as unknown as WorkspaceState;
 }

@@ -1,5 +1,5 @@
 import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
-import { totalAvailableOf, WorkspaceState } from './workspace-credits.state';
+import { totalAvailableOf, WorkspaceState } from '@tally/credits';
 
 /** The balance body of the billing API (docs/api.md), amounts as bigint µcr. */
 export interface WorkspaceBalance {
