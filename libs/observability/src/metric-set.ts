@@ -37,10 +37,16 @@ export class MetricSet {
     });
   }
 
-  histogram(name: string, help: string, buckets: readonly number[]): Histogram {
+  histogram<Label extends string = never>(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+    labelNames: readonly Label[] = [],
+  ): Histogram<Label> {
     return new Histogram({
       name: `${this.prefix}_${name}`,
       help,
+      labelNames,
       buckets: [...buckets],
       registers: [this.registry],
     });

@@ -1,22 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { MetricSet } from '@tally/observability';
 
 /** The billing API's Prometheus metrics, on a registry of its own. */
 export class HttpMetrics {
-  readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'tally_api_requests_total',
-    help: 'HTTP requests, by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: [this.registry],
-  });
-  private readonly duration = new Histogram({
-    name: 'tally_api_request_duration_seconds',
-    help: 'HTTP request duration, by method and route',
-    labelNames: ['method', 'route'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  private readonly metrics = new MetricSet('tally_api');
+  readonly registry = this.metrics.registry;
+  private readonly requests = this.metrics.counter(
+    'requests_total',
+    'HTTP requests, by method, route and status',
+    ['method', 'route', 'status'],
+  );
+  private readonly duration = this.metrics.histogram(
+    'request_duration_seconds',
+    'HTTP request duration, by method and route',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ['method', 'route'],
+  );
 
   /** Express middleware: counts each request when its response finishes. */
   readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
