@@ -143,6 +143,15 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Production code reads in functions that fit on a screen (docs/architecture.md); tests may
+    // keep a describe block's cases together.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 70, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -9,14 +9,18 @@ import { reconcileCommand } from './commands/reconcile.command';
 import { streamShowCommand } from './commands/stream-show.command';
 import type { ExitCode, OpsContext } from './ops-context';
 
+type OpsAction<A extends unknown[]> = (context: OpsContext, ...args: A) => Promise<ExitCode>;
+/** Wraps an action: opens the context, runs it, sets the exit code, closes the context. */
+type Runner = <A extends unknown[]>(action: OpsAction<A>) => (...args: A) => Promise<void>;
+
 /** The `tally-ops` command tree; each action resolves to the process exit code. */
 export function opsProgram(
   openContext: () => Promise<OpsContext & { close(): Promise<void> }>,
   setExitCode: (code: ExitCode) => void,
 ): Command {
-  const run =
-    <A extends unknown[]>(action: (context: OpsContext, ...args: A) => Promise<ExitCode>) =>
-    async (...args: A): Promise<void> => {
+  const run: Runner =
+    (action) =>
+    async (...args) => {
       const context = await openContext();
       try {
         setExitCode(await action(context, ...args));
@@ -27,6 +31,13 @@ export function opsProgram(
   const program = new Command('tally-ops').description(
     'Operate Tally: projections, streams, balances, dead letters',
   );
+  addProjectionCommands(program, run);
+  addStreamAndBalanceCommands(program, run);
+  addDlqCommands(program, run);
+  return program;
+}
+
+function addProjectionCommands(program: Command, run: Runner): void {
   const projections = program.command('projections').description('read models');
   projections
     .command('rebuild <name>')
@@ -48,6 +59,9 @@ export function opsProgram(
       "re-apply held workspaces' events (one workspace's, or all) up to the checkpoint and release them",
     )
     .action(run((context, workspaceId: string | undefined) => retryCommand(context, workspaceId)));
+}
+
+function addStreamAndBalanceCommands(program: Command, run: Runner): void {
   program
     .command('stream')
     .description('event streams')
@@ -68,6 +82,9 @@ export function opsProgram(
       'replay every workspace and compare with the balance projection; exit 1 on a difference',
     )
     .action(run((context) => reconcileCommand(context)));
+}
+
+function addDlqCommands(program: Command, run: Runner): void {
   const dlq = program.command('dlq').description('dead-letter topics');
   dlq
     .command('list <topic>')
@@ -91,5 +108,4 @@ export function opsProgram(
         dlqSkipCommand(context, topic, partition, offset),
       ),
     );
-  return program;
 }

@@ -97,20 +97,18 @@ async function commitThrough(payload: EachBatchPayload, lastOffset: string): Pro
   });
 }
 
-/** One member of a consumer group over kafkajs `eachBatch`, committing only handled offsets. */
-export function createKafkaConsumer(
-  kafka: Kafka,
-  options: ConsumerOptions,
-  logger: Logger,
-): MessageConsumer {
-  let consumer: Consumer | undefined;
-  let stopping = false;
-  const waits = new UndecodableWaits(options.undecodableRetryMs ?? undecodableRetryMsDefault);
+type UndecodableDecider = (
+  payload: EachBatchPayload,
+  found: UndecodableBatchFound,
+) => Promise<UndecodableBatchDecision>;
 
-  const decide = async (
-    payload: EachBatchPayload,
-    found: UndecodableBatchFound,
-  ): Promise<UndecodableBatchDecision> => {
+/** Asks `onUndecodableBatch` what to do (without one: log once and wait). */
+function undecodableDecider(
+  options: ConsumerOptions,
+  waits: UndecodableWaits,
+  logger: Logger,
+): UndecodableDecider {
+  return async (payload, found) => {
     const { topic, partition } = payload.batch;
     const undecodable = {
       topic,
@@ -133,13 +131,20 @@ export function createKafkaConsumer(
       return 'wait';
     }
   };
+}
 
-  // The records before an undecodable batch are handled and committed; the partition then either
-  // commits past the batch ('skip') or pauses and fetches it again later, while kafkajs goes on
-  // fetching every other partition.
-  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+// The records before an undecodable batch are handled and committed; the partition then either
+// commits past the batch ('skip') or pauses and fetches it again later, while kafkajs goes on
+// fetching every other partition.
+function batchHandler(
+  options: ConsumerOptions,
+  waits: UndecodableWaits,
+  decide: UndecodableDecider,
+  isStopping: () => boolean,
+): (payload: EachBatchPayload) => Promise<void> {
+  return async (payload) => {
     const { batch } = payload;
-    const stale = (): boolean => stopping || !payload.isRunning() || payload.isStale();
+    const stale = (): boolean => isStopping() || !payload.isRunning() || payload.isStale();
     if (batch.messages.length === 0 || stale()) return;
     const standInAt = batch.messages.findIndex(
       (message) => undecodableBatchOf(message) !== undefined,
@@ -180,10 +185,51 @@ export function createKafkaConsumer(
     }
     waits.retryLater(payload.pause());
   };
+}
+
+/** Joins the group, subscribes and starts fetching; commits are the batch handler's. */
+async function runConsumer(
+  consumer: Consumer,
+  options: ConsumerOptions,
+  eachBatch: (payload: EachBatchPayload) => Promise<void>,
+): Promise<void> {
+  if (options.onAssignment) {
+    const onAssignment = options.onAssignment;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = event.payload.memberAssignment;
+      onAssignment(
+        Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })),
+      );
+    });
+  }
+  consumer.on(consumer.events.CRASH, (event) => options.onError?.(event.payload.error));
+  await consumer.connect();
+  for (const topic of options.topics) {
+    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  }
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConcurrentlyMax ?? 1,
+    eachBatch,
+  });
+}
+
+/** One member of a consumer group over kafkajs `eachBatch`, committing only handled offsets. */
+export function createKafkaConsumer(
+  kafka: Kafka,
+  options: ConsumerOptions,
+  logger: Logger,
+): MessageConsumer {
+  let consumer: Consumer | undefined;
+  let stopping = false;
+  const waits = new UndecodableWaits(options.undecodableRetryMs ?? undecodableRetryMsDefault);
+  const decide = undecodableDecider(options, waits, logger);
+  const eachBatch = batchHandler(options, waits, decide, () => stopping);
 
   return {
     async start(): Promise<void> {
-      const created = kafka.consumer({
+      consumer = kafka.consumer({
         groupId: options.groupId,
         sessionTimeout: sessionTimeoutMs,
         heartbeatInterval: heartbeatIntervalMs,
@@ -193,27 +239,7 @@ export function createKafkaConsumer(
         allowAutoTopicCreation: false,
         retry: { retries: retriesMax },
       });
-      consumer = created;
-      if (options.onAssignment) {
-        const onAssignment = options.onAssignment;
-        created.on(created.events.GROUP_JOIN, (event) => {
-          const assignment = event.payload.memberAssignment;
-          onAssignment(
-            Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })),
-          );
-        });
-      }
-      created.on(created.events.CRASH, (event) => options.onError?.(event.payload.error));
-      await created.connect();
-      for (const topic of options.topics) {
-        await created.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
-      }
-      await created.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConcurrentlyMax ?? 1,
-        eachBatch,
-      });
+      await runConsumer(consumer, options, eachBatch);
     },
     async stop(): Promise<void> {
       stopping = true;

@@ -45,19 +45,7 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
   });
   let producer: Promise<Producer> | undefined;
   const consumers = new Set<MessageConsumer>();
-
-  const connectedProducer = (): Promise<Producer> => {
-    producer ??= (async () => {
-      const created = kafka.producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-        retry: { retries: retriesMax },
-      });
-      await created.connect();
-      return created;
-    })();
-    return producer;
-  };
+  const connectedProducer = (): Promise<Producer> => (producer ??= connectProducer(kafka));
 
   return {
     async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
@@ -91,26 +79,39 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
       consumers.add(consumer);
       return consumer;
     },
-    async ensureTopics(topics: TopicSpec[]): Promise<void> {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((topic) => !existing.has(topic.name));
-        if (missing.length === 0) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })),
-        });
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    ensureTopics: (topics: TopicSpec[]) => ensureKafkaTopics(kafka, topics),
     async close(): Promise<void> {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
       if (producer) await (await producer).disconnect();
     },
   };
+}
+
+async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const created = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    retry: { retries: retriesMax },
+  });
+  await created.connect();
+  return created;
+}
+
+/** Creates the topics that do not exist yet (an existing topic is left as it is). */
+async function ensureKafkaTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 // kafkajs logs transient, retried conditions (a coordinator still loading, a rebalance in
