@@ -22,15 +22,11 @@ export interface StuckPartition {
   skipRequestedAt: Date | null;
 }
 
-export interface StuckBatchReport {
-  groupId: string;
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-  codec: string;
-  error: string;
-}
+/** What a ledger reports of a batch it cannot decode; the table keeps the rest. */
+export type StuckBatchReport = Pick<
+  StuckPartition,
+  'groupId' | 'topic' | 'partition' | 'firstOffset' | 'lastOffset' | 'codec' | 'error'
+>;
 
 interface StuckRow {
   group_id: string;
