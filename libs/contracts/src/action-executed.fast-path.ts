@@ -71,7 +71,7 @@ function acceptAction(input: unknown): ExecutedAction | null {
   }
   if (ai !== undefined || kind === 'ai.generate') {
     if (!isObject(ai)) return null;
-    const { model, inputTokens, outputTokens, cachedInputTokens } = ai;
+    const { model, inputTokens, outputTokens, cachedInputTokens, cacheWriteInputTokens } = ai;
     if (
       !isIdentifier(model) ||
       !isCount(inputTokens, TOKENS_MAX) ||
@@ -79,7 +79,15 @@ function acceptAction(input: unknown): ExecutedAction | null {
     )
       return null;
     if (cachedInputTokens !== undefined && !isCount(cachedInputTokens, TOKENS_MAX)) return null;
-    action.ai = { model, inputTokens, outputTokens, cachedInputTokens: cachedInputTokens ?? 0 };
+    if (cacheWriteInputTokens !== undefined && !isCount(cacheWriteInputTokens, TOKENS_MAX))
+      return null;
+    action.ai = {
+      model,
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: cachedInputTokens ?? 0,
+      cacheWriteInputTokens: cacheWriteInputTokens ?? 0,
+    };
   }
   return action;
 }

@@ -16,6 +16,7 @@ export interface AiUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  cacheWriteInputTokens: number;
 }
 
 export interface ExecutedAction {

@@ -67,3 +67,12 @@ export type {
 export { parseInboundMessage, validateInboundObject } from './parse-inbound-message';
 export type { ParseResult, ValidationIssue } from './parse-inbound-message';
 export { assertNever } from './assert-never';
+export { parsePriceBookDocument, PRICE_BOOK_ENTRIES_MAX } from './price-books/price-book.document';
+export type {
+  PriceBookDocument,
+  ModelRatesDocument,
+  TokenRatesDocument,
+  LongContextDocument,
+  PriceBookFieldError,
+  PriceBookParse,
+} from './price-books/price-book.document';

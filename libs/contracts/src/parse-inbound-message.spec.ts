@@ -46,7 +46,13 @@ describe('parseInboundMessage', () => {
         action: {
           kind: 'ai.generate',
           workflowId: 'wf-1',
-          ai: { model: 'gpt-4o', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0 },
+          ai: {
+            model: 'gpt-4o',
+            inputTokens: 1200,
+            outputTokens: 300,
+            cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
+          },
         },
       },
     });
@@ -59,7 +65,7 @@ describe('parseInboundMessage', () => {
     );
   });
 
-  it('defaults missing cachedInputTokens to 0 and drops unknown fields', () => {
+  it('defaults missing cachedInputTokens and cacheWriteInputTokens to 0 and drops unknown fields', () => {
     const result = parse({
       ...actionExecuted,
       extra: 1,
@@ -70,6 +76,7 @@ describe('parseInboundMessage', () => {
       inputTokens: 1,
       outputTokens: 2,
       cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
     });
     expect(result.ok && 'extra' in result.value).toBe(false);
   });

@@ -83,6 +83,7 @@ function toAction(action: ActionDto): ExecutedAction {
       inputTokens: action.ai.inputTokens,
       outputTokens: action.ai.outputTokens,
       cachedInputTokens: action.ai.cachedInputTokens ?? 0,
+      cacheWriteInputTokens: action.ai.cacheWriteInputTokens ?? 0,
     };
   }
   return plain;

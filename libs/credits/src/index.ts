@@ -42,15 +42,13 @@ export { defaultCycleAllocations } from './workspace-credits/workspace-credits.p
 export type { CycleAllocations } from './workspace-credits/workspace-credits.period';
 export {
   priceAction,
+  priceBookAt,
+  priceBookOf,
   defaultPriceBook,
-  rate,
+  DEFAULT_PRICE_BOOK_DOCUMENT,
   RATE_SCALE,
-} from './workspace-credits/workspace-credits.price-book';
-export type {
-  PriceBook,
-  AiModelRates,
-  ActionPrice,
-} from './workspace-credits/workspace-credits.price-book';
+} from './price-books/price-book';
+export type { PriceBook, ModelRates, TokenRates, ActionPrice } from './price-books/price-book';
 export { allocateDebit } from './workspace-credits/workspace-credits.debit';
 export { alertForStatusChange } from './workspace-credits/workspace-credits.alerts';
 export { commandFromInbound } from './workspace-credits/workspace-credits.from-inbound';

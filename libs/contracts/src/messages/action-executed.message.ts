@@ -47,6 +47,16 @@ export class AiUsageDto {
   @Min(0)
   @Max(TOKENS_MAX)
   cachedInputTokens?: number;
+
+  /**
+   * Prompt-cache writes, counted apart from `inputTokens` (docs/api.md, the token convention);
+   * priced at the model's `cacheWriteInput` rate, or its `input` rate without one.
+   */
+  @IsOptionalField()
+  @IsInt()
+  @Min(0)
+  @Max(TOKENS_MAX)
+  cacheWriteInputTokens?: number;
 }
 
 export class ActionDto {

@@ -25,7 +25,13 @@ export interface ActionToPrice {
   kind: string;
   durationMs?: number;
   recipients?: number;
-  ai?: { model: string; inputTokens: number; outputTokens: number; cachedInputTokens?: number };
+  ai?: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    cachedInputTokens?: number;
+    cacheWriteInputTokens?: number;
+  };
 }
 
 export interface DebitAction extends CommandBase {

@@ -2,7 +2,7 @@ import { AMOUNT_MICRO_MAX } from '@tally/contracts';
 import type { DebitAction } from './workspace-credits.commands';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditDebited, DebitSplit, GrantDebit } from './workspace-credits.events';
-import { PriceBook, priceAction } from './workspace-credits.price-book';
+import { PriceBook, priceAction, priceBookAt } from '../price-books/price-book';
 import type { WorkspaceState } from './workspace-credits.state';
 
 export interface DebitAllocation {
@@ -59,9 +59,9 @@ export function allocateDebit(state: WorkspaceState, amountMicro: bigint): Debit
 export function decideDebit(
   command: DebitAction,
   state: WorkspaceState,
-  priceBook: PriceBook,
+  priceBooks: readonly PriceBook[],
 ): CreditDebited {
-  const price = priceAction(command.action, priceBook);
+  const price = priceAction(command.action, priceBookAt(priceBooks, command.occurredAt));
   if (price.amountMicro > AMOUNT_MICRO_MAX) {
     // The boundary bounds every count so the default book cannot get here; a published book
     // with extreme rates could, and no single action may move more than any amount can hold.

@@ -12,7 +12,7 @@ import {
   grantCredits,
   openPeriod,
 } from '@tally/testing';
-import { defaultPriceBook } from './workspace-credits.price-book';
+import { defaultPriceBook, RATE_SCALE } from '../price-books/price-book';
 import { initialWorkspaceState, WorkspaceState } from './workspace-credits.state';
 
 const spec = deciderSpec<WorkspaceCommand, WorkspaceState, CreditEvent>(
@@ -164,10 +164,10 @@ describe('opening periods', () => {
   it('refuses an action whose price exceeds the largest amount, with PRICE_TOO_LARGE', () => {
     const priceBook = {
       ...defaultPriceBook,
-      flatMicroByKind: { ...defaultPriceBook.flatMicroByKind, 'web.search': 10n ** 19n },
+      kinds: new Map([...defaultPriceBook.kinds, ['web.search', 10n ** 19n * RATE_SCALE]]),
     };
     expect(() =>
-      createDecider({ priceBook }).decide(
+      createDecider({ priceBooks: [priceBook] }).decide(
         debitAction({ kind: 'web.search' }),
         history(february).reduce(evolve, initialWorkspaceState(ws)),
       ),

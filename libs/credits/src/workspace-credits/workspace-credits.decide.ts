@@ -19,7 +19,7 @@ import {
   decideOpenPeriod,
   defaultCycleAllocations,
 } from './workspace-credits.period';
-import { defaultPriceBook, PriceBook } from './workspace-credits.price-book';
+import { defaultPriceBook, PriceBook } from '../price-books/price-book';
 import {
   CreditPeriod,
   instantMs,
@@ -31,7 +31,8 @@ import {
 
 /** The rules a decider prices and allocates by; each part defaults to the design's tables. */
 export interface DeciderConfig {
-  priceBook: PriceBook;
+  /** Every published book in `effectiveAt` order; each action is priced by the one in force at its `occurredAt`. */
+  priceBooks: readonly PriceBook[];
   cycleAllocations: CycleAllocations;
 }
 
@@ -44,10 +45,17 @@ export interface WorkspaceDecider {
 /** A decider for a price book and cycle allocations (what `decide` uses: the defaults). */
 export function createDecider(config: Partial<DeciderConfig> = {}): WorkspaceDecider {
   const complete: DeciderConfig = {
-    priceBook: config.priceBook ?? defaultPriceBook,
+    priceBooks: inEffectiveOrder(config.priceBooks ?? [defaultPriceBook]),
     cycleAllocations: config.cycleAllocations ?? defaultCycleAllocations,
   };
   return { config: complete, decide: (command, state) => decideWith(complete, command, state) };
+}
+
+function inEffectiveOrder(books: readonly PriceBook[]): readonly PriceBook[] {
+  if (books.length === 0) throw new Error('assertion failed: a decider needs a price book');
+  return [...books].sort((a, b) =>
+    a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : 0,
+  );
 }
 
 const defaultDecider = createDecider();
@@ -72,7 +80,7 @@ function decideWith(
   if (isDuplicate(command, state)) return [];
   const expired = expireGrants(state, command.processedAt);
   if (command.type === 'DebitAction' && expired.length === 0) {
-    return decideDebitOnly(command, state, config.priceBook);
+    return decideDebitOnly(command, state, config.priceBooks);
   }
   const afterExpiry = expired.length === 0 ? state : expired.reduce(evolve, state);
   const own = decideCommand(command, afterExpiry, config);
@@ -91,9 +99,9 @@ function decideWith(
 function decideDebitOnly(
   command: DebitAction,
   state: WorkspaceState,
-  priceBook: PriceBook,
+  priceBooks: readonly PriceBook[],
 ): CreditEvent[] {
-  const debited = decideDebit(command, state, priceBook);
+  const debited = decideDebit(command, state, priceBooks);
   const { amountMicro, split } = debited.data;
   const totalAvailableMicro = totalAvailableOf(state) - (amountMicro - split.overdraftMicro);
   const to = movedStatus(state.period, state.status, totalAvailableMicro);
@@ -138,7 +146,7 @@ function decideCommand(
 ): CreditEvent[] {
   switch (command.type) {
     case 'DebitAction':
-      return [decideDebit(command, state, config.priceBook)];
+      return [decideDebit(command, state, config.priceBooks)];
     case 'OpenPeriod':
       return decideOpenPeriod(command, state, config.cycleAllocations);
     case 'AddCreditPack':
