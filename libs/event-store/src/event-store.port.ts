@@ -189,6 +189,19 @@ export interface EventStore {
    * forever. Not for subscriptions; closing it leaves the transaction and this store open.
    */
   inTransaction(transaction: SqlClient): EventStore;
+  /**
+   * Runs `work` with this store bound to one new transaction: committed when `work` resolves,
+   * rolled back when it throws. Inside an `inTransaction` store, joins that transaction.
+   */
+  transaction<T>(work: (store: EventStore) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: holds a lock on each of these stream names until the transaction ends,
+   * 'exclusive' against every other holder, 'shared' against exclusive holders only. A writer
+   * that appends to a stream holding it exclusively, and readers that hold it shared while they
+   * check its revision, never interleave: once a reader holds the lock, every such writer has
+   * committed (its events are visible) or has not begun. Outside a transaction it holds nothing.
+   */
+  lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<void>;
   /** Current revision of each of these streams that has at least one event. */
   streamRevisions(streamNames: string[]): Promise<Map<string, bigint>>;
   /** The last position a subscriber can see now (START when nothing is visible). */

@@ -54,6 +54,8 @@ import {
   SELECT_HEAD_POSITION,
   SELECT_LAST_COMMITTED_POSITION,
   SELECT_STREAM_REVISIONS,
+  LOCK_STREAMS_SHARED,
+  LOCK_STREAMS_EXCLUSIVE,
 } from './sql/event-store-queries.sql';
 
 // SQLSTATEs of a lost race with a concurrent append of the same event id: retrying sees the id.
@@ -246,6 +248,20 @@ export class SqlEventStore implements EventStore {
   inTransaction(transaction: SqlClient): EventStore {
     this.assertOpen();
     return new SqlEventStore(transaction);
+  }
+
+  async transaction<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return await this.sql.transaction((transaction) => work(new SqlEventStore(transaction)));
+  }
+
+  async lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<void> {
+    this.assertOpen();
+    assertCount('streamNames.length', streamNames.length, LOOKUP_COUNT_MAX);
+    if (streamNames.length === 0) return;
+    await this.sql.query(mode === 'shared' ? LOCK_STREAMS_SHARED : LOCK_STREAMS_EXCLUSIVE, [
+      streamNames,
+    ]);
   }
 
   async streamRevisions(streamNames: string[]): Promise<Map<string, bigint>> {

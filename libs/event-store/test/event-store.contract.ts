@@ -578,6 +578,25 @@ export function eventStoreContract(
       });
     });
 
+    describe('transaction', () => {
+      it('commits what the work appended, and rolls it back when the work throws', async () => {
+        const name = stream('transaction');
+        await store.transaction(async (inside) => {
+          await inside.lockStreams([name], 'exclusive');
+          await inside.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
+        });
+        const failed = new Error('rolled back on purpose');
+        await expect(
+          store.transaction(async (inside) => {
+            await inside.lockStreams([name], 'shared');
+            await inside.appendToStream(name, [event()], { expectedRevision: 0n });
+            throw failed;
+          }),
+        ).rejects.toBe(failed);
+        expect((await store.streamRevisions([name])).get(name)).toBe(0n);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it(
         'resumed from a checkpoint delivers exactly the later events, catching up then live',

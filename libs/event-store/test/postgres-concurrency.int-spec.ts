@@ -165,4 +165,45 @@ describe('PostgreSQL event store under concurrent writers', () => {
       await store.close();
     }
   }, 60_000);
+
+  it('makes a shared stream lock wait for the exclusive writer, then see its events', async () => {
+    const store = await createPostgresEventStore({
+      connectionString: database.connectionString,
+      poolSizeMax: 4,
+    });
+    const name = `guarded-${randomUUID()}`;
+    let releaseWriter!: () => void;
+    const writerMayCommit = new Promise<void>((resolve) => (releaseWriter = resolve));
+    let writerLocked!: () => void;
+    const writerHoldsLock = new Promise<void>((resolve) => (writerLocked = resolve));
+    try {
+      const writer = store.transaction(async (inside) => {
+        await inside.lockStreams([name], 'exclusive');
+        await inside.appendToStream(name, [{ id: randomUUID(), type: 'Published', data: {} }]);
+        writerLocked();
+        await writerMayCommit;
+      });
+      await writerHoldsLock;
+      const order: string[] = [];
+      const reader = store.transaction(async (inside) => {
+        await inside.lockStreams([name], 'shared');
+        order.push('reader locked');
+        return (await inside.streamRevisions([name])).get(name);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      order.push('writer commits');
+      releaseWriter();
+      await writer;
+      expect(await reader).toBe(0n);
+      expect(order).toEqual(['writer commits', 'reader locked']);
+      // Shared holders do not wait for each other.
+      await store.transaction(async (first) => {
+        await first.lockStreams([name], 'shared');
+        await store.transaction((second) => second.lockStreams([name], 'shared'));
+      });
+    } finally {
+      releaseWriter();
+      await store.close();
+    }
+  }, 30_000);
 });
