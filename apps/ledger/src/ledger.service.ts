@@ -1,7 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
-import { WorkspaceDecider } from '@tally/credits';
 import { EventStore, SqlClient } from '@tally/event-store';
 import {
   ledgerMigrated,
@@ -28,8 +27,6 @@ export interface LedgerDependencies {
   partitionsConcurrentlyMax?: number;
   groupMembersMax?: number;
   publishAlerts?: boolean;
-  /** Prices and allocations to decide by; default: the design's tables. */
-  decider?: WorkspaceDecider;
   /** Default: from the environment (TALLY_TOPIC_*), else the design brief's names. */
   topics?: TopicNames;
   logger?: Logger;
@@ -63,7 +60,6 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
   const ledger = new WorkspaceLedger(deps.store, {
-    decider: deps.decider,
     snapshots: new WorkspaceSnapshots(deps.sql),
     onSnapshotError: (error) =>
       logger.warn(

@@ -33,3 +33,12 @@ export {
   decodeWorkspaceState,
 } from './credit-event.codec';
 export type { EncodedCreditEvent } from './credit-event.codec';
+export {
+  loadPriceBooks,
+  publishPriceBook,
+  PRICE_BOOKS_STREAM,
+  PRICE_BOOK_PUBLISHED,
+  PRICE_BOOK_CONFLICT,
+  PRICE_BOOK_RETROACTIVE,
+} from './price-book-stream';
+export type { PublishedPriceBook, PriceBookCatalog, PublishOutcome } from './price-book-stream';

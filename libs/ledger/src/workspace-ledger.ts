@@ -8,12 +8,14 @@ import {
 } from '@tally/credits';
 import { encodeCreditEvent } from './credit-event.codec';
 import {
+  AppendResult,
   DuplicateEventError,
   EventData,
   EventStore,
   StreamAppend,
   WrongExpectedRevisionError,
 } from '@tally/event-store';
+import { loadPriceBooks, PRICE_BOOKS_STREAM } from './price-book-stream';
 import { storedEventId } from './event-ids';
 import { carriesContent, IDEMPOTENCY_CONFLICT, replayConflictOf } from './replay-conflicts';
 import { WorkspaceCache } from './workspace-cache';
@@ -34,8 +36,6 @@ export type CommandOutcome =
   | { kind: 'rejected'; code: string; message: string; details?: unknown };
 
 export interface WorkspaceLedgerOptions {
-  /** Prices and allocations to decide by; default: the design's tables. */
-  decider?: WorkspaceDecider;
   cacheSizeMax?: number;
   /** Where snapshots are kept; without it every cold load reads back to the period's start. */
   snapshots?: WorkspaceSnapshots;
@@ -43,7 +43,12 @@ export interface WorkspaceLedgerOptions {
   snapshotEveryEvents?: number;
   /** A snapshot that could not be saved (the batch itself has committed; it only costs reads). */
   onSnapshotError?: (error: unknown) => void;
+  /** The clock that stamps the default price book when this ledger publishes it first. */
+  now?: () => Date;
 }
+
+/** The price books changed between deciding a batch and appending it: decide again. */
+class PriceBooksChanged extends Error {}
 
 const conflictRetriesMax = 8;
 // Two writers that conflicted would likely collide again at once; a short random pause lets
@@ -56,18 +61,45 @@ const snapshotEveryEventsDefault = 1_000;
  * The one decide-and-append path: the Kafka ledger, the billing API (packs, grants) and the
  * embedded runner all execute commands here. A batch becomes one atomic multi-stream append
  * with an expected revision per workspace; a conflict (another instance wrote first, e.g. after
- * a rebalance) reloads those workspaces and decides again — never overwrites.
+ * a rebalance) reloads those workspaces and decides again — never overwrites. Actions are
+ * priced by the published price books of a known revision, which the append checks under a
+ * shared lock (docs/pricing.md): a book published meanwhile makes the batch decide again.
  */
 export class WorkspaceLedger {
   private readonly cache: WorkspaceCache;
-  private readonly decider: WorkspaceDecider;
+  private pricing: { revision: bigint; decider: WorkspaceDecider } | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: WorkspaceLedgerOptions = {},
   ) {
     this.cache = new WorkspaceCache(options.cacheSizeMax ?? cacheSizeMaxDefault);
-    this.decider = options.decider ?? createDecider();
+  }
+
+  /** The decider of the newest price books this ledger has read (read on first use). */
+  private async currentPricing(): Promise<{ revision: bigint; decider: WorkspaceDecider }> {
+    if (this.pricing === undefined) {
+      const catalog = await loadPriceBooks(this.store, this.options.now ?? (() => new Date()));
+      this.pricing = {
+        revision: catalog.revision,
+        decider: createDecider({ priceBooks: catalog.books }),
+      };
+    }
+    return this.pricing;
+  }
+
+  /** Appends in one transaction that holds the price books' stream shared and checks its revision. */
+  private async appendPriced(
+    appends: StreamAppend[],
+    pricedAt: bigint,
+    rejectDuplicates: boolean,
+  ): Promise<AppendResult[]> {
+    return await this.store.transaction(async (inside) => {
+      await inside.lockStreams([PRICE_BOOKS_STREAM], 'shared');
+      const revisions = await inside.streamRevisions([PRICE_BOOKS_STREAM]);
+      if (revisions.get(PRICE_BOOKS_STREAM) !== pricedAt) throw new PriceBooksChanged();
+      return await inside.appendMany(appends, { rejectDuplicates });
+    });
   }
 
   private get snapshotEveryEvents(): number {
@@ -95,13 +127,15 @@ export class WorkspaceLedger {
     let lookUpStoredIds = false;
     const firstIds = commands.map((keyed) => storedEventId(keyed.idempotencyKey));
     for (let attempt = 1; ; attempt += 1) {
+      const pricing = await this.currentPricing();
       const outcomes = await this.markDuplicates(commands, firstIds, lookUpStoredIds);
       const workspaces = await this.workspacesFor(commands, outcomes);
-      const appends = this.decideAll(commands, firstIds, outcomes, workspaces);
+      const appends = this.decideAll(pricing.decider, commands, firstIds, outcomes, workspaces);
       try {
-        const results = await this.store.appendMany(
+        const results = await this.appendPriced(
           appends.map((entry) => entry.append),
-          { rejectDuplicates: !lookUpStoredIds },
+          pricing.revision,
+          !lookUpStoredIds,
         );
         const due: WorkspaceSnapshot[] = [];
         results.forEach((result, index) => {
@@ -133,6 +167,10 @@ export class WorkspaceLedger {
       } catch (error) {
         if (error instanceof DuplicateEventError && !lookUpStoredIds) {
           lookUpStoredIds = true;
+          continue;
+        }
+        if (error instanceof PriceBooksChanged && attempt < conflictRetriesMax) {
+          this.pricing = undefined;
           continue;
         }
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= conflictRetriesMax)
@@ -231,6 +269,7 @@ export class WorkspaceLedger {
   }
 
   private decideAll(
+    decider: WorkspaceDecider,
     commands: KeyedCommand[],
     firstIds: string[],
     outcomes: (CommandOutcome | undefined)[],
@@ -250,7 +289,7 @@ export class WorkspaceLedger {
       pending.set(workspaceId, entry);
       let decided: CreditEvent[];
       try {
-        decided = this.decider.decide(keyed.command, entry.state);
+        decided = decider.decide(keyed.command, entry.state);
       } catch (error) {
         outcomes[index] = rejectionOf(error);
         return;
