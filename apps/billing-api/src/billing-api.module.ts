@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { PriceBooks, WorkspaceLedger } from '@tally/ledger';
 import type { MessageBus } from '@tally/messaging';
 import type { Logger } from '@tally/observability';
 import { ProjectionQueries } from '@tally/projections';
@@ -20,6 +20,7 @@ import { CreditPacksController } from './buy-credit-pack/credit-packs.controller
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { CreditGrantsController } from './grant-credits/credit-grants.controller';
 import { HealthController } from './health/health.controller';
+import { PriceBooksController } from './price-books/price-books.controller';
 import { HttpMetrics } from './health/http-metrics';
 import { EventsController } from './publish-events/events.controller';
 import { ReadCreditsController } from './read-credits/read-credits.controller';
@@ -31,6 +32,7 @@ export interface BillingApiModuleOptions {
   sql: SqlClient;
   bus: MessageBus;
   ledger: WorkspaceLedger;
+  priceBooks: PriceBooks;
   logger: Logger;
   metrics: HttpMetrics;
   rateLimitPerSecond: number;
@@ -43,6 +45,7 @@ export const BILLING_API_CONTROLLERS = [
   BalanceStreamController,
   CreditPacksController,
   CreditGrantsController,
+  PriceBooksController,
   EventsController,
   HealthController,
   BillingPageController,
@@ -57,6 +60,7 @@ export class BillingApiModule {
       { provide: MESSAGE_BUS, useValue: options.bus },
       { provide: API_LOGGER, useValue: options.logger },
       { provide: WorkspaceLedger, useValue: options.ledger },
+      { provide: PriceBooks, useValue: options.priceBooks },
       { provide: ProjectionQueries, useValue: new ProjectionQueries(options.sql) },
       { provide: HttpMetrics, useValue: options.metrics },
       { provide: TokenVerifier, useValue: options.tokens },

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { parseCreditsToMicro } from '@tally/contracts';
 import type { EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { PriceBooks, WorkspaceLedger } from '@tally/ledger';
 import type { MessageBus } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { migrateProjections } from '@tally/projections';
@@ -65,6 +65,7 @@ export async function createBillingApi(
     sql: deps.sql,
     bus: deps.bus,
     ledger: deps.ledger ?? new WorkspaceLedger(deps.store),
+    priceBooks: new PriceBooks(deps.store),
     logger,
     metrics,
     rateLimitPerSecond: deps.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND_DEFAULT,

@@ -36,6 +36,7 @@ export type { EncodedCreditEvent } from './credit-event.codec';
 export {
   loadPriceBooks,
   publishPriceBook,
+  PriceBooks,
   PRICE_BOOKS_STREAM,
   PRICE_BOOK_PUBLISHED,
   PRICE_BOOK_CONFLICT,

@@ -148,3 +148,30 @@ export async function publishPriceBook(
     return { kind: 'published', book };
   });
 }
+
+/** The published books of one store, for the doors that read and publish them (API, ops). */
+export class PriceBooks {
+  constructor(
+    private readonly store: EventStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  catalog(): Promise<PriceBookCatalog> {
+    return loadPriceBooks(this.store, this.now);
+  }
+
+  publish(candidate: unknown): Promise<PublishOutcome> {
+    return publishPriceBook(this.store, candidate, this.now);
+  }
+
+  /** The book in force now (the latest `effectiveAt` at or before now), and every version. */
+  async current(): Promise<{ current: PublishedPriceBook; versions: PublishedPriceBook[] }> {
+    const { published } = await this.catalog();
+    const now = this.now().toISOString();
+    const inForce = published.filter((book) => book.document.effectiveAt <= now);
+    return {
+      current: (inForce[inForce.length - 1] ?? published[0]) as PublishedPriceBook,
+      versions: published,
+    };
+  }
+}
