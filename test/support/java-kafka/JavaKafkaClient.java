@@ -78,6 +78,10 @@ public final class JavaKafkaClient {
     properties.put("acks", "all");
     properties.put("linger.ms", "60000");
     properties.put("batch.size", "1048576");
+    // As a producer configured for large records would: the broker's limit (4 MiB in tests)
+    // applies to the compressed batch, this one to the uncompressed record.
+    properties.put("max.request.size", "10485760");
+    properties.put("buffer.memory", "67108864");
     return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
   }
 

@@ -12,7 +12,7 @@ import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/me
 import { Logger } from '@tally/observability';
 import { TopicNames } from '@tally/runtime';
 import { LedgerMetrics } from '../ledger.metrics';
-import { deadLetterOf } from './dead-letter';
+import { deadLetterOf, deadLetterSends } from './dead-letter';
 import { UndecodableBatches } from './undecodable-batches';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
@@ -74,7 +74,7 @@ export class LedgerBatchHandler {
       });
       await batch.heartbeat();
     }
-    await this.publishDeadLetters(batch.topic, deadLetters);
+    await this.publishDeadLetters(batch, deadLetters);
     this.observe(batch, started);
     await this.undecodable.handled(batch);
   }
@@ -120,16 +120,37 @@ export class LedgerBatchHandler {
     return parsed;
   }
 
-  private async publishDeadLetters(topic: string, deadLetters: OutboundMessage[]): Promise<void> {
-    if (deadLetters.length === 0) return;
-    await this.bus.publish(dlqTopicOf(topic), deadLetters);
-    for (const letter of deadLetters) {
-      const code = letter.headers?.['x-error-code'] ?? 'UNKNOWN';
-      this.metrics.deadLettered.inc({ topic, code });
-      this.logger.warn(
-        { topic, offset: letter.headers?.['x-original-offset'], workspaceId: letter.key, code },
-        `dead-lettered: ${letter.headers?.['x-error-message'] ?? ''}`,
-      );
+  /**
+   * A dead letter that cannot be published (the DLQ topic refuses even a bounded letter, or is
+   * gone) leaves the batch uncommitted, so it is redelivered; the partition is reported stuck
+   * like one at an undecodable batch, not left to spin unseen.
+   */
+  private async publishDeadLetters(
+    batch: MessageBatch,
+    deadLetters: OutboundMessage[],
+  ): Promise<void> {
+    const { topic } = batch;
+    for (const send of deadLetterSends(deadLetters)) {
+      try {
+        await this.bus.publish(dlqTopicOf(topic), send);
+      } catch (error) {
+        await this.undecodable.deadLetterFailed(batch, error);
+        throw error;
+      }
+      for (const letter of send) {
+        const code = letter.headers?.['x-error-code'] ?? 'UNKNOWN';
+        this.metrics.deadLettered.inc({ topic, code });
+        this.logger.warn(
+          {
+            topic,
+            offset: letter.headers?.['x-original-offset'],
+            workspaceId: letter.key,
+            code,
+            truncated: letter.headers?.['x-truncated'] === 'true',
+          },
+          `dead-lettered: ${letter.headers?.['x-error-message'] ?? ''}`,
+        );
+      }
     }
   }
 

@@ -11,6 +11,9 @@ import { Logger } from '@tally/observability';
 import { LedgerMetrics } from '../ledger.metrics';
 import { undecodableDeadLetter } from './dead-letter';
 
+/** The stuck row's codec column for a batch that decoded but whose dead letters were refused. */
+const deadLetterNotPublished = 'n/a (dead letter refused)';
+
 /**
  * What the ledger does when a partition reaches a record batch it cannot decode: the partition
  * waits there (every other one goes on), is reported (metric, log, and a row `/health` and
@@ -95,6 +98,35 @@ export class UndecodableBatches {
     );
     await this.movedOn(batch.topic, batch.partition);
     return 'skip';
+  }
+
+  /**
+   * A batch whose dead letters the DLQ refused: it is redelivered, and until one delivery gets
+   * through, its partition is reported stuck (log, gauge, the row `/health` and `ops dlq stuck`
+   * read) at the batch's first offset. `ops dlq skip` does not apply: the partition moves on by
+   * itself once the DLQ accepts the letters.
+   */
+  async deadLetterFailed(batch: MessageBatch, error: unknown): Promise<void> {
+    const first = batch.messages[0];
+    const last = batch.messages[batch.messages.length - 1];
+    if (!first || !last) return;
+    const reason = `a dead letter could not be published to ${dlqTopicOf(batch.topic)}: ${
+      error instanceof Error ? error.message : String(error)
+    }`;
+    this.markWaiting(batch.topic, batch.partition, first.offset);
+    this.logger.error(
+      { topic: batch.topic, partition: batch.partition, offset: first.offset, error: reason },
+      'partition waits at a batch whose dead letters the DLQ refused; it is redelivered until they are published (see `ops dlq stuck`)',
+    );
+    await this.stuck.report({
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: first.offset,
+      lastOffset: last.offset,
+      codec: deadLetterNotPublished,
+      error: reason,
+    });
   }
 
   /** After a handled batch: a partition that was waiting and now got past its offset is well again. */
