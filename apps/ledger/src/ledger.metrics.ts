@@ -1,4 +1,8 @@
+import type { CreditEvent } from '@tally/credits';
 import { MetricSet } from '@tally/observability';
+
+/** Most distinct model labels of the fallback counter; any model beyond them counts as `other`. */
+export const FALLBACK_MODEL_LABELS_MAX = 100;
 
 /** The ledger's Prometheus metrics, on a registry of its own. */
 export class LedgerMetrics {
@@ -39,4 +43,30 @@ export class LedgerMetrics {
     'Balance alerts published, by type',
     ['type'],
   );
+  readonly fallbackPriced = this.metrics.counter(
+    'fallback_priced_total',
+    `Debits priced at the fallback rate because the price book does not list their model, by model (the first ${FALLBACK_MODEL_LABELS_MAX} models seen, then "other")`,
+    ['model'],
+  );
+  private readonly fallbackModels = new Set<string>();
+
+  /** Counts the debits a command appended, and those priced at the fallback rate by model. */
+  countApplied(events: readonly CreditEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'CreditDebited') continue;
+      this.debited.inc();
+      if (event.data.fallback)
+        this.fallbackPriced.inc({ model: this.modelLabel(event.data.model) });
+    }
+  }
+
+  // Model names come from producers: the label set is bounded so a flood of invented names
+  // cannot grow the registry without end.
+  private modelLabel(model: string | null): string {
+    const name = model ?? 'none';
+    if (this.fallbackModels.has(name)) return name;
+    if (this.fallbackModels.size >= FALLBACK_MODEL_LABELS_MAX) return 'other';
+    this.fallbackModels.add(name);
+    return name;
+  }
 }
