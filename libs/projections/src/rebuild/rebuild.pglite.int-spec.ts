@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { DEFAULT_PRICE_BOOK_DOCUMENT } from '@tally/credits';
+import { PriceBooks, WorkspaceLedger } from '@tally/ledger';
 import {
   ALL_PROJECTIONS,
   Projector,
@@ -22,9 +23,45 @@ describe('projections rebuild on PGlite', () => {
     store = await createPgliteEventStore();
     projector = new Projector(store, store.sql);
     await projector.start();
-    await appendBurst(new WorkspaceLedger(store), workspaceIds, 20);
+    const ledger = new WorkspaceLedger(store);
+    await appendBurst(ledger, workspaceIds, 20);
+    await debitUnderLaterBooks(ledger, new PriceBooks(store));
     await projector.waitFor(await store.lastCommittedPosition(), 60_000);
   });
+
+  // Two more books, each pricing a step differently from its effectiveAt: the views then hold
+  // debits of three versions, which a rebuild must reproduce like any others.
+  async function debitUnderLaterBooks(ledger: WorkspaceLedger, books: PriceBooks): Promise<void> {
+    for (const [index, version] of ['2099-01', '2099-02'].entries()) {
+      const effectiveAt = new Date(Date.UTC(2099, index, 1)).toISOString();
+      const published = await books.publish({
+        ...DEFAULT_PRICE_BOOK_DOCUMENT,
+        version,
+        effectiveAt,
+        stepDefaultMicro: String(200 + index),
+      });
+      expect(published.kind).toBe('published');
+      const outcomes = await ledger.execute(
+        workspaceIds.map((workspaceId) => ({
+          command: {
+            type: 'DebitAction' as const,
+            commandId: randomUUID(),
+            workspaceId,
+            occurredAt: effectiveAt,
+            processedAt: new Date().toISOString(),
+            source: 'workflow' as const,
+            action: { kind: 'slack.post' },
+          },
+          idempotencyKey: `${workspaceId}/action/${version}`,
+        })),
+      );
+      for (const outcome of outcomes) {
+        expect(outcome.kind === 'applied' && outcome.events[0]).toMatchObject({
+          data: { priceBookVersion: version, amountMicro: BigInt(200 + index) },
+        });
+      }
+    }
+  }
 
   afterAll(async () => {
     await projector.stop();
