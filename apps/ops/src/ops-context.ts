@@ -10,6 +10,8 @@ export interface OpsContext {
   out: (line: string) => void;
   /** Progress and diagnostics (stderr). */
   err: (text: string) => void;
+  /** The clock of commands that depend on the time (price books); the system clock when absent. */
+  now?: () => Date;
 }
 
 /** Exit status of a command: 0 when all is well. */

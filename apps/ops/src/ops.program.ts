@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { balanceAtCommand } from './commands/balance-at.command';
 import { dlqListCommand, dlqRedriveCommand } from './commands/dlq.command';
 import { dlqSkipCommand, dlqStuckCommand } from './commands/dlq-stuck.command';
+import { priceBookPublishCommand, priceBookShowCommand } from './commands/price-book.command';
 import { heldCommand, retryCommand } from './commands/projections-held.command';
 import { rebuildCommand } from './commands/projections-rebuild.command';
 import { statusCommand } from './commands/projections-status.command';
@@ -29,11 +30,12 @@ export function opsProgram(
       }
     };
   const program = new Command('tally-ops').description(
-    'Operate Tally: projections, streams, balances, dead letters',
+    'Operate Tally: projections, streams, balances, dead letters, price books',
   );
   addProjectionCommands(program, run);
   addStreamAndBalanceCommands(program, run);
   addDlqCommands(program, run);
+  addPriceBookCommands(program, run);
   return program;
 }
 
@@ -108,4 +110,18 @@ function addDlqCommands(program: Command, run: Runner): void {
         dlqSkipCommand(context, topic, partition, offset),
       ),
     );
+}
+
+function addPriceBookCommands(program: Command, run: Runner): void {
+  const priceBook = program.command('price-book').description('published price books');
+  priceBook
+    .command('publish <file>')
+    .description(
+      'publish the price book in a JSON file (as POST /v1/price-books): exit 0 published or already published, 1 refused, 2 unreadable',
+    )
+    .action(run((context, file: string) => priceBookPublishCommand(context, file)));
+  priceBook
+    .command('show')
+    .description('the price book in force now, its rates, and every published version')
+    .action(run((context) => priceBookShowCommand(context)));
 }
