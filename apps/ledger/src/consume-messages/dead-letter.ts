@@ -72,18 +72,23 @@ export function deadLetterOf(message: BusMessage, code: string, reason: string):
  */
 export function undecodableDeadLetter(batch: UndecodableBatch, code: string): OutboundMessage {
   // The batch's own keys are inside the bytes it could not decode.
-  return bounded('', batch.bytes, {}, {
-    'x-error-code': code,
-    'x-error-message': `${batch.codec} batch could not be decoded: ${batch.error}`.slice(
-      0,
-      errorMessageCharsMax,
-    ),
-    'x-original-topic': batch.topic,
-    'x-original-partition': String(batch.partition),
-    'x-original-offset': batch.firstOffset,
-    'x-original-last-offset': batch.lastOffset,
-    'x-batch-codec': batch.codec,
-  });
+  return bounded(
+    '',
+    batch.bytes,
+    {},
+    {
+      'x-error-code': code,
+      'x-error-message': `${batch.codec} batch could not be decoded: ${batch.error}`.slice(
+        0,
+        errorMessageCharsMax,
+      ),
+      'x-original-topic': batch.topic,
+      'x-original-partition': String(batch.partition),
+      'x-original-offset': batch.firstOffset,
+      'x-original-last-offset': batch.lastOffset,
+      'x-batch-codec': batch.codec,
+    },
+  );
 }
 
 function letterBytes(letter: OutboundMessage): number {

@@ -24,7 +24,7 @@ export async function dlqStuckCommand(context: OpsContext): Promise<ExitCode> {
   }
   for (const partition of stuck) context.out(lineOf(partition));
   context.out(
-    `${stuck.length} partition(s) wait at a batch the ledger cannot decode (docs/ledger.md, "Undecodable batches")`,
+    `${stuck.length} partition(s) wait at a batch the ledger cannot decode or dead-letter (docs/ledger.md, "Undecodable batches")`,
   );
   return 0;
 }
