@@ -1,4 +1,4 @@
-import { open, readdir, readFile } from 'node:fs/promises';
+import { FileHandle, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brokerLogDir } from './java-kafka-client';
 
@@ -13,8 +13,11 @@ const batchLengthAt = 8;
 const logOverheadBytes = 12;
 const codecMask = 0x07;
 
-/** How to damage the batch: its compressed payload, or its codec id (5, which Kafka does not define). */
-export type BatchDamage = 'payload' | 'unknown-codec';
+/**
+ * How to damage the batch: its compressed payload, its codec id (5, which Kafka does not define),
+ * or bytes of an uncompressed value replaced by as many others (the CRC no longer matches).
+ */
+export type BatchDamage = 'payload' | 'unknown-codec' | { replace: string; with: string };
 
 async function findBatch(
   topic: string,
@@ -37,6 +40,23 @@ async function findBatch(
   throw new Error(`no record batch starts at offset ${baseOffset} in ${dir}`);
 }
 
+async function replaceInBatch(
+  handle: FileHandle,
+  position: number,
+  from: string,
+  to: string,
+): Promise<void> {
+  if (Buffer.byteLength(from) !== Buffer.byteLength(to))
+    throw new Error('assertion failed: a replacement keeps the batch length');
+  const header = Buffer.alloc(logOverheadBytes);
+  await handle.read(header, 0, logOverheadBytes, position);
+  const batch = Buffer.alloc(logOverheadBytes + header.readInt32BE(batchLengthAt));
+  await handle.read(batch, 0, batch.length, position);
+  const at = batch.indexOf(from, recordsAt);
+  if (at < 0) throw new Error(`assertion failed: the batch holds no ${from}`);
+  await handle.write(Buffer.from(to), 0, Buffer.byteLength(to), position + at);
+}
+
 /** Damages the batch of `topic`-`partition` whose first offset is `baseOffset`. */
 export async function damageBatch(
   topic: string,
@@ -47,6 +67,10 @@ export async function damageBatch(
   const { file, position } = await findBatch(topic, partition, baseOffset);
   const handle = await open(file, 'r+');
   try {
+    if (typeof damage === 'object') {
+      await replaceInBatch(handle, position, damage.replace, damage.with);
+      return;
+    }
     if (damage === 'payload') {
       // The first bytes of a compressed payload are its codec's header (zstd's magic number, gzip's id).
       await handle.write(Buffer.from([0xde, 0xad, 0xbe, 0xef]), 0, 4, position + recordsAt);

@@ -2,6 +2,7 @@ import Decoder from 'kafkajs/src/protocol/decoder';
 import decodeMessageSet from 'kafkajs/src/protocol/messageSet/decoder';
 import decodeRecordBatch from 'kafkajs/src/protocol/recordBatch/v0/decoder';
 import fetchRequests from 'kafkajs/src/protocol/requests/fetch';
+import crc32C from 'kafkajs/src/protocol/recordBatch/crc32C';
 import { version as kafkajsVersion } from 'kafkajs/package.json';
 import { codecNameOf } from './kafka-codecs';
 
@@ -27,6 +28,8 @@ const guardedFetchVersion = 11;
 const batchLengthAt = 8;
 const logOverheadBytes = 12;
 const magicAt = 16;
+const crcAt = 17;
+/** The CRC-32C covers the batch from its attributes to its end. */
 const attributesAt = 21;
 const lastOffsetDeltaAt = 23;
 const recordBatchMagic = 2;
@@ -73,10 +76,27 @@ function standInFor(records: Buffer, start: number, error: unknown): object {
 }
 
 /**
- * kafkajs's decodeMessages (fetch/v4/decodeMessages.js) with one change: a record batch that
- * fails to decode (a codec it lacks, corrupt bytes) ends this partition's records with a
- * stand-in instead of failing the whole fetch response, which held every partition and topic
- * of the broker. The record set was already read whole, so the other partitions decode as usual.
+ * Checks the CRC-32C of the record batch at `start` (kafkajs checks none, so a flipped byte on a
+ * disk was decoded and applied as if it had been sent). A batch cut off by the end of the fetch
+ * is not checked: kafkajs fetches it again whole.
+ */
+function checkCrc(records: Buffer, start: number): void {
+  const end = start + logOverheadBytes + records.readInt32BE(start + batchLengthAt);
+  if (end > records.length || end < start + attributesAt) return;
+  const stated = records.readUInt32BE(start + crcAt);
+  const computed = crc32C(records.subarray(start + attributesAt, end));
+  if (stated !== computed) {
+    throw new Error(
+      `CRC mismatch: the batch states CRC-32C ${stated.toString(16).padStart(8, '0')}, its bytes give ${computed.toString(16).padStart(8, '0')}`,
+    );
+  }
+}
+
+/**
+ * kafkajs's decodeMessages (fetch/v4/decodeMessages.js) with two changes: each record batch's
+ * CRC is checked, and a batch that fails the check or fails to decode (a codec it lacks, corrupt
+ * bytes) ends this partition's records with a stand-in instead of failing the whole fetch
+ * response, which held every partition and topic of the broker. The record set was already read whole, so the other partitions decode as usual.
  */
 async function decodePartitionRecords(decoder: Decoder): Promise<unknown[]> {
   const size = decoder.readInt32();
@@ -89,6 +109,7 @@ async function decodePartitionRecords(decoder: Decoder): Promise<unknown[]> {
   while (batches.canReadBytes(recordBatchOverheadBytes)) {
     const start = batches.offset;
     try {
+      checkCrc(records, start);
       decoded.push(...(await decodeRecordBatch(batches)).records);
     } catch (error) {
       if ((error as Error).name === 'KafkaJSPartialMessageError') break;

@@ -41,3 +41,9 @@ declare module 'kafkajs/src/protocol/requests/fetch' {
   const fetch: { versions: string[]; protocol(options: { version: number }): FetchRequestBuilder };
   export = fetch;
 }
+
+declare module 'kafkajs/src/protocol/recordBatch/crc32C' {
+  /** The CRC-32C (Castagnoli) of the bytes, unsigned. */
+  function crc32C(buffer: Buffer): number;
+  export = crc32C;
+}
