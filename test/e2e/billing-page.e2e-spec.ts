@@ -111,6 +111,38 @@ async function packSizesOfServer(
   return { served: body.packSizes, accepted: error.details.packSizes };
 }
 
+/** GET /v1/price-book as a test serves it: a book other than the default, and a later one. */
+const servedPriceBook = {
+  current: {
+    version: '2027-01',
+    effectiveAt: '2027-01-01T00:00:00.000Z',
+    stepDefaultMicro: '200',
+    kinds: { 'record.create': '200', 'enrich.lookup': '3' },
+    codeRun: { baseMicro: '200', perMsMicro: '0.2' },
+    emailSend: { perRecipientMicro: '0' },
+    models: { 'claude-sonnet-4': { input: '7.5', output: '22.5', cachedInput: '0.75' } },
+    fallback: { input: '2000000', output: '10000000', cachedInput: '1' },
+    publishedAt: '2026-12-01T00:00:00.000Z',
+  },
+  versions: [
+    {
+      version: '2026-01-default',
+      effectiveAt: '2000-01-01T00:00:00.000Z',
+      publishedAt: '2026-01-01T00:00:00.000Z',
+    },
+    {
+      version: '2027-01',
+      effectiveAt: '2027-01-01T00:00:00.000Z',
+      publishedAt: '2026-12-01T00:00:00.000Z',
+    },
+    {
+      version: '2027-07',
+      effectiveAt: '2027-07-01T00:00:00.000Z',
+      publishedAt: '2026-12-02T00:00:00.000Z',
+    },
+  ],
+};
+
 describe('billing page (headless Chromium against the embedded app)', () => {
   let dataDir: string;
   let profileDir: string;
@@ -219,6 +251,29 @@ describe('billing page (headless Chromium against the embedded app)', () => {
         /^(At this rate, credits run out on [A-Z][a-z]{2} \d{1,2}\.|Credits last beyond this period\.)$/,
       );
 
+      // What a credit buys under the shipped default book, the one in force.
+      await page
+        .locator('#buys-actions li', { hasText: 'workflow steps' })
+        .waitFor({ timeout: waitMs });
+      expect(await page.locator('#price-book-version').textContent()).toBe(
+        'Price book 2026-01-default, in force since Jan 1, 2000',
+      );
+      expect(await page.locator('#buys-actions li').allTextContents()).toEqual([
+        '≈ 10,000 workflow steps',
+        '≈ 1,000 HTTP requests',
+        '≈ 100 web searches',
+        '≈ 5,000 one-second code runs',
+        '≈ 3,333 email recipients',
+      ]);
+      expect(await page.locator('#buys-models li').allTextContents()).toEqual([
+        '≈ 1M claude-haiku-4 input tokens / 200k output tokens',
+        '≈ 333k claude-sonnet-4 input tokens / 66,667 output tokens',
+        '≈ 400k gpt-4o input tokens / 100k output tokens',
+        '≈ 6.67M gpt-4o-mini input tokens / 1.67M output tokens',
+        '≈ 66,667 input tokens / 13,333 output tokens on any other model',
+      ]);
+      expect(await page.locator('#price-book-next').isHidden()).toBe(true);
+
       // One button per pack size the API sells, in its order, and nothing in the sidebar that
       // looks like a link but goes nowhere.
       await page.locator('#packs button').first().waitFor({ timeout: waitMs });
@@ -289,7 +344,7 @@ describe('billing page (headless Chromium against the embedded app)', () => {
   );
 
   it(
-    'offers the packs the server names, not a list of its own',
+    'offers the packs and shows the prices the server names, not a list of its own',
     async () => {
       // The server is the one source: given other sizes, the page offers exactly those.
       const page = await (await openBrowser()).newPage();
@@ -302,6 +357,8 @@ describe('billing page (headless Chromium against the embedded app)', () => {
       await page.route('**/billing/pack-sizes.json', (route) =>
         route.fulfill({ json: { packSizes: offered } }),
       );
+      // The same for prices: the card shows the book the API serves, and the one scheduled next.
+      await page.route('**/v1/price-book', (route) => route.fulfill({ json: servedPriceBook }));
       await page.goto(
         `${baseUrl}/billing?token=${token}&workspace=acme-${randomUUID().slice(0, 8)}`,
       );
@@ -311,6 +368,25 @@ describe('billing page (headless Chromium against the embedded app)', () => {
           .locator('#packs button')
           .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label'))),
       ).toEqual(['Buy 25 credits', 'Buy 1,000 credits']);
+      await page
+        .locator('#buys-actions li', { hasText: 'workflow steps' })
+        .waitFor({ timeout: waitMs });
+      expect(await page.locator('#price-book-version').textContent()).toBe(
+        'Price book 2027-01, in force since Jan 1, 2027',
+      );
+      expect(await page.locator('#buys-actions li').allTextContents()).toEqual([
+        '≈ 5,000 workflow steps',
+        '≈ 333k enrich.lookup actions',
+        '≈ 2,500 one-second code runs',
+        'email recipients: free',
+      ]);
+      expect(await page.locator('#buys-models li').allTextContents()).toEqual([
+        '≈ 133k claude-sonnet-4 input tokens / 44,444 output tokens',
+        '≈ 0.5 input tokens / 0.1 output tokens on any other model',
+      ]);
+      expect(await page.locator('#price-book-next').textContent()).toBe(
+        'Price book 2027-07 takes effect on Jul 1, 2027 (UTC).',
+      );
       expect(pageErrors).toEqual([]);
       await page.close();
     },

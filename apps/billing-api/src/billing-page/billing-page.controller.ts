@@ -24,6 +24,7 @@ export const PAGE_MODULES = [
   'balance-panel.mjs',
   'usage-panel.mjs',
   'packs-panel.mjs',
+  'price-book-panel.mjs',
   'usage-chart.mjs',
   'statement-panel.mjs',
   'rollover-panel.mjs',

@@ -1,6 +1,6 @@
 /* global fetch */
-// Every request the page makes. Workspace routes carry the token from the session; the pack
-// sizes are public, served beside the page (GET /billing/pack-sizes.json).
+// Every request the page makes. Workspace routes and the price book carry the token from the
+// session; the pack sizes are public, served beside the page (GET /billing/pack-sizes.json).
 import { state } from './page-state.mjs';
 
 function workspacePath(suffix) {
@@ -48,6 +48,11 @@ export function buyPack(credits, paymentRef) {
 /** `{ packSizes: [{ credits, creditsMicro }] }`: the packs the API sells, no token needed. */
 export function readPackSizes() {
   return request('/billing/pack-sizes.json', { withToken: false });
+}
+
+/** `{ current, versions }`: the price book in force now and every published version. */
+export function readPriceBook() {
+  return request('/v1/price-book');
 }
 
 /** EventSource cannot send headers: the stream route alone accepts the token as ?access_token=. */

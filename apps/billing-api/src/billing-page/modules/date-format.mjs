@@ -8,7 +8,7 @@ export const dayFormat = new Intl.DateTimeFormat('en-US', {
   day: 'numeric',
   timeZone: 'UTC',
 });
-const dayYearFormat = new Intl.DateTimeFormat('en-US', {
+export const dayYearFormat = new Intl.DateTimeFormat('en-US', {
   month: 'short',
   day: 'numeric',
   year: 'numeric',

@@ -6,6 +6,7 @@ import { byId } from './dom.mjs';
 import { connectStream } from './live-updates.mjs';
 import { loadPacks } from './packs-panel.mjs';
 import { state } from './page-state.mjs';
+import { loadPriceBook } from './price-book-panel.mjs';
 import { showPicker } from './picker-panel.mjs';
 import { refreshAll } from './refresh.mjs';
 import { readSession } from './session.mjs';
@@ -17,6 +18,7 @@ function start() {
   byId('workspace-line').hidden = false;
   byId('billing').hidden = false;
   loadPacks();
+  loadPriceBook();
   refreshAll();
   connectStream();
 }
