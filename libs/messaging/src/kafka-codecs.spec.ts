@@ -3,6 +3,7 @@ import { compressSync } from 'snappy';
 import {
   codecNameOf,
   compressionTypeOf,
+  decompressedBatchBytesMax,
   kafkaCompressions,
   parseKafkaCompression,
   registerKafkaCodecs,
@@ -38,6 +39,18 @@ describe('Kafka codecs', () => {
       const compressed = await codec.compress({ buffer: records });
       expect(compressed.length).toBeLessThan(records.length / 4);
       expect((await codec.decompress(compressed)).equals(records)).toBe(true);
+    },
+  );
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)(
+    'refuses a %s batch that decompresses to more than the limit of one batch',
+    async (name) => {
+      const codec = codecOf(compressionTypeOf(name));
+      const bomb = await codec.compress({ buffer: Buffer.alloc(decompressedBatchBytesMax + 1) });
+      expect(bomb.length).toBeLessThan(decompressedBatchBytesMax / 20);
+      await expect(codec.decompress(bomb)).rejects.toThrow(`${name}: the batch decompresses to`);
+      const atLimit = await codec.compress({ buffer: Buffer.alloc(decompressedBatchBytesMax) });
+      expect((await codec.decompress(atLimit)).length).toBe(decompressedBatchBytesMax);
     },
   );
 

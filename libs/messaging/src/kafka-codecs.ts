@@ -1,6 +1,13 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
+import {
+  lz4DecompressedBytesMax,
+  snappyDecompressedBytes,
+  zstdDecompressedBytesMax,
+} from './decompressed-size';
 import { snappyCompress, snappyDecompress } from './snappy-framing';
 
 /** The codecs Kafka defines, by the names producers configure (`compression.type`). */
@@ -46,25 +53,64 @@ export function parseKafkaCompression(value: string, source: string): KafkaCompr
   return found;
 }
 
+/**
+ * The most one record batch may decompress to. A legitimate batch is far smaller (a message over
+ * 64 KiB is refused anyway, and producers close batches at their batch.size); a few hundred KiB
+ * of gzip that unpack to 200 MB made the ledger grow to 1.1 GB and stall every partition. A batch
+ * over it fails to decode, so the fetch guard reports it as an undecodable batch.
+ */
+export const decompressedBatchBytesMax = 32 * 1024 * 1024;
+
+function tooLarge(codec: string, bytesMax?: number): Error {
+  const size = bytesMax === undefined ? 'more than' : `up to ${bytesMax} bytes, over`;
+  return new Error(
+    `${codec}: the batch decompresses to ${size} the ${decompressedBatchBytesMax}-byte limit of one batch`,
+  );
+}
+
+/** Refuses before decompressing when the codec's framing already says the batch is too large. */
+function bounded(codec: string, bytesMax: number, decompress: () => Promise<Buffer> | Buffer) {
+  if (bytesMax > decompressedBatchBytesMax) throw tooLarge(codec, bytesMax);
+  return decompress();
+}
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
 // kafkajs ships gzip only and throws KafkaJSNotImplemented for the others, which crashed the
 // consumer on the first snappy batch. The native codecs are N-API builds that npm installs
 // as per-platform packages (no compiler, no download outside the registry; see
 // docs/dependencies.md). snappy and lz4 decode synchronously: their batches take well under a
-// millisecond, less than a hop to the thread pool.
-const codecs: Record<'snappy' | 'lz4' | 'zstd', KafkajsCodec> = {
+// millisecond, less than a hop to the thread pool. kafkajs's own gzip has no output limit, so
+// gzip is replaced too: zlib stops at maxOutputLength instead of growing the buffer.
+const codecs: Record<'gzip' | 'snappy' | 'lz4' | 'zstd', KafkajsCodec> = {
+  gzip: {
+    compress: (encoder) => gzipAsync(encoder.buffer),
+    decompress: async (buffer) => {
+      try {
+        return await gunzipAsync(buffer, { maxOutputLength: decompressedBatchBytesMax });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('gzip');
+        throw error;
+      }
+    },
+  },
   snappy: {
     compress: async (encoder) => snappyCompress(encoder.buffer),
-    decompress: async (buffer) => snappyDecompress(buffer),
+    decompress: async (buffer) =>
+      bounded('snappy', snappyDecompressedBytes(buffer), () => snappyDecompress(buffer)),
   },
   lz4: {
     // Kafka's LZ4 is the standard frame format (KIP-57), without checksums, as the Java client writes it.
     compress: async (encoder) =>
       compressFrameSync(encoder.buffer, { blockChecksums: false, contentChecksum: false }),
-    decompress: async (buffer) => decompressFrameSync(buffer),
+    decompress: async (buffer) =>
+      bounded('lz4', lz4DecompressedBytesMax(buffer), () => decompressFrameSync(buffer)),
   },
   zstd: {
     compress: (encoder) => zstdCompress(encoder.buffer, zstdLevel),
-    decompress: (buffer) => zstdDecompress(buffer),
+    decompress: async (buffer) =>
+      bounded('zstd', zstdDecompressedBytesMax(buffer), () => zstdDecompress(buffer)),
   },
 };
 
@@ -86,6 +132,7 @@ export function registerKafkaCodecs(): void {
   if (registered) return;
   registered = true;
   const registry = CompressionCodecs as unknown as Record<number, () => KafkajsCodec>;
+  registry[CompressionTypes.GZIP] = () => codecs.gzip;
   registry[CompressionTypes.Snappy] = () => codecs.snappy;
   registry[CompressionTypes.LZ4] = () => codecs.lz4;
   registry[CompressionTypes.ZSTD] = () => codecs.zstd;

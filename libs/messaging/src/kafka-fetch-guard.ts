@@ -33,6 +33,18 @@ const crcAt = 17;
 const attributesAt = 21;
 const lastOffsetDeltaAt = 23;
 const recordBatchMagic = 2;
+/**
+ * Decompressed bytes of one partition's records per fetch: each batch is bounded on its own
+ * (decompressedBatchBytesMax), and a fetch of many small batches that each unpack far is
+ * bounded here.
+ */
+const decodedBytesPerPartitionMax = 64 * 1024 * 1024;
+
+interface DecodedRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
 /** kafkajs's own threshold: fewer bytes than this left in a record set is a cut-off tail. */
 const recordBatchOverheadBytes = 49;
 
@@ -93,10 +105,13 @@ function checkCrc(records: Buffer, start: number): void {
 }
 
 /**
- * kafkajs's decodeMessages (fetch/v4/decodeMessages.js) with two changes: each record batch's
- * CRC is checked, and a batch that fails the check or fails to decode (a codec it lacks, corrupt
- * bytes) ends this partition's records with a stand-in instead of failing the whole fetch
- * response, which held every partition and topic of the broker. The record set was already read whole, so the other partitions decode as usual.
+ * kafkajs's decodeMessages (fetch/v4/decodeMessages.js) with three changes: each record batch's
+ * CRC is checked; a batch that fails the check or fails to decode (a codec it lacks, corrupt
+ * bytes, over the decompressed limit of one batch) ends this partition's records with a
+ * stand-in instead of failing the whole fetch response, which held every partition and topic of
+ * the broker; and decoding stops once the partition's records hold
+ * {@link decodedBytesPerPartitionMax} (the rest is fetched again after them). The record set was
+ * already read whole, so the other partitions decode as usual.
  */
 async function decodePartitionRecords(decoder: Decoder): Promise<unknown[]> {
   const size = decoder.readInt32();
@@ -106,11 +121,18 @@ async function decodePartitionRecords(decoder: Decoder): Promise<unknown[]> {
     return decodeMessageSet(new Decoder(records), size);
   const batches = new Decoder(records);
   const decoded: unknown[] = [];
-  while (batches.canReadBytes(recordBatchOverheadBytes)) {
+  let decodedBytes = 0;
+  while (
+    batches.canReadBytes(recordBatchOverheadBytes) &&
+    decodedBytes < decodedBytesPerPartitionMax
+  ) {
     const start = batches.offset;
     try {
       checkCrc(records, start);
-      decoded.push(...(await decodeRecordBatch(batches)).records);
+      const batch = (await decodeRecordBatch(batches)).records as DecodedRecord[];
+      for (const record of batch)
+        decodedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+      decoded.push(...batch);
     } catch (error) {
       if ((error as Error).name === 'KafkaJSPartialMessageError') break;
       // The partition waits at this batch; the batches after it are fetched again after it.
