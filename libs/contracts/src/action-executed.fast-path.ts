@@ -1,7 +1,13 @@
 import type { ActionExecuted, ExecutedAction } from './inbound-message';
 import { instantMsOf } from './instants';
 import { isStorableText } from './json-shape';
-import { DURATION_MS_MAX, IDENTIFIER_LENGTH_MAX, RECIPIENTS_MAX, TOKENS_MAX } from './limits';
+import {
+  DURATION_MS_MAX,
+  IDENTIFIER_LENGTH_MAX,
+  RECIPIENTS_MAX,
+  RESERVATION_ID_PATTERN,
+  TOKENS_MAX,
+} from './limits';
 import { ACTION_KIND_PATTERN, ACTION_SOURCES } from './messages/action-executed.message';
 import { WORKSPACE_ID_PATTERN } from './messages/envelope';
 
@@ -36,7 +42,13 @@ export function acceptActionExecutedFast(input: unknown): ActionExecuted | null 
     return null;
   const action = acceptAction(input.action);
   if (action === null) return null;
-  return {
+  const { reservationId } = input;
+  if (
+    reservationId !== undefined &&
+    (typeof reservationId !== 'string' || !RESERVATION_ID_PATTERN.test(reservationId))
+  )
+    return null;
+  const accepted: ActionExecuted = {
     eventId,
     schemaVersion: 1,
     occurredAt: new Date(occurredAtMs).toISOString(),
@@ -45,6 +57,8 @@ export function acceptActionExecutedFast(input: unknown): ActionExecuted | null 
     source: source as ActionExecuted['source'],
     action,
   };
+  if (reservationId !== undefined) accepted.reservationId = reservationId;
+  return accepted;
 }
 
 function acceptAction(input: unknown): ExecutedAction | null {

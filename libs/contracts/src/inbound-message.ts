@@ -33,6 +33,7 @@ export interface ActionExecuted extends InboundEnvelope {
   type: 'ActionExecuted';
   source: ActionSource;
   action: ExecutedAction;
+  reservationId?: string;
 }
 
 export interface SubscriptionPeriodStarted extends InboundEnvelope {

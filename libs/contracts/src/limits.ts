@@ -18,6 +18,12 @@ export const IDENTIFIER_LENGTH_MAX = 200;
 /** Largest amount accepted anywhere: one billion credits, in µcr. */
 export const AMOUNT_MICRO_MAX = 1_000_000_000_000_000n;
 
+/**
+ * A reservation id, chosen by the caller: 1–200 characters of `[A-Za-z0-9._:-]` (design
+ * section 6).
+ */
+export const RESERVATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+
 /** Most tokens in one token count of an `ai.generate` action (input, output, cached, cache write). */
 export const TOKENS_MAX = 100_000_000;
 

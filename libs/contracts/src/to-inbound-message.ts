@@ -35,6 +35,7 @@ export function toInboundMessage(message: ValidatedMessage): InboundMessage {
       type: 'ActionExecuted',
       source: message.source,
       action: toAction(message.action),
+      ...(message.reservationId === undefined ? {} : { reservationId: message.reservationId }),
     };
   }
   if (message instanceof SubscriptionPeriodStartedMessage) {

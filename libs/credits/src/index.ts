@@ -34,6 +34,7 @@ export type {
   WorkspacePlan,
   CreditPeriod,
   GrantBucket,
+  Reservation,
 } from './workspace-credits/workspace-credits.state';
 export { createDecider, decide } from './workspace-credits/workspace-credits.decide';
 export type { DeciderConfig, WorkspaceDecider } from './workspace-credits/workspace-credits.decide';

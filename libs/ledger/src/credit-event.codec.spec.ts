@@ -43,6 +43,9 @@ const debited = (
       overdraftMicro: 0n,
     },
     grants: [],
+    reservationId: null,
+    reservationFound: false,
+    reservationDrawnMicro: 0n,
     periodStart: '2026-02-01T00:00:00.000Z',
     occurredAt: '2026-02-02T00:00:00.000Z',
     processedAt: '2026-02-02T00:00:00.001Z',
@@ -104,7 +107,13 @@ describe('credit event codec', () => {
       purchasedMicro: '0',
       overdraftMicro: '0',
     };
-    expect(withStoredDefaults('CreditDebited', whole)).toEqual(whole);
+    // Debits stored before reservations existed read as naming none.
+    expect(withStoredDefaults('CreditDebited', whole)).toEqual({
+      ...whole,
+      reservationId: null,
+      reservationFound: false,
+      reservationDrawnMicro: '0',
+    });
     expect(decodeCreditEvent({ type: 'CreditDebited', data: whole })).toEqual(debited());
   });
 

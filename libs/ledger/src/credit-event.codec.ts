@@ -61,6 +61,12 @@ function encodeDebit(data: DebitData): Record<string, unknown> {
   };
   if (data.model !== null) encoded.model = data.model;
   if (data.fallback) encoded.fallback = true;
+  if (data.reservationId !== null) {
+    encoded.reservationId = data.reservationId;
+    if (data.reservationFound) encoded.reservationFound = true;
+    if (data.reservationDrawnMicro !== 0n)
+      encoded.reservationDrawnMicro = data.reservationDrawnMicro.toString();
+  }
   if (data.grants.length > 0) {
     encoded.grants = data.grants.map((grant) => ({
       reference: grant.reference,
@@ -94,6 +100,9 @@ export function withStoredDefaults(
     fallback: data.fallback ?? false,
     split,
     grants: data.grants ?? [],
+    reservationId: data.reservationId ?? null,
+    reservationFound: data.reservationFound ?? false,
+    reservationDrawnMicro: data.reservationDrawnMicro ?? '0',
   };
 }
 
@@ -126,7 +135,10 @@ export function decodeCreditEvent(stored: {
   if (stored.type === 'CreditDebited')
     return { type: 'CreditDebited', data: decodeDebit(stored.data) };
   const data = decodeValue(stored.data, '', stored.type) as Record<string, unknown>;
-  if (stored.type === 'CreditPeriodOpened') assertPlannedStatus(data.status, stored.type, 'status');
+  if (stored.type === 'CreditPeriodOpened') {
+    assertPlannedStatus(data.status, stored.type, 'status');
+    data.reservations ??= []; // opened before reservations existed: none were held
+  }
   if (stored.type === 'CreditStatusChanged') assertPlannedStatus(data.to, stored.type, 'to');
   return { type: stored.type as CreditEventType, data } as CreditEvent;
 }
@@ -169,6 +181,9 @@ function decodeDebit(stored: Record<string, unknown>): DebitData {
       reference: grant.reference as string,
       amountMicro: microOf(grant.amountMicro, 'amountMicro', 'grants.'),
     })),
+    reservationId: (stored.reservationId ?? null) as string | null,
+    reservationFound: (stored.reservationFound ?? false) as boolean,
+    reservationDrawnMicro: microOf(stored.reservationDrawnMicro ?? '0', 'reservationDrawnMicro'),
     periodStart: (stored.periodStart ?? null) as string | null,
     occurredAt: stored.occurredAt as string,
     processedAt: stored.processedAt as string,

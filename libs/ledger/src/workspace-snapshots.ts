@@ -8,7 +8,7 @@ import { ledgerMigrated } from './ledger.migrations';
  * Bump it whenever either changes shape; every snapshot of another version is then ignored on
  * load (its workspace is rebuilt from events) and replaced by the next one taken.
  */
-export const WORKSPACE_SNAPSHOT_VERSION = 1;
+export const WORKSPACE_SNAPSHOT_VERSION = 2;
 
 export interface WorkspaceSnapshot {
   workspaceId: string;

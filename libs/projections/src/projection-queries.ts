@@ -1,6 +1,8 @@
+import { initialWorkspaceState } from '@tally/credits';
 import { EventStore, SqlClient, SqlEventStore } from '@tally/event-store';
+import { balanceOf } from './balance/balance.body';
 import { selectBalancePage, selectBalanceView } from './balance/balance.sql';
-import { BalanceView } from './balance/balance.view';
+import { BalanceView, balanceViewOf } from './balance/balance.view';
 import { readCheckpoints, CheckpointRow } from './checkpoints/checkpoints.sql';
 import {
   countHeldWorkspaces,
@@ -14,21 +16,7 @@ import { selectUsageByDay, UsageBucketView } from './usage/usage.sql';
 
 /** The body of a workspace no projected event mentions yet: no plan, nothing available. */
 export function noPlanBalance(workspaceId: string): BalanceView {
-  return {
-    workspaceId,
-    status: 'no_plan',
-    period: null,
-    allocationMicro: '0',
-    allocationRemainingMicro: '0',
-    rolloverMicro: '0',
-    grantedMicro: '0',
-    purchasedMicro: '0',
-    overdraftMicro: '0',
-    usedThisPeriodMicro: '0',
-    totalAvailableMicro: '0',
-    position: '0',
-    updatedAt: null,
-  };
+  return balanceViewOf(balanceOf(initialWorkspaceState(workspaceId)), 0n, null);
 }
 
 /**

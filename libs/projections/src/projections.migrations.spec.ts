@@ -14,6 +14,7 @@ const RELEASED_CHECKSUMS = [
   '972c3f1996f59af92cc59d4e25d2148e6c3e2c90608befdde082d2840ec33adb',
   'f161bb2f3ab89a03efd3fd8a7af683063dff4c9633244bb3ccf143fa71021674',
   '43f8c373b9eb1b9b3e1e89af19299f6378bc638f95ccca5cdd64b8c2f115852b',
+  '1adb10f1bf6b4c10395ece9ac9d98781a309f1ff6a8c0ac65223f69dfa777357',
 ];
 
 describe('the projections migrations', () => {

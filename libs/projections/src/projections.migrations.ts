@@ -8,6 +8,7 @@ import { MIGRATION_0005 } from './migrations/0005-usage-daily.sql';
 import { MIGRATION_0006 } from './migrations/0006-statement-entries.sql';
 import { MIGRATION_0007 } from './migrations/0007-checkpoints-held-workspace-ids.sql';
 import { MIGRATION_0008 } from './migrations/0008-statement-entries-without-event-copies.sql';
+import { MIGRATION_0009 } from './migrations/0009-balances-reservations.sql';
 import type { Projection } from './projection';
 import { LIVE_SCHEMA } from './projections.limits';
 import { ALL_PROJECTIONS } from './projections.registry';
@@ -24,6 +25,7 @@ const PROJECTION_MIGRATIONS = [
   MIGRATION_0006,
   MIGRATION_0007,
   MIGRATION_0008,
+  MIGRATION_0009,
 ];
 
 /** The projections' migrations applied to one schema (the live one, or the rebuild's). */

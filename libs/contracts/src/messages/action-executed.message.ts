@@ -16,7 +16,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DURATION_MS_MAX, IDENTIFIER_LENGTH_MAX, RECIPIENTS_MAX, TOKENS_MAX } from '../limits';
+import {
+  DURATION_MS_MAX,
+  IDENTIFIER_LENGTH_MAX,
+  RECIPIENTS_MAX,
+  RESERVATION_ID_PATTERN,
+  TOKENS_MAX,
+} from '../limits';
 import { IsOptionalField } from '../validators';
 import { MessageEnvelope } from './envelope';
 
@@ -107,4 +113,12 @@ export class ActionExecutedMessage extends MessageEnvelope {
   @ValidateNested()
   @Type(() => ActionDto)
   action!: ActionDto;
+
+  /** The reservation this action draws on first (design section 6); optional. */
+  @IsOptionalField()
+  @IsString()
+  @Matches(RESERVATION_ID_PATTERN, {
+    message: 'reservationId must be 1 to 200 characters of letters, digits, ".", "_", ":" or "-"',
+  })
+  reservationId?: string;
 }

@@ -38,6 +38,28 @@ export interface DebitAction extends CommandBase {
   type: 'DebitAction';
   source: ActionSource;
   action: ActionToPrice;
+  /** The reservation the debit draws on first, while it is held. */
+  reservationId?: string;
+}
+
+/** Holds credits for work whose cost is known only once it has run (design section 6). */
+export interface Reserve extends CommandBase {
+  type: 'Reserve';
+  reservationId: string;
+  amountMicro: bigint;
+  /** ISO instant after `processedAt`; the hold ends on its own then. */
+  expiresAt: string;
+}
+
+/** Ends a held reservation; its unspent hold returns to available. */
+export interface ReleaseReservation extends CommandBase {
+  type: 'ReleaseReservation';
+  reservationId: string;
+}
+
+/** Applies what time alone has decided by `processedAt`: grants and reservations that lapsed. */
+export interface ExpireDue extends CommandBase {
+  type: 'ExpireDue';
 }
 
 export interface AddCreditPack extends CommandBase {
@@ -54,4 +76,11 @@ export interface GrantCredits extends CommandBase {
   expiresAt?: string;
 }
 
-export type WorkspaceCommand = OpenPeriod | DebitAction | AddCreditPack | GrantCredits;
+export type WorkspaceCommand =
+  | OpenPeriod
+  | DebitAction
+  | AddCreditPack
+  | GrantCredits
+  | Reserve
+  | ReleaseReservation
+  | ExpireDue;

@@ -3,7 +3,7 @@ import type { DebitAction } from './workspace-credits.commands';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import type { CreditDebited, DebitSplit, GrantDebit } from './workspace-credits.events';
 import { PriceBook, priceAction, priceBookAt } from '../price-books/price-book';
-import type { WorkspaceState } from './workspace-credits.state';
+import { heldMicroOf, WorkspaceState } from './workspace-credits.state';
 
 export interface DebitAllocation {
   split: DebitSplit;
@@ -71,6 +71,12 @@ export function decideDebit(
     );
   }
   const { split, grants } = allocateDebit(state, price.amountMicro);
+  const reservationId = command.reservationId ?? null;
+  const reservation =
+    reservationId === null || state.reservations.length === 0
+      ? undefined
+      : state.reservations.find((held) => held.reservationId === reservationId);
+  const heldMicro = reservation === undefined ? 0n : heldMicroOf(reservation);
   return {
     type: 'CreditDebited',
     data: {
@@ -85,6 +91,9 @@ export function decideDebit(
       fallback: price.fallback,
       split,
       grants,
+      reservationId,
+      reservationFound: reservation !== undefined,
+      reservationDrawnMicro: heldMicro < price.amountMicro ? heldMicro : price.amountMicro,
       periodStart: state.period?.start ?? null,
       occurredAt: command.occurredAt,
       processedAt: command.processedAt,

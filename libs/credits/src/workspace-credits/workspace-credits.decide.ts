@@ -6,6 +6,13 @@ import type {
   WorkspaceCommand,
 } from './workspace-credits.commands';
 import { decideDebit } from './workspace-credits.debit';
+import {
+  assertReservable,
+  decideReserve,
+  expireReservations,
+  liveReservation,
+  releaseReservation,
+} from './workspace-credits.reservations';
 import { CreditsDomainError, CreditsErrorCode } from './workspace-credits.errors';
 import type {
   CreditEvent,
@@ -21,6 +28,8 @@ import {
 } from './workspace-credits.period';
 import { defaultPriceBook, PriceBook } from '../price-books/price-book';
 import {
+  availableAfterHolds,
+  bucketsOf,
   CreditPeriod,
   instantMs,
   PlannedStatus,
@@ -78,7 +87,7 @@ function decideWith(
 ): CreditEvent[] {
   assertAcceptable(command, state);
   if (isDuplicate(command, state)) return [];
-  const expired = expireGrants(state, command.processedAt);
+  const expired = expireDue(state, command.processedAt);
   if (command.type === 'DebitAction' && expired.length === 0) {
     return decideDebitOnly(command, state, config.priceBooks);
   }
@@ -102,8 +111,11 @@ function decideDebitOnly(
   priceBooks: readonly PriceBook[],
 ): CreditEvent[] {
   const debited = decideDebit(command, state, priceBooks);
-  const { amountMicro, split } = debited.data;
-  const totalAvailableMicro = totalAvailableOf(state) - (amountMicro - split.overdraftMicro);
+  const { amountMicro, split, reservationDrawnMicro } = debited.data;
+  const totalAvailableMicro = availableAfterHolds(
+    bucketsOf(state) - (amountMicro - split.overdraftMicro),
+    state.reservedMicro - reservationDrawnMicro,
+  );
   const to = movedStatus(state.period, state.status, totalAvailableMicro);
   if (to === null) return [debited];
   return [debited, statusChanged(command, state, to, totalAvailableMicro)];
@@ -153,6 +165,12 @@ function decideCommand(
       return [packAdded(command, state)];
     case 'GrantCredits':
       return grantAdded(command, state);
+    case 'Reserve':
+      return [decideReserve(command, state)];
+    case 'ReleaseReservation':
+      return releaseReservation(command, state);
+    case 'ExpireDue':
+      return [];
     default:
       return assertNever(command);
   }
@@ -176,6 +194,13 @@ function isDuplicate(command: WorkspaceCommand, state: WorkspaceState): boolean 
         state.recentGrantReferences.includes(command.reference) ||
         state.grants.some((grant) => grant.reference === command.reference)
       );
+    case 'Reserve':
+      // Held already; an ended one is recognised by its stored event id (the ledger's key).
+      return liveReservation(state, command.reservationId) !== undefined;
+    case 'ReleaseReservation':
+      return liveReservation(state, command.reservationId) === undefined;
+    case 'ExpireDue':
+      return false;
     default:
       return assertNever(command);
   }
@@ -229,11 +254,25 @@ function assertAcceptable(command: WorkspaceCommand, state: WorkspaceState): voi
       break;
     case 'AddCreditPack':
       break;
+    case 'Reserve':
+      assertReservable(command, state);
+      return;
+    case 'ReleaseReservation':
+    case 'ExpireDue':
+      return;
     default:
       assertNever(command);
   }
   if (command.creditsMicro <= 0n)
     refuse(CreditsErrorCode.InvalidAmount, 'credits must be positive');
+}
+
+/** What time alone has decided by `processedAt`: lapsed grants, then lapsed reservations. */
+function expireDue(state: WorkspaceState, processedAt: string): CreditEvent[] {
+  const grants = expireGrants(state, processedAt);
+  const reservations = expireReservations(state, processedAt);
+  if (reservations.length === 0) return grants;
+  return grants.length === 0 ? reservations : [...grants, ...reservations];
 }
 
 /** Grants are sorted soonest-expiring first, so only a prefix can have expired. */

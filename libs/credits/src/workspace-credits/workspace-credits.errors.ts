@@ -8,6 +8,8 @@ export enum CreditsErrorCode {
   OpenGrantsLimitReached = 'OPEN_GRANTS_LIMIT_REACHED',
   PeriodOutdated = 'PERIOD_OUTDATED',
   PriceTooLarge = 'PRICE_TOO_LARGE',
+  CreditsInsufficient = 'CREDITS_INSUFFICIENT',
+  LiveReservationsLimitReached = 'LIVE_RESERVATIONS_LIMIT_REACHED',
   UnknownEventType = 'UNKNOWN_EVENT_TYPE',
   MalformedEvent = 'MALFORMED_EVENT',
 }
@@ -16,6 +18,8 @@ export class CreditsDomainError extends Error {
   constructor(
     readonly code: CreditsErrorCode,
     message: string,
+    /** What a caller needs to act on the refusal (e.g. the total available). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'CreditsDomainError';

@@ -13,6 +13,9 @@ export const CreditEventTypes = {
   granted: 'CreditsGranted',
   grantExpired: 'CreditGrantExpired',
   statusChanged: 'CreditStatusChanged',
+  reserved: 'CreditsReserved',
+  reservationReleased: 'ReservationReleased',
+  reservationExpired: 'ReservationExpired',
 } as const;
 
 export type CreditEventType = (typeof CreditEventTypes)[keyof typeof CreditEventTypes];
@@ -22,6 +25,15 @@ export interface GrantSnapshot {
   grantType: GrantType;
   remainingMicro: bigint;
   expiresAt: string | null;
+}
+
+/** A live hold, as a period's opening carries it. */
+export interface ReservationSnapshot {
+  reservationId: string;
+  amountMicro: bigint;
+  spentMicro: bigint;
+  expiresAt: string;
+  createdAt: string;
 }
 
 /** Closes the books: the complete state at the start of a period. */
@@ -37,6 +49,8 @@ export interface CreditPeriodOpened {
     rolloverMicro: bigint;
     purchasedMicro: bigint;
     grants: GrantSnapshot[];
+    /** Live holds carry over unchanged (events stored before reservations existed read as none). */
+    reservations: ReservationSnapshot[];
     /** Overdraft run up before the first period ever opened, forgiven here. */
     overdraftForgivenMicro: bigint;
     status: PlannedStatus;
@@ -89,10 +103,53 @@ export interface CreditDebited {
     fallback: boolean;
     split: DebitSplit;
     grants: GrantDebit[];
+    /** The reservation the action named (null: none). */
+    reservationId: string | null;
+    /** Whether it was held in this workspace when the debit was decided; if not, nothing was drawn. */
+    reservationFound: boolean;
+    /** The part of the price the hold covered (the hold shrank by it). */
+    reservationDrawnMicro: bigint;
     periodStart: string | null;
     occurredAt: string;
     processedAt: string;
   };
+}
+
+export interface CreditsReserved {
+  type: 'CreditsReserved';
+  data: {
+    workspaceId: string;
+    sourceEventId: string;
+    reservationId: string;
+    amountMicro: bigint;
+    expiresAt: string;
+    /** Total available after the hold. */
+    totalAvailableMicro: bigint;
+    occurredAt: string;
+    processedAt: string;
+  };
+}
+
+/** A hold ended: released by its caller, or expired at `expiresAt`. */
+interface ReservationEnded {
+  workspaceId: string;
+  reservationId: string;
+  amountMicro: bigint;
+  spentMicro: bigint;
+  /** The unspent hold, returned to available. */
+  releasedMicro: bigint;
+  expiresAt: string;
+  processedAt: string;
+}
+
+export interface ReservationReleased {
+  type: 'ReservationReleased';
+  data: ReservationEnded & { occurredAt: string };
+}
+
+export interface ReservationExpired {
+  type: 'ReservationExpired';
+  data: ReservationEnded;
 }
 
 export interface CreditPackAdded {
@@ -156,4 +213,7 @@ export type CreditEvent =
   | CreditPackAdded
   | CreditsGrantedEvent
   | CreditGrantExpired
-  | CreditStatusChanged;
+  | CreditStatusChanged
+  | CreditsReserved
+  | ReservationReleased
+  | ReservationExpired;

@@ -4,12 +4,16 @@ import type {
   CreditGrantExpired,
   CreditPeriodOpened,
   CreditsGrantedEvent,
+  CreditsReserved,
 } from './workspace-credits.events';
 import {
   GrantBucket,
+  heldMicroOf,
   insertGrant,
+  insertReservation,
   PlannedStatus,
   remember,
+  Reservation,
   WorkspaceState,
 } from './workspace-credits.state';
 
@@ -37,6 +41,11 @@ export function evolve(state: WorkspaceState, event: CreditEvent): WorkspaceStat
       return expiredState(state, event.data);
     case 'CreditStatusChanged':
       return withStatus(state, event.data.to);
+    case 'CreditsReserved':
+      return reservedState(state, event.data);
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+      return withoutReservation(state, event.data.reservationId);
     default:
       return unknownEvent(state, event);
   }
@@ -58,6 +67,7 @@ function withStatus(state: WorkspaceState, to: PlannedStatus): WorkspaceState {
 
 function openedState(workspaceId: string, data: CreditPeriodOpened['data']): WorkspaceState {
   const grants = data.grants.map((grant) => ({ ...grant }));
+  const reservations = data.reservations.map((reservation) => ({ ...reservation }));
   return {
     workspaceId,
     status: data.status,
@@ -74,6 +84,8 @@ function openedState(workspaceId: string, data: CreditPeriodOpened['data']): Wor
     purchasedMicro: data.purchasedMicro,
     overdraftMicro: 0n,
     usedThisPeriodMicro: 0n,
+    reservations,
+    reservedMicro: reservations.reduce((sum, reservation) => sum + heldMicroOf(reservation), 0n),
     recentPaymentRefs: [],
     recentGrantReferences: [],
   };
@@ -107,6 +119,14 @@ function debitedState(state: WorkspaceState, data: CreditDebited['data']): Works
         ? state.overdraftMicro
         : state.overdraftMicro + split.overdraftMicro,
     usedThisPeriodMicro: state.usedThisPeriodMicro + data.amountMicro,
+    reservations:
+      data.reservationFound && data.reservationId !== null
+        ? spendReservation(state.reservations, data.reservationId, data.amountMicro)
+        : state.reservations,
+    reservedMicro:
+      data.reservationDrawnMicro === 0n
+        ? state.reservedMicro
+        : state.reservedMicro - data.reservationDrawnMicro,
     recentPaymentRefs: state.recentPaymentRefs,
     recentGrantReferences: state.recentGrantReferences,
   } as WorkspaceState;
@@ -150,4 +170,43 @@ function expiredState(state: WorkspaceState, data: CreditGrantExpired['data']): 
   const grants = state.grants.filter((grant) => grant.reference !== data.reference);
   if (grants.length === state.grants.length) return state;
   return { ...state, grants, grantedMicro: state.grantedMicro - data.expiredMicro };
+}
+
+function spendReservation(
+  reservations: readonly Reservation[],
+  reservationId: string,
+  amountMicro: bigint,
+): Reservation[] {
+  return reservations.map((reservation) =>
+    reservation.reservationId === reservationId
+      ? { ...reservation, spentMicro: reservation.spentMicro + amountMicro }
+      : reservation,
+  );
+}
+
+function reservedState(state: WorkspaceState, data: CreditsReserved['data']): WorkspaceState {
+  const reservation: Reservation = {
+    reservationId: data.reservationId,
+    amountMicro: data.amountMicro,
+    spentMicro: 0n,
+    expiresAt: data.expiresAt,
+    createdAt: data.processedAt,
+  };
+  return {
+    ...state,
+    reservations: insertReservation(state.reservations, reservation),
+    reservedMicro: state.reservedMicro + data.amountMicro,
+  };
+}
+
+function withoutReservation(state: WorkspaceState, reservationId: string): WorkspaceState {
+  const ended = state.reservations.find(
+    (reservation) => reservation.reservationId === reservationId,
+  );
+  if (ended === undefined) return state;
+  return {
+    ...state,
+    reservations: state.reservations.filter((reservation) => reservation !== ended),
+    reservedMicro: state.reservedMicro - heldMicroOf(ended),
+  };
 }

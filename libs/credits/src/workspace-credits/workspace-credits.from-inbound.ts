@@ -5,7 +5,7 @@ import type { WorkspaceCommand } from './workspace-credits.commands';
 export function commandFromInbound(message: InboundMessage, processedAt: string): WorkspaceCommand {
   if (message.type === 'ActionExecuted') {
     // The hot path (every action): one object literal, no spread of `base`.
-    return {
+    const debit: WorkspaceCommand = {
       commandId: message.eventId,
       workspaceId: message.workspaceId,
       occurredAt: message.occurredAt,
@@ -14,6 +14,8 @@ export function commandFromInbound(message: InboundMessage, processedAt: string)
       source: message.source,
       action: message.action,
     };
+    if (message.reservationId !== undefined) debit.reservationId = message.reservationId;
+    return debit;
   }
   const base = {
     commandId: message.eventId,

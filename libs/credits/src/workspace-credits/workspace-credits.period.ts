@@ -1,7 +1,12 @@
 import type { BillingCycle } from '@tally/contracts';
 import type { OpenPeriod } from './workspace-credits.commands';
 import type { CreditEvent } from './workspace-credits.events';
-import { CreditPeriod, statusFor, WorkspaceState } from './workspace-credits.state';
+import {
+  availableAfterHolds,
+  CreditPeriod,
+  statusFor,
+  WorkspaceState,
+} from './workspace-credits.state';
 
 export type CycleAllocations = Readonly<Record<BillingCycle, bigint>>;
 
@@ -56,8 +61,10 @@ export function decideOpenPeriod(
     end: command.periodEnd,
     allocationMicro,
   };
-  const totalAvailableMicro =
-    allocationMicro + rolloverMicro + state.grantedMicro + state.purchasedMicro;
+  const totalAvailableMicro = availableAfterHolds(
+    allocationMicro + rolloverMicro + state.grantedMicro + state.purchasedMicro,
+    state.reservedMicro,
+  );
   events.push({
     type: 'CreditPeriodOpened',
     data: {
@@ -70,6 +77,7 @@ export function decideOpenPeriod(
       rolloverMicro,
       purchasedMicro: state.purchasedMicro,
       grants: state.grants.map((grant) => ({ ...grant })),
+      reservations: state.reservations.map((reservation) => ({ ...reservation })),
       overdraftForgivenMicro: overdraftForgivenAtOpenMicro,
       status: statusFor(period, totalAvailableMicro),
       occurredAt: command.occurredAt,

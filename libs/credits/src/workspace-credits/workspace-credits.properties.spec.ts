@@ -3,6 +3,8 @@ import { decideOrRefuse, fixtureWorkspaceId as ws, historyArb, runHistory } from
 import type { CreditEvent } from './workspace-credits.events';
 import { evolve } from './workspace-credits.evolve';
 import {
+  bucketsOf,
+  heldMicroOf,
   initialWorkspaceState,
   statusFor,
   totalAvailableOf,
@@ -41,7 +43,7 @@ describe('workspace credits invariants', () => {
 
   // Conservation: allocated + granted + bought + overdraft forgiven
   //             = debited + expired at close + grants expired + total available − overdraft.
-  it('reconciles every µcr that came in with what was used, expired or is still available', () => {
+  it('reconciles every µcr that came in with what was used, expired or is still in the buckets', () => {
     fc.assert(
       fc.property(historyArb, (commands) => {
         const { events, states } = runHistory(commands);
@@ -70,7 +72,7 @@ describe('workspace credits invariants', () => {
           e.type === 'CreditGrantExpired' ? e.data.expiredMicro : undefined,
         );
         expect(allocated + granted + bought + forgiven).toBe(
-          debited + expiredAtClose + grantsExpired + totalAvailableOf(state) - state.overdraftMicro,
+          debited + expiredAtClose + grantsExpired + bucketsOf(state) - state.overdraftMicro,
         );
         for (const event of events) {
           if (event.type === 'CreditPeriodClosed')
@@ -142,6 +144,81 @@ describe('workspace credits invariants', () => {
           expect(
             decideOrRefuse({ ...command, commandId: `${command.commandId}-again` }, after),
           ).toEqual([]);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('holds only what was available, and a hold never goes negative', () => {
+    fc.assert(
+      fc.property(historyArb, (commands) => {
+        let reservedCount = 0;
+        for (const { before, events } of runHistory(commands).perCommand) {
+          let state = before;
+          for (const event of events) {
+            if (event.type === 'CreditsReserved') {
+              reservedCount += 1;
+              expect(event.data.amountMicro).toBeGreaterThan(0n);
+              expect(event.data.amountMicro <= totalAvailableOf(state)).toBe(true);
+            }
+            state = evolve(state, event);
+            const held = state.reservations.reduce((sum, held) => sum + heldMicroOf(held), 0n);
+            expect(state.reservedMicro).toBe(held);
+            expect(state.reservedMicro >= 0n).toBe(true);
+          }
+        }
+        return reservedCount >= 0;
+      }),
+      runs,
+    );
+  });
+
+  it('returns exactly the unspent part on release and expiry, and draws no more than is held', () => {
+    fc.assert(
+      fc.property(historyArb, (commands) => {
+        for (const { before, events } of runHistory(commands).perCommand) {
+          let state = before;
+          for (const event of events) {
+            const named =
+              event.type === 'ReservationReleased' || event.type === 'ReservationExpired'
+                ? event.data.reservationId
+                : event.type === 'CreditDebited'
+                  ? event.data.reservationId
+                  : null;
+            const reservation = state.reservations.find((held) => held.reservationId === named);
+            const next = evolve(state, event);
+            if (event.type === 'ReservationReleased' || event.type === 'ReservationExpired') {
+              expect(reservation).toBeDefined();
+              expect(event.data.releasedMicro).toBe(heldMicroOf(reservation!));
+              expect(state.reservedMicro - next.reservedMicro).toBe(event.data.releasedMicro);
+            }
+            if (event.type === 'CreditDebited') {
+              const heldBefore = reservation === undefined ? 0n : heldMicroOf(reservation);
+              expect(event.data.reservationFound).toBe(reservation !== undefined);
+              const drawn = event.data.reservationDrawnMicro;
+              expect(drawn).toBe(
+                heldBefore < event.data.amountMicro ? heldBefore : event.data.amountMicro,
+              );
+              expect(state.reservedMicro - next.reservedMicro).toBe(drawn);
+            }
+            state = next;
+          }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('holds no reservation past its expiresAt once any command is decided after it', () => {
+    fc.assert(
+      fc.property(historyArb, (commands) => {
+        for (const { command, after, events } of runHistory(commands).perCommand) {
+          // A refused or recognised command decides nothing, expiry included (the scheduler's
+          // ExpireDue applies it on time).
+          if (events.length === 0) continue;
+          for (const held of after.reservations)
+            expect(Date.parse(held.expiresAt) > Date.parse(command.processedAt)).toBe(true);
         }
       }),
       runs,

@@ -1,5 +1,5 @@
 import type { BillingCycle, WorkspaceStatus } from '@tally/contracts';
-import type { GrantSnapshot } from './workspace-credits.events';
+import type { GrantSnapshot, ReservationSnapshot } from './workspace-credits.events';
 import { LOW_BALANCE_PERCENT, RECENT_REFERENCES_MAX } from './workspace-credits.limits';
 
 export interface CreditPeriod {
@@ -10,6 +10,9 @@ export interface CreditPeriod {
 }
 
 export type GrantBucket = GrantSnapshot;
+
+/** A live hold: `amountMicro` held until spent, released or expired. */
+export type Reservation = ReservationSnapshot;
 
 /** What every workspace holds, planned or not. */
 interface WorkspaceBalances {
@@ -23,6 +26,10 @@ interface WorkspaceBalances {
   purchasedMicro: bigint;
   overdraftMicro: bigint;
   usedThisPeriodMicro: bigint;
+  /** Live reservations, soonest `expiresAt` first (at most LIVE_RESERVATIONS_MAX). */
+  reservations: readonly Reservation[];
+  /** Sum of the live holds (`heldMicroOf`), kept so a debit never sums the list. */
+  reservedMicro: bigint;
   /** Bounded (RECENT_REFERENCES_MAX), cleared when a period opens. */
   recentPaymentRefs: readonly string[];
   recentGrantReferences: readonly string[];
@@ -65,15 +72,45 @@ export function initialWorkspaceState(workspaceId: string): WorkspaceState {
     purchasedMicro: 0n,
     overdraftMicro: 0n,
     usedThisPeriodMicro: 0n,
+    reservations: [],
+    reservedMicro: 0n,
     recentPaymentRefs: [],
     recentGrantReferences: [],
   };
 }
 
-export function totalAvailableOf(state: WorkspaceState): bigint {
+/** What the buckets hold: allocation remaining + rollover + granted + purchased. */
+export function bucketsOf(state: WorkspaceBalances): bigint {
   return (
     state.allocationRemainingMicro + state.rolloverMicro + state.grantedMicro + state.purchasedMicro
   );
+}
+
+/** The buckets less the live holds, never negative (design section 3). */
+export function availableAfterHolds(bucketsMicro: bigint, reservedMicro: bigint): bigint {
+  const available = bucketsMicro - reservedMicro;
+  return available > 0n ? available : 0n;
+}
+
+export function totalAvailableOf(state: WorkspaceState): bigint {
+  return availableAfterHolds(bucketsOf(state), state.reservedMicro);
+}
+
+/** The part of a reservation still held: what is not yet spent, never negative. */
+export function heldMicroOf(reservation: Reservation): bigint {
+  const held = reservation.amountMicro - reservation.spentMicro;
+  return held > 0n ? held : 0n;
+}
+
+/** Inserts a reservation after every one that expires no later (soonest first). */
+export function insertReservation(
+  reservations: readonly Reservation[],
+  reservation: Reservation,
+): Reservation[] {
+  const expiresMs = instantMs(reservation.expiresAt);
+  const index = reservations.findIndex((existing) => expiresMs < instantMs(existing.expiresAt));
+  if (index < 0) return [...reservations, reservation];
+  return [...reservations.slice(0, index), reservation, ...reservations.slice(index)];
 }
 
 /** The status the balances call for; `no_plan` until a period has opened. */

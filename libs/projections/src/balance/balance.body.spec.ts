@@ -15,6 +15,7 @@ describe('balanceOf', () => {
       grantedMicro: 0n,
       purchasedMicro: 0n,
       overdraftMicro: 0n,
+      reservedMicro: 0n,
       usedThisPeriodMicro: 0n,
       totalAvailableMicro: 0n,
     });
@@ -64,5 +65,26 @@ describe('balanceOf', () => {
       purchasedMicro: 10n,
     };
     expect(balanceOf(active).totalAvailableMicro).toBe(43_200_010n);
+  });
+
+  it('takes the live holds out of the total available, never below zero', () => {
+    const period = {
+      cycle: 'monthly' as const,
+      start: '2026-02-01T00:00:00.000Z',
+      end: '2026-03-01T00:00:00.000Z',
+      allocationMicro: 5_000_000n,
+    };
+    const held: WorkspaceState = {
+      ...initialWorkspaceState(ws),
+      status: 'low',
+      period,
+      allocationRemainingMicro: 1_000_000n,
+      reservedMicro: 600_000n,
+    };
+    expect(balanceOf(held)).toMatchObject({
+      reservedMicro: 600_000n,
+      totalAvailableMicro: 400_000n,
+    });
+    expect(balanceOf({ ...held, reservedMicro: 1_500_000n }).totalAvailableMicro).toBe(0n);
   });
 });

@@ -12,9 +12,11 @@ export interface WorkspaceBalance {
   grantedMicro: bigint;
   purchasedMicro: bigint;
   overdraftMicro: bigint;
+  /** The unspent holds of live reservations. */
+  reservedMicro: bigint;
   /** Sum of this period's debits, overdraft included. */
   usedThisPeriodMicro: bigint;
-  /** Allocation remaining + rollover + granted + purchased; overdraft is reported on its own. */
+  /** Allocation remaining + rollover + granted + purchased − reserved, never negative; overdraft is reported on its own. */
   totalAvailableMicro: bigint;
 }
 
@@ -32,6 +34,7 @@ export function balanceOf(state: WorkspaceState): WorkspaceBalance {
     grantedMicro: state.grantedMicro,
     purchasedMicro: state.purchasedMicro,
     overdraftMicro: state.overdraftMicro,
+    reservedMicro: state.reservedMicro,
     usedThisPeriodMicro: state.usedThisPeriodMicro,
     totalAvailableMicro: totalAvailableOf(state),
   };

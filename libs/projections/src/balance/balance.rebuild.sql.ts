@@ -4,9 +4,9 @@ import { START } from '@tally/event-store';
 import { CREDIT_STREAMS, creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';
 
 // What the balance fold needs of a range, with the debits compressed in the database: per
-// workspace, every event that is not a debit comes as it is stored, and each run of consecutive
-// debits (no other event of the workspace between them, in global order) comes as one row of
-// sums. Rows come per workspace in global order. `lastPosition`/`lastCreatedAt` are those of
+// workspace, every event that is not a debit (nor a debit that drew on a reservation) comes as it
+// is stored, and each run of consecutive plain debits (no other event of the workspace between
+// them, in global order) comes as one row of sums. Rows come per workspace in global order. `lastPosition`/`lastCreatedAt` are those of
 // the row's last event (the one after which the run ends).
 
 export interface BalanceRangeRow {
@@ -41,7 +41,12 @@ const DEBIT_FIELDS = {
   purchased_micro: ['split', 'purchasedMicro'],
   overdraft_micro: ['split', 'overdraftMicro'],
   grants: ['grants'],
+  reservation_found: ['reservationFound'],
 } as const;
+
+// A debit that drew on a reservation changes that reservation's spent amount, which sums over a
+// run cannot say: it comes as stored, like any other event, and ends the run before it.
+const SUMMED_DEBIT = `(e.event_type = 'CreditDebited' AND e.reservation_found IS DISTINCT FROM 'true')`;
 const STORED_DEFAULTS = { CreditDebited: withStoredDefaults('CreditDebited', {}) };
 
 // The chunk keeps only what the fold reads: a debit's amounts (as bigint) and grant debits, a
@@ -49,13 +54,14 @@ const STORED_DEFAULTS = { CreditDebited: withStoredDefaults('CreditDebited', {})
 const SELECT_BALANCE_RANGE = (schema: string, events: string): string => `
 WITH chunk AS MATERIALIZED (
   SELECT ${WORKSPACE_ID_OF_EVENT} AS workspace_id, e.prepare_position AS global_position, e.event_type, e.created_at,
-         CASE WHEN e.event_type = 'CreditDebited' THEN NULL ELSE e.data END AS data,
-         CASE WHEN e.event_type = 'CreditDebited' AND e.grants <> '[]' THEN e.grants::jsonb END AS grants,
+         ${SUMMED_DEBIT} AS summed,
+         CASE WHEN ${SUMMED_DEBIT} THEN NULL ELSE e.data END AS data,
+         CASE WHEN ${SUMMED_DEBIT} AND e.grants <> '[]' THEN e.grants::jsonb END AS grants,
          e.amount_micro::bigint AS amount_micro, e.rollover_micro::bigint AS rollover_micro,
          e.allocation_micro::bigint AS allocation_micro, e.granted_micro::bigint AS granted_micro,
          e.purchased_micro::bigint AS purchased_micro, e.overdraft_micro::bigint AS overdraft_micro,
-         count(*) FILTER (WHERE e.event_type <> 'CreditDebited') OVER w AS run,
-         lead(e.event_type) OVER w IS DISTINCT FROM 'CreditDebited' AS ends_run
+         count(*) FILTER (WHERE NOT ${SUMMED_DEBIT}) OVER w AS run,
+         lead(${SUMMED_DEBIT}) OVER w IS DISTINCT FROM true AS ends_run
     FROM ${events} e
     LEFT JOIN ${schema}.${LAST_OPENINGS_TABLE} o ON o.stream_name = e.stream_name
    WHERE o.stream_name IS NULL OR (e.commit_position, e.prepare_position) >= (o.commit_position, o.prepare_position)
@@ -76,7 +82,7 @@ SELECT * FROM (
          NULL::text AS allocation_micro, NULL::text AS granted_micro, NULL::text AS purchased_micro,
          NULL::text AS overdraft_micro, NULL::json AS grants
     FROM chunk c
-   WHERE c.event_type <> 'CreditDebited'
+   WHERE NOT c.summed
   UNION ALL
   SELECT d.workspace_id, d.run, true, 'CreditDebited', NULL, d.last_position, d.last_created_at, d.amount_micro,
          d.rollover_micro, d.allocation_micro, d.granted_micro, d.purchased_micro, d.overdraft_micro, g.grants
@@ -87,7 +93,7 @@ SELECT * FROM (
                  sum(c.allocation_micro)::text AS allocation_micro, sum(c.granted_micro)::text AS granted_micro,
                  sum(c.purchased_micro)::text AS purchased_micro, sum(c.overdraft_micro)::text AS overdraft_micro
             FROM chunk c
-           WHERE c.event_type = 'CreditDebited'
+           WHERE c.summed
            GROUP BY c.workspace_id, c.run) d
     LEFT JOIN grant_debits g ON g.workspace_id = d.workspace_id AND g.run = d.run
 ) rows

@@ -1,5 +1,11 @@
 import type { BillingCycle, GrantType, WorkspaceStatus } from '@tally/contracts';
-import { GrantBucket, initialWorkspaceState, WorkspacePlan, WorkspaceState } from '@tally/credits';
+import {
+  GrantBucket,
+  initialWorkspaceState,
+  Reservation,
+  WorkspacePlan,
+  WorkspaceState,
+} from '@tally/credits';
 import { balanceOf } from './balance.body';
 import type { SqlClient } from '@tally/event-store';
 import { BalanceView, balanceViewOf } from './balance.view';
@@ -24,8 +30,18 @@ interface BalanceRow {
   used_this_period_micro: string;
   total_available_micro: string;
   grants: StoredGrant[] | string;
+  reserved_micro: string;
+  reservations: StoredReservation[] | string;
   position: string;
   updated_at: Date | string;
+}
+
+interface StoredReservation {
+  reservationId: string;
+  amountMicro: string;
+  spentMicro: string;
+  expiresAt: string;
+  createdAt: string;
 }
 
 interface StoredGrant {
@@ -38,7 +54,7 @@ interface StoredGrant {
 const SELECT_COLUMNS = `workspace_id, status, cycle, period_start, period_end,
   allocation_micro::text, allocation_remaining_micro::text, rollover_micro::text, granted_micro::text,
   purchased_micro::text, overdraft_micro::text, used_this_period_micro::text, total_available_micro::text,
-  grants, position::text, updated_at`;
+  grants, reserved_micro::text, reservations, position::text, updated_at`;
 
 function stateOfRow(row: BalanceRow): WorkspaceState {
   const grants = (
@@ -54,6 +70,15 @@ function stateOfRow(row: BalanceRow): WorkspaceState {
     purchasedMicro: BigInt(row.purchased_micro),
     overdraftMicro: BigInt(row.overdraft_micro),
     usedThisPeriodMicro: BigInt(row.used_this_period_micro),
+    reservations: (typeof row.reservations === 'string'
+      ? (JSON.parse(row.reservations) as StoredReservation[])
+      : row.reservations
+    ).map((reservation): Reservation => ({
+      ...reservation,
+      amountMicro: BigInt(reservation.amountMicro),
+      spentMicro: BigInt(reservation.spentMicro),
+    })),
+    reservedMicro: BigInt(row.reserved_micro),
   };
 }
 
@@ -103,7 +128,7 @@ export async function upsertBalances(
   notifyChannel: string | null = null,
 ): Promise<void> {
   if (upserts.length === 0) return;
-  const columns: unknown[][] = Array.from({ length: 16 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 18 }, () => []);
   for (const { state, position, updatedAt } of upserts) {
     const balance = balanceOf(state);
     const grants = state.grants.map((grant) => ({
@@ -127,6 +152,14 @@ export async function upsertBalances(
       JSON.stringify(grants),
       position.toString(),
       updatedAt.toISOString(),
+      state.reservedMicro.toString(),
+      JSON.stringify(
+        state.reservations.map((reservation) => ({
+          ...reservation,
+          amountMicro: reservation.amountMicro.toString(),
+          spentMicro: reservation.spentMicro.toString(),
+        })),
+      ),
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }
@@ -135,7 +168,7 @@ export async function upsertBalances(
      INSERT INTO ${schema}.balances AS b
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
        $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[],
-       $15::bigint[], $16::timestamptz[])
+       $15::bigint[], $16::timestamptz[], $17::bigint[], $18::jsonb[])
      ON CONFLICT (workspace_id) DO UPDATE SET
        status = excluded.status, cycle = excluded.cycle, period_start = excluded.period_start,
        period_end = excluded.period_end, allocation_micro = excluded.allocation_micro,
@@ -143,9 +176,10 @@ export async function upsertBalances(
        granted_micro = excluded.granted_micro, purchased_micro = excluded.purchased_micro,
        overdraft_micro = excluded.overdraft_micro, used_this_period_micro = excluded.used_this_period_micro,
        total_available_micro = excluded.total_available_micro, grants = excluded.grants,
-       position = excluded.position, updated_at = excluded.updated_at
+       position = excluded.position, updated_at = excluded.updated_at,
+       reserved_micro = excluded.reserved_micro, reservations = excluded.reservations
      RETURNING b.workspace_id)
-     SELECT count(*)${notifyChannel === null ? '' : ', count(pg_notify($17, upserted.workspace_id))'} FROM upserted`,
+     SELECT count(*)${notifyChannel === null ? '' : ', count(pg_notify($19, upserted.workspace_id))'} FROM upserted`,
     notifyChannel === null ? columns : [...columns, notifyChannel],
   );
 }

@@ -12,6 +12,7 @@ export interface BalanceView {
   grantedMicro: string;
   purchasedMicro: string;
   overdraftMicro: string;
+  reservedMicro: string;
   usedThisPeriodMicro: string;
   totalAvailableMicro: string;
   /** `position.prepare` of the last event folded in, as a decimal string ("0": none yet). */
@@ -34,6 +35,7 @@ export function balanceViewOf(
     grantedMicro: balance.grantedMicro.toString(),
     purchasedMicro: balance.purchasedMicro.toString(),
     overdraftMicro: balance.overdraftMicro.toString(),
+    reservedMicro: balance.reservedMicro.toString(),
     usedThisPeriodMicro: balance.usedThisPeriodMicro.toString(),
     totalAvailableMicro: balance.totalAvailableMicro.toString(),
     position: position.toString(),

@@ -44,6 +44,24 @@ export function movementOf(event: CreditEvent): Movement | null {
         amountMicro: event.data.expiredMicro,
         occurredAt: event.data.processedAt,
       };
+    case 'CreditsReserved':
+      return {
+        direction: 'hold',
+        amountMicro: event.data.amountMicro,
+        occurredAt: event.data.occurredAt,
+      };
+    case 'ReservationReleased':
+      return {
+        direction: 'release',
+        amountMicro: event.data.releasedMicro,
+        occurredAt: event.data.occurredAt,
+      };
+    case 'ReservationExpired':
+      return {
+        direction: 'release',
+        amountMicro: event.data.releasedMicro,
+        occurredAt: event.data.expiresAt,
+      };
     case 'CreditStatusChanged':
       return null;
     default: {

@@ -2,6 +2,7 @@ import type { CreditEventType } from '@tally/credits';
 import type { EventStore, PositionRange } from '@tally/event-store';
 import { creditEventsOf, WORKSPACE_ID_OF_EVENT } from '../credit-streams';
 import type { BulkRebuilder } from '../projection';
+import type { StatementDirection } from './statement.sql';
 
 // The ledger statement rebuilt in the database: `movementOf` as a table of stored field names
 // (a spec holds the two to the same lines). The table is loaded without its primary key,
@@ -13,7 +14,7 @@ type MovingType = Exclude<CreditEventType, 'CreditStatusChanged'>;
 export const STATEMENT_LINES: Readonly<
   Record<
     MovingType,
-    { direction: 'credit' | 'debit'; amountField: string; occurredAtField: string }
+    { direction: StatementDirection; amountField: string; occurredAtField: string }
   >
 > = {
   CreditDebited: { direction: 'debit', amountField: 'amountMicro', occurredAtField: 'occurredAt' },
@@ -30,6 +31,17 @@ export const STATEMENT_LINES: Readonly<
   CreditGrantExpired: {
     direction: 'debit',
     amountField: 'expiredMicro',
+    occurredAtField: 'expiresAt',
+  },
+  CreditsReserved: { direction: 'hold', amountField: 'amountMicro', occurredAtField: 'occurredAt' },
+  ReservationReleased: {
+    direction: 'release',
+    amountField: 'releasedMicro',
+    occurredAtField: 'occurredAt',
+  },
+  ReservationExpired: {
+    direction: 'release',
+    amountField: 'releasedMicro',
     occurredAtField: 'expiresAt',
   },
   CreditPeriodOpened: {

@@ -11,10 +11,16 @@ import { workspaceStreamName } from '@tally/ledger';
 // event log and cost the pipeline a quarter of its throughput (docs/benchmarks.md). Its DDL,
 // and the drop of those columns, are frozen in ../migrations/.
 
+/**
+ * credit / debit: money in or out; hold / release: a reservation held, or its unspent part
+ * returned (no money moves, the total available changes).
+ */
+export type StatementDirection = 'credit' | 'debit' | 'hold' | 'release';
+
 export interface StatementRow {
   workspaceId: string;
   revision: bigint;
-  direction: 'credit' | 'debit';
+  direction: StatementDirection;
   amountMicro: bigint;
   occurredAt: string;
 }
@@ -45,7 +51,7 @@ export async function insertStatementEntries(
 export interface StatementEntryView {
   eventId: string;
   type: string;
-  direction: 'credit' | 'debit';
+  direction: StatementDirection;
   amountMicro: string;
   occurredAt: string;
   recordedAt: string;
@@ -69,7 +75,7 @@ export async function selectStatementPage(
   limit: number,
 ): Promise<StatementPageView> {
   const rows = await sql.query<{
-    direction: 'credit' | 'debit';
+    direction: StatementDirection;
     amount_micro: string;
     occurred_at: string;
     revision: string;
