@@ -5,3 +5,4 @@ export {
   ledgerGroupIdDefault,
 } from './ledger.service';
 export { LedgerMetrics } from './ledger.metrics';
+export { ledgerGroupIdFromEnvironment } from './ledger.config';

@@ -8,6 +8,7 @@ import {
   stopOnSignals,
 } from '@tally/runtime';
 import { startMetricsServer } from '@tally/observability';
+import { ledgerGroupIdFromEnvironment } from './ledger.config';
 import { startLedger } from './ledger.service';
 
 const metricsPortDefault = 9464;
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     store: database.store,
     sql: database.sql,
     bus,
-    groupId: process.env.TALLY_LEDGER_GROUP_ID,
+    groupId: ledgerGroupIdFromEnvironment(),
     publishAlerts: process.env.TALLY_PUBLISH_ALERTS !== 'false',
     logger,
   });

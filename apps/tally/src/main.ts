@@ -1,18 +1,9 @@
 import 'reflect-metadata';
-import { authOptionsFromEnvironment, createBillingApi, signToken } from '../../billing-api/src';
-import { startLedger } from '../../ledger/src';
-import { startProjector } from '../../projector/src';
-import { messageBusFromEnvironment } from '@tally/messaging';
+import { signToken } from '../../billing-api/src';
 import { createLogger } from '@tally/observability';
-import {
-  exitOnStartFailure,
-  openDatabase,
-  runtimeConfigFromEnvironment,
-  stopOnSignals,
-  topicNamesFromEnvironment,
-} from '@tally/runtime';
+import { exitOnStartFailure, stopOnSignals } from '@tally/runtime';
 import { startDemoTraffic } from './demo/demo-traffic';
-import { jwtSecretFor } from './jwt-secret';
+import { startTally } from './tally';
 
 const operatorScopes = 'credits:read credits:purchase credits:admin credits:reserve events:write';
 // Addresses a browser on this machine reaches as `localhost`; any other is printed as it is.
@@ -30,42 +21,12 @@ function selfUrl(bound: { address: string; port: number }): string {
   return `http://${address.includes(':') ? `[${address}]` : address}:${bound.port}`;
 }
 
-/**
- * The whole of Tally in one process: ledger, projector and billing API over the in-process bus
- * and embedded PostgreSQL by default, or over KAFKA_BROKERS / DATABASE_URL when set.
- */
+/** `npm start`: the whole of Tally in one process (see startTally), its URL and a token printed. */
 async function main(): Promise<void> {
   const logger = createLogger('tally');
-  const config = runtimeConfigFromEnvironment();
   const demo = process.argv.includes('--demo') || process.env.TALLY_DEMO === '1';
-  const database = await openDatabase(config);
-  const topics = topicNamesFromEnvironment();
-  const bus = messageBusFromEnvironment('tally');
-  const jwtSecret = jwtSecretFor(config.dataDir);
-  const auth = authOptionsFromEnvironment();
-  const ledger = await startLedger({
-    store: database.store,
-    sql: database.sql,
-    bus,
-    topics,
-    logger: logger.child({ app: 'ledger' }),
-  });
-  const projector = await startProjector({
-    store: database.store,
-    sql: database.sql,
-    logger: logger.child({ app: 'projector' }),
-  });
-  const api = await createBillingApi({
-    store: database.store,
-    sql: database.sql,
-    bus,
-    jwtSecret,
-    auth,
-    ledger: ledger.ledger,
-    topics,
-    logger: logger.child({ app: 'billing-api' }),
-  });
-  await api.listen(config.port, config.host);
+  const tally = await startTally(logger);
+  const { config, database, api, jwtSecret, auth } = tally;
   const bound = api.getHttpServer().address() as { address: string; port: number };
   const port = bound.port;
   const baseUrl = `http://${urlHost(config.host)}:${port}`;
@@ -94,14 +55,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  stopOnSignals(logger, 'stopping', [
-    () => traffic?.stop(),
-    () => api.close(),
-    () => ledger.stop(),
-    () => projector.stop(),
-    () => bus.close(),
-    () => database.close(),
-  ]);
+  stopOnSignals(logger, 'stopping', [() => traffic?.stop(), ...tally.closers]);
 }
 
 exitOnStartFailure(main());
