@@ -31,6 +31,7 @@ describe('npm start over Kafka and PostgreSQL (real Kafka, real PostgreSQL)', ()
       TALLY_DATA_DIR: dataDir,
       TALLY_LEDGER_GROUP_ID: groupId,
       PORT: '0',
+      METRICS_PORT: '0',
       ...topicEnvironment(uniqueTopicNames('all-in-one')),
     });
   });
@@ -56,5 +57,14 @@ describe('npm start over Kafka and PostgreSQL (real Kafka, real PostgreSQL)', ()
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it("serves the ledger's and the projector's metrics on METRICS_PORT", async () => {
+    const response = await fetch(`http://127.0.0.1:${tally?.metricsPort}/metrics`);
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain('# TYPE tally_ledger_partition_stuck gauge');
+    expect(body).toContain('tally_ledger_messages_consumed_total');
+    expect(body).toMatch(/^# TYPE tally_projector_\w+/m);
   });
 });

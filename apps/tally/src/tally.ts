@@ -1,9 +1,11 @@
+import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { authOptionsFromEnvironment, createBillingApi } from '../../billing-api/src';
 import { ledgerGroupIdFromEnvironment, startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
-import { Logger } from '@tally/observability';
+import { Logger, startMetricsServer } from '@tally/observability';
+import { Registry } from 'prom-client';
 import {
   Database,
   openDatabase,
@@ -20,6 +22,8 @@ export interface RunningTally {
   api: INestApplication;
   jwtSecret: string;
   auth: ReturnType<typeof authOptionsFromEnvironment>;
+  /** Where the ledger's and projector's metrics are served, when METRICS_PORT is set. */
+  metricsPort: number | null;
   closers: (() => Promise<unknown>)[];
 }
 
@@ -58,13 +62,24 @@ export async function startTally(logger: Logger, env = process.env): Promise<Run
     logger: logger.child({ app: 'billing-api' }),
   });
   await api.listen(config.port, config.host);
+  // One endpoint for both registries (their names never collide: tally_ledger_*, tally_projector_*);
+  // the API's tally_api_* stay on the API's own /metrics.
+  const metricsServer = env.METRICS_PORT?.trim()
+    ? await startMetricsServer(
+        Registry.merge([ledger.metrics.registry, projector.metrics.registry]),
+        Number(env.METRICS_PORT),
+      )
+    : null;
   return {
     config,
     database,
     api,
     jwtSecret,
     auth,
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
     closers: [
+      () =>
+        new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(null))),
       () => api.close(),
       () => ledger.stop(),
       () => projector.stop(),
