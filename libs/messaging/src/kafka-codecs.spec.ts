@@ -8,7 +8,9 @@ import {
   parseKafkaCompression,
   registerKafkaCodecs,
 } from './kafka-codecs';
+import { messageBusFromEnvironment } from './message-bus.config';
 import { snappyCompress, snappyDecompress } from './snappy-framing';
+import { ConfigurationError, startFailureMessage } from '@tally/runtime';
 
 interface Codec {
   compress(encoder: { buffer: Buffer }): Promise<Buffer>;
@@ -53,6 +55,32 @@ describe('Kafka codecs', () => {
       expect((await codec.decompress(atLimit)).length).toBe(decompressedBatchBytesMax);
     },
   );
+
+  it('reads an empty TALLY_KAFKA_COMPRESSION as the default, none', async () => {
+    expect(parseKafkaCompression('', 'TALLY_KAFKA_COMPRESSION')).toBe('none');
+    expect(parseKafkaCompression('  ', 'TALLY_KAFKA_COMPRESSION')).toBe('none');
+    const bus = messageBusFromEnvironment('config-test', {
+      KAFKA_BROKERS: '127.0.0.1:9',
+      TALLY_KAFKA_COMPRESSION: '',
+    });
+    await bus.close();
+  });
+
+  it('stops a start with a bogus TALLY_KAFKA_COMPRESSION with one line naming the choices', () => {
+    let thrown: unknown;
+    try {
+      messageBusFromEnvironment('config-test', {
+        KAFKA_BROKERS: '127.0.0.1:9',
+        TALLY_KAFKA_COMPRESSION: 'brotli',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect(startFailureMessage(thrown)).toBe(
+      'cannot start: TALLY_KAFKA_COMPRESSION=brotli is not a Kafka codec: use one of none, gzip, snappy, lz4, zstd',
+    );
+  });
 
   it('refuses a batch whose codec id is none Kafka defines', async () => {
     for (const id of [5, 6, 7]) {

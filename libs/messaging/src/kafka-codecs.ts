@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { ConfigurationError } from '@tally/runtime';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import {
   lz4DecompressedBytesMax,
@@ -43,11 +44,15 @@ export function codecNameOf(attributes: number): string {
   return kafkaCompressions[id] ?? `unknown(${id})`;
 }
 
-/** Parses a codec name from configuration; anything else is a start-up error naming the choices. */
+/**
+ * Parses a codec name from configuration; empty means the default, `none`. Anything else is a
+ * start-up error naming the choices.
+ */
 export function parseKafkaCompression(value: string, source: string): KafkaCompression {
-  const found = kafkaCompressions.find((name) => name === value.trim().toLowerCase());
+  const wanted = value.trim().toLowerCase() || 'none';
+  const found = kafkaCompressions.find((name) => name === wanted);
   if (!found)
-    throw new Error(
+    throw new ConfigurationError(
       `${source}=${value} is not a Kafka codec: use one of ${kafkaCompressions.join(', ')}`,
     );
   return found;

@@ -1,4 +1,5 @@
 export { openDatabase, Database } from './database';
 export { runtimeConfigFromEnvironment, RuntimeConfig, HOST_DEFAULT } from './runtime-config';
 export { topicNamesFromEnvironment, TopicNames } from './topic-names';
-export { stopOnSignals, exitOnStartFailure } from './process-lifecycle';
+export { stopOnSignals, exitOnStartFailure, startFailureMessage } from './process-lifecycle';
+export { ConfigurationError } from './configuration-error';

@@ -1,4 +1,5 @@
 import { Logger } from '@tally/observability';
+import { ConfigurationError } from './configuration-error';
 
 /**
  * Runs the `stops` in order on the first SIGTERM or SIGINT, then exits 0 (1 if a stop threw).
@@ -29,7 +30,12 @@ export function stopOnSignals(
 /** The `main().catch(…)` of every app: a start-up failure prints and exits 1. */
 export function exitOnStartFailure(start: Promise<void>): void {
   start.catch((error: unknown) => {
-    console.error(error);
+    console.error(startFailureMessage(error));
     process.exit(1);
   });
+}
+
+/** What a failed start prints: one line for a bad setting, the whole error for anything else. */
+export function startFailureMessage(error: unknown): unknown {
+  return error instanceof ConfigurationError ? `cannot start: ${error.message}` : error;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigurationError } from './configuration-error';
 
 /**
  * The interface an HTTP server binds when HOST is unset: the loopback one, so a fresh
@@ -20,7 +21,7 @@ export interface RuntimeConfig {
 export function runtimeConfigFromEnvironment(env = process.env): RuntimeConfig {
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
+    throw new ConfigurationError(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
   }
   return {
     databaseUrl: nonEmpty(env.DATABASE_URL),
