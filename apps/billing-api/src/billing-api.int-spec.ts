@@ -68,7 +68,7 @@ describe('billing API over the real stack', () => {
     app = await createBillingApi({ store, sql: store.sql, bus, jwtSecret, topics });
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
-    await appendBurst(new WorkspaceLedger(store), [workspaceA, workspaceB], 20);
+    await appendBurst(new WorkspaceLedger(store, store.sql), [workspaceA, workspaceB], 20);
     await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 

@@ -64,7 +64,7 @@ export async function createBillingApi(
     tokens,
     sql: deps.sql,
     bus: deps.bus,
-    ledger: deps.ledger ?? new WorkspaceLedger(deps.store),
+    ledger: deps.ledger ?? new WorkspaceLedger(deps.store, deps.sql),
     priceBooks: new PriceBooks(deps.store),
     logger,
     metrics,

@@ -59,7 +59,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   await ledgerMigrated(deps.sql); // before consuming: a refused migration stops the start
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
-  const ledger = new WorkspaceLedger(deps.store, {
+  const ledger = new WorkspaceLedger(deps.store, deps.sql, {
     snapshots: new WorkspaceSnapshots(deps.sql),
     onSnapshotError: (error) =>
       logger.warn(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka } from 'kafkajs';
 import { dlqTopicOf } from '@tally/contracts';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { eventually } from '../../../test/support/action-fixtures';
@@ -58,6 +59,23 @@ describe('ops dlq commands (real Kafka)', () => {
     lines = [];
     expect(await dlqListCommand(context, topic)).toBe(0);
     expect(lines.at(-1)).toBe(`2 dead letter(s) on ${dlqTopicOf(topic)}`);
+  });
+
+  it('leaves no consumer group behind after listing', async () => {
+    const admin = new Kafka({ clientId: 'ops-dlq-admin', brokers: kafkaBrokers() }).admin();
+    await admin.connect();
+    const listGroups = async (): Promise<string[]> =>
+      (await admin.listGroups()).groups
+        .map((group) => group.groupId)
+        .filter((groupId) => groupId.startsWith('tally-ops-dlq-list-'));
+    try {
+      const before = new Set(await listGroups());
+      expect(await dlqListCommand(context, topic)).toBe(0);
+      expect(lines.at(-1)).toBe(`2 dead letter(s) on ${dlqTopicOf(topic)}`);
+      expect((await listGroups()).filter((groupId) => !before.has(groupId))).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('redrives every dead letter to its original topic once', async () => {

@@ -108,7 +108,7 @@ describe('a workspace held back by a bad stored event, and its recovery', () => 
   }
 
   it('keeps projecting the other workspaces, reports the held one everywhere, and catches it up once its event is repaired', async () => {
-    const ledger = new WorkspaceLedger(store);
+    const ledger = new WorkspaceLedger(store, store.sql);
     await appendBurst(ledger, [workspaceA, workspaceB, workspaceC], 3);
     await caughtUp();
     const lastGoodA = await queries.balance(workspaceA);

@@ -27,7 +27,7 @@ describe('ops commands over PostgreSQL', () => {
     store = await createPostgresEventStore({ connectionString: database.connectionString });
     projector = new Projector(store, store.sql);
     await projector.start();
-    await appendBurst(new WorkspaceLedger(store), workspaceIds, 15);
+    await appendBurst(new WorkspaceLedger(store, store.sql), workspaceIds, 15);
     await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 

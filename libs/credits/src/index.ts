@@ -24,6 +24,8 @@ export type {
 export {
   initialWorkspaceState,
   totalAvailableOf,
+  bucketsOf,
+  heldMicroOf,
   statusFor,
 } from './workspace-credits/workspace-credits.state';
 export type {
@@ -57,5 +59,6 @@ export { CreditsDomainError, CreditsErrorCode } from './workspace-credits/worksp
 export {
   RECENT_REFERENCES_MAX,
   OPEN_GRANTS_MAX,
+  LIVE_RESERVATIONS_MAX,
   LOW_BALANCE_PERCENT,
 } from './workspace-credits/workspace-credits.limits';

@@ -191,9 +191,10 @@ export interface EventStore {
   inTransaction(transaction: SqlClient): EventStore;
   /**
    * Runs `work` with this store bound to one new transaction: committed when `work` resolves,
-   * rolled back when it throws. Inside an `inTransaction` store, joins that transaction.
+   * rolled back when it throws. Inside an `inTransaction` store, joins that transaction. `sql`
+   * is the same transaction, for tables of the caller's that must change with the events.
    */
-  transaction<T>(work: (store: EventStore) => Promise<T>): Promise<T>;
+  transaction<T>(work: (store: EventStore, sql: SqlClient) => Promise<T>): Promise<T>;
   /**
    * Inside a transaction: holds a lock on each of these stream names until the transaction ends,
    * 'exclusive' against every other holder, 'shared' against exclusive holders only. A writer

@@ -250,9 +250,11 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(transaction);
   }
 
-  async transaction<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (store: EventStore, sql: SqlClient) => Promise<T>): Promise<T> {
     this.assertOpen();
-    return await this.sql.transaction((transaction) => work(new SqlEventStore(transaction)));
+    return await this.sql.transaction((transaction) =>
+      work(new SqlEventStore(transaction), transaction),
+    );
   }
 
   async lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<void> {

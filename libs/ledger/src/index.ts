@@ -43,3 +43,11 @@ export {
   PRICE_BOOK_RETROACTIVE,
 } from './price-book-stream';
 export type { PublishedPriceBook, PriceBookCatalog, PublishOutcome } from './price-book-stream';
+export { reserveCommand, releaseCommand, expireDueCommand } from './reservation-commands';
+export type { ReserveRequest } from './reservation-commands';
+export { selectReservation, selectReservations } from './reservation-rows';
+export type { ReservationView, ReservationStatus } from './reservation-rows';
+export { selectDueWorkspaces, nextDeadlineOf } from './workspace-deadlines';
+export type { DueWorkspace } from './workspace-deadlines';
+export { DeadlineScheduler } from './deadline-scheduler';
+export type { DeadlineSchedulerOptions } from './deadline-scheduler';

@@ -10,6 +10,7 @@ const RELEASED_CHECKSUMS = [
   'a0d1068dab3d286fb599eb2fe5bb10061786388cbce511c67e248d65b6ea4bf5',
   '95ad9928a08d480fb275725c3085b4e45d374ad5eebd9e34ff94cc2d28b397e5',
   '10c459043023d84904cd759f003cc1f978db6d7154ade44db5f2ada8a57b9af9',
+  'd256a507fe682cfb5ecf3cc1202b6d7c7192310b61e52d88c789e9ae5a961c86',
 ];
 
 describe('the ledger migrations', () => {

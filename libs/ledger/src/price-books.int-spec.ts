@@ -66,10 +66,10 @@ function pricedBy(outcome: CommandOutcome | undefined): { version: string; amoun
 
 function publishingSuite(
   name: string,
-  open: () => Promise<EventStore & { close(): Promise<void> }>,
+  open: () => Promise<EventStore & { sql: SqlClient; close(): Promise<void> }>,
 ) {
   describe(`price books (${name})`, () => {
-    let store: EventStore & { close(): Promise<void> };
+    let store: EventStore & { sql: SqlClient; close(): Promise<void> };
 
     beforeAll(async () => {
       store = await open();
@@ -103,7 +103,10 @@ function publishingSuite(
     });
 
     it('prices by a book published while the ledgers run, from its effectiveAt, with no restart', async () => {
-      const ledgers = [new WorkspaceLedger(store), new WorkspaceLedger(store)];
+      const ledgers = [
+        new WorkspaceLedger(store, store.sql),
+        new WorkspaceLedger(store, store.sql),
+      ];
       const workspaceId = randomUUID();
       await ledgers[0]!.execute([openPeriod(workspaceId)]);
       // Both ledgers have read the books before the new one is published.
@@ -147,7 +150,7 @@ describe('price books under concurrent ledgers and a publisher (PostgreSQL)', ()
   );
 
   it('never prices an action at or after effectiveAt by an older book, whichever ledger takes it', async () => {
-    const ledgers = [new WorkspaceLedger(store), new WorkspaceLedger(store)];
+    const ledgers = [new WorkspaceLedger(store, store.sql), new WorkspaceLedger(store, store.sql)];
     const workspaces = [randomUUID(), randomUUID()];
     await ledgers[0]!.execute(workspaces.map(openPeriod));
     const effectiveAt = new Date(Date.now() + 150);

@@ -1,4 +1,9 @@
-import { CreditEvent, OPEN_GRANTS_MAX, WorkspaceCommand } from '@tally/credits';
+import {
+  CreditEvent,
+  LIVE_RESERVATIONS_MAX,
+  OPEN_GRANTS_MAX,
+  WorkspaceCommand,
+} from '@tally/credits';
 import { decodeCreditEvent } from './credit-event.codec';
 import { formatMicroAsCredits } from '@tally/contracts';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
@@ -29,8 +34,9 @@ export function carriesContent(command: WorkspaceCommand): command is ContentCom
 }
 
 // A command's events share one transaction, so they sit at consecutive revisions from its first
-// stored id: expired grants first (at most OPEN_GRANTS_MAX), then the command's own event.
-const EVENTS_BEFORE_OWN_MAX = OPEN_GRANTS_MAX + 1;
+// stored id: expired grants and reservations first (at most OPEN_GRANTS_MAX and
+// LIVE_RESERVATIONS_MAX), then the command's own event.
+const EVENTS_BEFORE_OWN_MAX = OPEN_GRANTS_MAX + LIVE_RESERVATIONS_MAX + 1;
 
 /**
  * Compares a pack or grant that was recognised as applied before (same paymentRef or reference)

@@ -58,7 +58,7 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
   });
 
   it('appends nothing more when the same commands are executed again', async () => {
-    const ledger = new WorkspaceLedger(store);
+    const ledger = new WorkspaceLedger(store, store.sql);
     const workspaceId = randomUUID();
     const commands = [openPeriod(workspaceId, 5_000_000n), debit(workspaceId), debit(workspaceId)];
     const first = await ledger.execute(commands);
@@ -67,7 +67,7 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
       await store.streamRevisions([workspaceStreamName(workspaceId)])
     ).get(workspaceStreamName(workspaceId));
 
-    const again = await new WorkspaceLedger(store).execute(commands);
+    const again = await new WorkspaceLedger(store, store.sql).execute(commands);
     expect(again.map((outcome) => outcome.kind)).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(
       (await store.streamRevisions([workspaceStreamName(workspaceId)])).get(
@@ -78,8 +78,8 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
 
   it('reloads and decides again when another writer got to the workspace first, never overwriting', async () => {
     const workspaceId = randomUUID();
-    const first = new WorkspaceLedger(store);
-    const second = new WorkspaceLedger(store);
+    const first = new WorkspaceLedger(store, store.sql);
+    const second = new WorkspaceLedger(store, store.sql);
     await first.execute([openPeriod(workspaceId, 1_500n)]);
     await first.execute([debit(workspaceId)]); // first now caches the workspace: 500 µcr left
     await second.execute([debit(workspaceId)]); // second spends the last 500 behind first's back
@@ -97,12 +97,12 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
 
   it('records every debit exactly once when two ledgers write the same workspaces concurrently', async () => {
     const workspaces = Array.from({ length: 10 }, () => randomUUID());
-    const setup = new WorkspaceLedger(store);
+    const setup = new WorkspaceLedger(store, store.sql);
     await setup.execute(workspaces.map((id) => openPeriod(id, 1_000_000_000n)));
     const debits = Array.from({ length: 2_000 }, (_, index) =>
       debit(workspaces[index % workspaces.length] as string),
     );
-    const ledgers = [new WorkspaceLedger(store), new WorkspaceLedger(store)];
+    const ledgers = [new WorkspaceLedger(store, store.sql), new WorkspaceLedger(store, store.sql)];
     const chunks: KeyedCommand[][] = [];
     for (let from = 0; from < debits.length; from += 100)
       chunks.push(debits.slice(from, from + 100));
@@ -125,7 +125,7 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
   it('loads a busy workspace from its snapshot and the events after it, to the same state', async () => {
     const workspaceId = randomUUID();
     const snapshots = new WorkspaceSnapshots(store.sql);
-    const writer = new WorkspaceLedger(store, { snapshots, snapshotEveryEvents: 100 });
+    const writer = new WorkspaceLedger(store, store.sql, { snapshots, snapshotEveryEvents: 100 });
     await writer.execute([openPeriod(workspaceId, 1_000_000_000n)]);
     for (let chunk = 0; chunk < 5; chunk += 1) {
       await writer.execute(Array.from({ length: 70 }, () => debit(workspaceId)));
@@ -145,7 +145,9 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     expect(fromSnapshot?.snapshotRevision).toBe(saved?.revision);
     expect(fromStream.state.usedThisPeriodMicro).toBe(350n * 1_000n);
 
-    const [outcome] = await new WorkspaceLedger(store, { snapshots }).execute([debit(workspaceId)]);
+    const [outcome] = await new WorkspaceLedger(store, store.sql, { snapshots }).execute([
+      debit(workspaceId),
+    ]);
     expect(outcome?.kind).toBe('applied');
     expect((await loadWorkspace(store, workspaceId)).state.usedThisPeriodMicro).toBe(351n * 1_000n);
   });

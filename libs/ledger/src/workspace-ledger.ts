@@ -5,6 +5,7 @@ import {
   evolve,
   WorkspaceCommand,
   WorkspaceDecider,
+  WorkspaceState,
 } from '@tally/credits';
 import { encodeCreditEvent } from './credit-event.codec';
 import {
@@ -12,10 +13,14 @@ import {
   DuplicateEventError,
   EventData,
   EventStore,
+  SqlClient,
   StreamAppend,
   WrongExpectedRevisionError,
 } from '@tally/event-store';
+import { ledgerMigrated } from './ledger.migrations';
 import { loadPriceBooks, PRICE_BOOKS_STREAM } from './price-book-stream';
+import { reservationRowsOf, writeReservationRows } from './reservation-rows';
+import { nextDeadlineOf, writeDeadlines } from './workspace-deadlines';
 import { storedEventId } from './event-ids';
 import { carriesContent, IDEMPOTENCY_CONFLICT, replayConflictOf } from './replay-conflicts';
 import { WorkspaceCache } from './workspace-cache';
@@ -47,6 +52,17 @@ export interface WorkspaceLedgerOptions {
   now?: () => Date;
 }
 
+/** One workspace's part of a batch: its events, the state after them, and its append. */
+interface DecidedWorkspace {
+  workspaceId: string;
+  state: WorkspaceState;
+  snapshotRevision: bigint | null;
+  decided: CreditEvent[];
+  /** Its next deadline before the batch (nextDeadlineOf), to write only a change. */
+  deadlineBefore: string | null;
+  append: StreamAppend;
+}
+
 /** The price books changed between deciding a batch and appending it: decide again. */
 class PriceBooksChanged extends Error {}
 
@@ -71,6 +87,7 @@ export class WorkspaceLedger {
 
   constructor(
     private readonly store: EventStore,
+    private readonly sql: SqlClient,
     private readonly options: WorkspaceLedgerOptions = {},
   ) {
     this.cache = new WorkspaceCache(options.cacheSizeMax ?? cacheSizeMaxDefault);
@@ -79,6 +96,7 @@ export class WorkspaceLedger {
   /** The decider of the newest price books this ledger has read (read on first use). */
   private async currentPricing(): Promise<{ revision: bigint; decider: WorkspaceDecider }> {
     if (this.pricing === undefined) {
+      await ledgerMigrated(this.sql); // the reservation and deadline tables are the ledger's
       const catalog = await loadPriceBooks(this.store, this.options.now ?? (() => new Date()));
       this.pricing = {
         revision: catalog.revision,
@@ -88,17 +106,38 @@ export class WorkspaceLedger {
     return this.pricing;
   }
 
-  /** Appends in one transaction that holds the price books' stream shared and checks its revision. */
+  /**
+   * Appends in one transaction that holds the price books' stream shared and checks its
+   * revision, and writes the ledger's own rows that follow from the events (reservations as
+   * they are now, each workspace's next deadline) in the same transaction.
+   */
   private async appendPriced(
-    appends: StreamAppend[],
+    decided: DecidedWorkspace[],
     pricedAt: bigint,
     rejectDuplicates: boolean,
   ): Promise<AppendResult[]> {
-    return await this.store.transaction(async (inside) => {
+    return await this.store.transaction(async (inside, sql) => {
       await inside.lockStreams([PRICE_BOOKS_STREAM], 'shared');
       const revisions = await inside.streamRevisions([PRICE_BOOKS_STREAM]);
       if (revisions.get(PRICE_BOOKS_STREAM) !== pricedAt) throw new PriceBooksChanged();
-      return await inside.appendMany(appends, { rejectDuplicates });
+      const results = await inside.appendMany(
+        decided.map((entry) => entry.append),
+        { rejectDuplicates },
+      );
+      // A workspace some of whose events were stored by another writer meanwhile has a guessed
+      // state (its cache is dropped): its rows are left to that writer.
+      const written = decided.filter((_, index) => results[index]?.duplicateCount === 0);
+      await writeReservationRows(
+        sql,
+        written.flatMap((entry) => reservationRowsOf(entry.state, entry.decided)),
+      );
+      await writeDeadlines(
+        sql,
+        written
+          .map((entry) => ({ workspaceId: entry.workspaceId, dueAt: nextDeadlineOf(entry.state) }))
+          .filter((change, index) => change.dueAt !== written[index]?.deadlineBefore),
+      );
+      return results;
     });
   }
 
@@ -113,6 +152,21 @@ export class WorkspaceLedger {
     } catch (error) {
       this.options.onSnapshotError?.(error);
     }
+  }
+
+  /**
+   * The next deadline of each workspace as its stream says now (null: none), for a deadline row
+   * that turned out stale. Reads each workspace fresh from the store.
+   */
+  async nextDeadlines(workspaceIds: string[]): Promise<Map<string, string | null>> {
+    for (const workspaceId of workspaceIds) this.cache.forget(workspaceId);
+    const loaded = await loadWorkspaces(this.store, workspaceIds, this.options.snapshots);
+    return new Map(
+      workspaceIds.map((workspaceId) => {
+        const workspace = loaded.get(workspaceId);
+        return [workspaceId, workspace === undefined ? null : nextDeadlineOf(workspace.state)];
+      }),
+    );
   }
 
   /** Drops every cached state, e.g. when partitions were reassigned. */
@@ -132,11 +186,7 @@ export class WorkspaceLedger {
       const workspaces = await this.workspacesFor(commands, outcomes);
       const appends = this.decideAll(pricing.decider, commands, firstIds, outcomes, workspaces);
       try {
-        const results = await this.appendPriced(
-          appends.map((entry) => entry.append),
-          pricing.revision,
-          !lookUpStoredIds,
-        );
+        const results = await this.appendPriced(appends, pricing.revision, !lookUpStoredIds);
         const due: WorkspaceSnapshot[] = [];
         results.forEach((result, index) => {
           const entry = appends[index];
@@ -274,18 +324,25 @@ export class WorkspaceLedger {
     firstIds: string[],
     outcomes: (CommandOutcome | undefined)[],
     workspaces: Map<string, LoadedWorkspace>,
-  ): {
-    workspaceId: string;
-    state: LoadedWorkspace['state'];
-    snapshotRevision: bigint | null;
-    append: StreamAppend;
-  }[] {
-    const pending = new Map<string, LoadedWorkspace & { events: EventData[] }>();
+  ): DecidedWorkspace[] {
+    const pending = new Map<
+      string,
+      LoadedWorkspace & {
+        events: EventData[];
+        decided: CreditEvent[];
+        deadlineBefore: string | null;
+      }
+    >();
     commands.forEach((keyed, index) => {
       if (outcomes[index] !== undefined) return;
       const workspaceId = keyed.command.workspaceId;
       const loaded = workspaces.get(workspaceId) as LoadedWorkspace;
-      const entry = pending.get(workspaceId) ?? { ...loaded, events: [] };
+      const entry = pending.get(workspaceId) ?? {
+        ...loaded,
+        events: [],
+        decided: [],
+        deadlineBefore: nextDeadlineOf(loaded.state),
+      };
       pending.set(workspaceId, entry);
       let decided: CreditEvent[];
       try {
@@ -306,6 +363,7 @@ export class WorkspaceLedger {
       );
       for (const [eventIndex, event] of decided.entries()) {
         entry.state = evolve(entry.state, event);
+        entry.decided.push(event);
         entry.events.push({ id: eventIds[eventIndex] as string, ...encodeCreditEvent(event) });
       }
       outcomes[index] = { kind: 'applied', events: decided, eventIds };
@@ -316,6 +374,8 @@ export class WorkspaceLedger {
         workspaceId,
         state: entry.state,
         snapshotRevision: entry.snapshotRevision,
+        decided: entry.decided,
+        deadlineBefore: entry.deadlineBefore,
         append: {
           streamName: workspaceStreamName(workspaceId),
           events: entry.events,
@@ -328,6 +388,6 @@ export class WorkspaceLedger {
 /** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
 function rejectionOf(error: unknown): CommandOutcome {
   if (error instanceof CreditsDomainError)
-    return { kind: 'rejected', code: error.code, message: error.message };
+    return { kind: 'rejected', code: error.code, message: error.message, details: error.details };
   throw error;
 }

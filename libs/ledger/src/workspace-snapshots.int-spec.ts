@@ -66,7 +66,7 @@ describe('workspace snapshots (real PostgreSQL)', () => {
   /** A workspace with a snapshot of the current version, then three debits after it. */
   async function snapshottedWorkspace(): Promise<string> {
     const workspaceId = randomUUID();
-    const writer = new WorkspaceLedger(store, {
+    const writer = new WorkspaceLedger(store, store.sql, {
       snapshots,
       snapshotEveryEvents: SNAPSHOT_EVERY_EVENTS,
     });
@@ -152,7 +152,9 @@ describe('workspace snapshots (real PostgreSQL)', () => {
   it('applies the next command of a workspace whose snapshot was ignored to the state its events give', async () => {
     const workspaceId = await snapshottedWorkspace();
     await corrupt(workspaceId, 'state_version = 0');
-    const [outcome] = await new WorkspaceLedger(store, { snapshots }).execute([debit(workspaceId)]);
+    const [outcome] = await new WorkspaceLedger(store, store.sql, { snapshots }).execute([
+      debit(workspaceId),
+    ]);
     const [debited, ...others] = outcome?.kind === 'applied' ? outcome.events : [];
     expect(others).toEqual([]);
     // Decided on the corrupted snapshot, the debit would have found no allocation left.

@@ -92,6 +92,9 @@ export function createInProcessBus(): MessageBus {
     async ensureTopics(specs: TopicSpec[]): Promise<void> {
       for (const spec of specs) topicNamed(spec.name);
     },
+    async deleteConsumerGroup(groupId: string): Promise<void> {
+      for (const topic of topics.values()) topic.groups.delete(groupId);
+    },
     async close(): Promise<void> {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
       for (const topic of topics.values())

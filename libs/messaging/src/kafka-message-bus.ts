@@ -80,6 +80,15 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
       return consumer;
     },
     ensureTopics: (topics: TopicSpec[]) => ensureKafkaTopics(kafka, topics),
+    async deleteConsumerGroup(groupId: string): Promise<void> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteGroups([groupId]);
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async close(): Promise<void> {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
       if (producer) await (await producer).disconnect();

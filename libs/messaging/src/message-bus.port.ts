@@ -104,5 +104,7 @@ export interface MessageBus {
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
   createConsumer(options: ConsumerOptions): MessageConsumer;
   ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Forgets a stopped consumer group and its committed offsets (a one-off reader's, say). */
+  deleteConsumerGroup(groupId: string): Promise<void>;
   close(): Promise<void>;
 }

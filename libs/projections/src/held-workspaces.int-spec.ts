@@ -39,7 +39,7 @@ describe('Projector holding back a workspace whose events fail', () => {
     database = await createTestDatabase('tally_held');
     store = await createPostgresEventStore({ connectionString: database.connectionString });
     await migrateProjections(store.sql);
-    ledger = new WorkspaceLedger(store);
+    ledger = new WorkspaceLedger(store, store.sql);
     projector = new Projector(store, store.sql);
     queries = new ProjectionQueries(store.sql);
   });

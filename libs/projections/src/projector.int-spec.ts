@@ -27,7 +27,7 @@ describe('Projector over PostgreSQL', () => {
     projector = new Projector(store, store.sql, { batchSizeMax: 37 });
     queries = new ProjectionQueries(store.sql);
     await projector.start();
-    await appendBurst(new WorkspaceLedger(store), workspaceIds, 40);
+    await appendBurst(new WorkspaceLedger(store, store.sql), workspaceIds, 40);
     await projector.waitFor(await store.lastCommittedPosition(), 30_000);
   });
 
@@ -132,7 +132,7 @@ describe('Projector over PostgreSQL', () => {
       await expectViewsMatchReplay(workspaceId);
     }
     // The live projector keeps going on the switched tables.
-    await appendBurst(new WorkspaceLedger(store), [workspaceIds[2] as string], 3);
+    await appendBurst(new WorkspaceLedger(store, store.sql), [workspaceIds[2] as string], 3);
     await projector.waitFor(await store.lastCommittedPosition(), 30_000);
     await expectViewsMatchReplay(workspaceIds[2] as string);
   });

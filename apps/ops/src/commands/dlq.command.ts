@@ -45,17 +45,16 @@ async function drain(
 export async function dlqListCommand(context: OpsContext, topic: string): Promise<ExitCode> {
   if (!context.bus) throw new Error('assertion failed: dlq needs a bus');
   const bus = context.bus();
-  const count = await drain(
-    bus,
-    `tally-ops-dlq-list-${randomUUID()}`,
-    dlqTopicOf(topic),
-    async (message) => {
-      const headers = message.headers;
-      context.out(
-        `${message.partition}/${message.offset} key=${message.key ?? ''} ${headers['x-error-code'] ?? '?'}: ${headers['x-error-message'] ?? ''} (from ${headers['x-original-topic'] ?? '?'} ${headers['x-original-partition'] ?? '?'}/${headers['x-original-offset'] ?? '?'})`,
-      );
-    },
-  );
+  // A group of its own reads from the beginning every time; it is deleted afterwards, so runs
+  // leave no groups behind on the broker.
+  const groupId = `tally-ops-dlq-list-${randomUUID()}`;
+  const count = await drain(bus, groupId, dlqTopicOf(topic), async (message) => {
+    const headers = message.headers;
+    context.out(
+      `${message.partition}/${message.offset} key=${message.key ?? ''} ${headers['x-error-code'] ?? '?'}: ${headers['x-error-message'] ?? ''} (from ${headers['x-original-topic'] ?? '?'} ${headers['x-original-partition'] ?? '?'}/${headers['x-original-offset'] ?? '?'})`,
+    );
+  });
+  await bus.deleteConsumerGroup(groupId);
   context.out(`${count} dead letter(s) on ${dlqTopicOf(topic)}`);
   return 0;
 }

@@ -30,7 +30,7 @@ describe('projector health', () => {
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('calls an idle projector healthy and one that leaves committed credit events waiting past the limit stalled', async () => {
-    const ledger = new WorkspaceLedger(store);
+    const ledger = new WorkspaceLedger(store, store.sql);
     let projector = new Projector(store, store.sql);
     await projector.start();
     await appendBurst(ledger, [workspaceId], 2);

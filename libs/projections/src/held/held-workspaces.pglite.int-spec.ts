@@ -31,7 +31,7 @@ describe('held-back workspaces on PGlite', () => {
   it('holds a workspace back, reports it, and releases it by retrying once its event applies', async () => {
     const projector = new Projector(store, store.sql);
     await projector.start();
-    await appendBurst(new WorkspaceLedger(store), [held, other], 3);
+    await appendBurst(new WorkspaceLedger(store, store.sql), [held, other], 3);
     const poison = await appendDebitCopy(store, held, (data) => ({
       ...data,
       amountMicro: OVERFLOWING_AMOUNT_MICRO,

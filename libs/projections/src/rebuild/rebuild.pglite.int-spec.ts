@@ -23,7 +23,7 @@ describe('projections rebuild on PGlite', () => {
     store = await createPgliteEventStore();
     projector = new Projector(store, store.sql);
     await projector.start();
-    const ledger = new WorkspaceLedger(store);
+    const ledger = new WorkspaceLedger(store, store.sql);
     await appendBurst(ledger, workspaceIds, 20);
     await debitUnderLaterBooks(ledger, new PriceBooks(store));
     await projector.waitFor(await store.lastCommittedPosition(), 60_000);

@@ -1,0 +1,177 @@
+import { CreditEvent, heldMicroOf, Reservation, WorkspaceState } from '@tally/credits';
+import type { SqlClient } from '@tally/event-store';
+
+// Every reservation as it is now, written in the transaction that appends the events it follows
+// from (table tally_reservations, ledger migration 6): the routes answer with it after their
+// append, a replay answers with it as it is then, and `ops reservations` lists it.
+
+export type ReservationStatus = 'held' | 'released' | 'expired';
+
+/** The reservation body of design section 6; amounts are decimal strings. */
+export interface ReservationView {
+  reservationId: string;
+  workspaceId: string;
+  status: ReservationStatus;
+  amountMicro: string;
+  spentMicro: string;
+  /** amount − spent while held (never below zero); 0 once ended. */
+  heldMicro: string;
+  expiresAt: string;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+interface ReservationRow {
+  workspaceId: string;
+  reservationId: string;
+  status: ReservationStatus;
+  amountMicro: bigint;
+  spentMicro: bigint;
+  expiresAt: string;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+function touchedBy(event: CreditEvent): string | null {
+  switch (event.type) {
+    case 'CreditsReserved':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+      return event.data.reservationId;
+    case 'CreditDebited':
+      return event.data.reservationFound ? event.data.reservationId : null;
+    default:
+      return null;
+  }
+}
+
+function heldRow(workspaceId: string, reservation: Reservation): ReservationRow {
+  return {
+    workspaceId,
+    reservationId: reservation.reservationId,
+    status: 'held',
+    amountMicro: reservation.amountMicro,
+    spentMicro: reservation.spentMicro,
+    expiresAt: reservation.expiresAt,
+    createdAt: reservation.createdAt,
+    endedAt: null,
+  };
+}
+
+/** The rows a workspace's newly appended events change, from its state after them. */
+export function reservationRowsOf(
+  state: WorkspaceState,
+  events: readonly CreditEvent[],
+): ReservationRow[] {
+  const rows = new Map<string, ReservationRow>();
+  const createdAt = new Map<string, string>();
+  for (const event of events) {
+    const reservationId = touchedBy(event);
+    if (reservationId === null) continue;
+    if (event.type === 'CreditsReserved') createdAt.set(reservationId, event.data.processedAt);
+    if (event.type === 'ReservationReleased' || event.type === 'ReservationExpired') {
+      const { data } = event;
+      rows.set(reservationId, {
+        workspaceId: state.workspaceId,
+        reservationId,
+        status: event.type === 'ReservationReleased' ? 'released' : 'expired',
+        amountMicro: data.amountMicro,
+        spentMicro: data.spentMicro,
+        expiresAt: data.expiresAt,
+        // Kept from the row on conflict; only a hold made and ended in one append uses this.
+        createdAt: createdAt.get(reservationId) ?? data.processedAt,
+        endedAt: data.processedAt,
+      });
+      continue;
+    }
+    const live = state.reservations.find((held) => held.reservationId === reservationId);
+    if (live !== undefined) rows.set(reservationId, heldRow(state.workspaceId, live));
+  }
+  return [...rows.values()];
+}
+
+export async function writeReservationRows(sql: SqlClient, rows: ReservationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO tally_reservations AS r
+       (workspace_id, reservation_id, status, amount_micro, spent_micro, expires_at, created_at, ended_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],
+       $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+     ON CONFLICT (workspace_id, reservation_id) DO UPDATE SET
+       status = excluded.status, amount_micro = excluded.amount_micro,
+       spent_micro = excluded.spent_micro, expires_at = excluded.expires_at,
+       ended_at = excluded.ended_at`,
+    [
+      rows.map((row) => row.workspaceId),
+      rows.map((row) => row.reservationId),
+      rows.map((row) => row.status),
+      rows.map((row) => row.amountMicro.toString()),
+      rows.map((row) => row.spentMicro.toString()),
+      rows.map((row) => row.expiresAt),
+      rows.map((row) => row.createdAt),
+      rows.map((row) => row.endedAt),
+    ],
+  );
+}
+
+interface StoredReservationRow {
+  workspace_id: string;
+  reservation_id: string;
+  status: ReservationStatus;
+  amount_micro: string;
+  spent_micro: string;
+  expires_at: Date | string;
+  created_at: Date | string;
+  ended_at: Date | string | null;
+}
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+
+function viewOf(row: StoredReservationRow): ReservationView {
+  const reservation = {
+    amountMicro: BigInt(row.amount_micro),
+    spentMicro: BigInt(row.spent_micro),
+  } as Reservation;
+  return {
+    reservationId: row.reservation_id,
+    workspaceId: row.workspace_id,
+    status: row.status,
+    amountMicro: row.amount_micro,
+    spentMicro: row.spent_micro,
+    heldMicro: row.status === 'held' ? heldMicroOf(reservation).toString() : '0',
+    expiresAt: iso(row.expires_at),
+    createdAt: iso(row.created_at),
+    endedAt: row.ended_at === null ? null : iso(row.ended_at),
+  };
+}
+
+const COLUMNS = `workspace_id, reservation_id, status, amount_micro::text, spent_micro::text,
+  expires_at, created_at, ended_at`;
+
+export async function selectReservation(
+  sql: SqlClient,
+  workspaceId: string,
+  reservationId: string,
+): Promise<ReservationView | null> {
+  const rows = await sql.query<StoredReservationRow>(
+    `SELECT ${COLUMNS} FROM tally_reservations WHERE workspace_id = $1 AND reservation_id = $2`,
+    [workspaceId, reservationId],
+  );
+  return rows[0] === undefined ? null : viewOf(rows[0]);
+}
+
+/** A workspace's reservations, newest first; only the live ones unless `all`. */
+export async function selectReservations(
+  sql: SqlClient,
+  workspaceId: string,
+  all: boolean,
+  limit = 1_000,
+): Promise<ReservationView[]> {
+  const rows = await sql.query<StoredReservationRow>(
+    `SELECT ${COLUMNS} FROM tally_reservations
+      WHERE workspace_id = $1 AND ($2::boolean OR status = 'held')
+      ORDER BY created_at DESC, reservation_id LIMIT $3`,
+    [workspaceId, all, limit],
+  );
+  return rows.map(viewOf);
+}
