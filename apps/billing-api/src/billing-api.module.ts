@@ -21,6 +21,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { CreditGrantsController } from './grant-credits/credit-grants.controller';
 import { HealthController } from './health/health.controller';
 import { PriceBooksController } from './price-books/price-books.controller';
+import { ReservationsController } from './reserve-credits/reservations.controller';
 import { HttpMetrics } from './health/http-metrics';
 import { EventsController } from './publish-events/events.controller';
 import { ReadCreditsController } from './read-credits/read-credits.controller';
@@ -46,6 +47,7 @@ export const BILLING_API_CONTROLLERS = [
   CreditPacksController,
   CreditGrantsController,
   PriceBooksController,
+  ReservationsController,
   EventsController,
   HealthController,
   BillingPageController,

@@ -43,6 +43,11 @@ export class LedgerMetrics {
     'Balance alerts published, by type',
     ['type'],
   );
+  readonly deadlineLateness = this.metrics.histogram(
+    'deadline_lateness_seconds',
+    'How long after its expiresAt a grant or reservation was expired (by the deadline scheduler)',
+    [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10],
+  );
   readonly fallbackPriced = this.metrics.counter(
     'fallback_priced_total',
     `Debits priced at the fallback rate because the price book does not list their model, by model (the first ${FALLBACK_MODEL_LABELS_MAX} models seen, then "other")`,

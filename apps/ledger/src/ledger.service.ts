@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
 import { EventStore, SqlClient } from '@tally/event-store';
 import {
+  DeadlineScheduler,
   ledgerMigrated,
   StuckPartitions,
   WorkspaceLedger,
@@ -17,6 +18,7 @@ import { LedgerMetrics } from './ledger.metrics';
 import { LedgerModule } from './ledger.module';
 import { AlertPublisher } from './publish-alerts/alert-publisher';
 import { CheckpointStore } from './publish-alerts/checkpoint-store';
+import { Lease } from './publish-alerts/lease';
 
 export interface LedgerDependencies {
   store: EventStore;
@@ -118,5 +120,46 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   });
   await app.listen();
   logger.info({ groupId }, 'ledger consuming');
-  return { app, ledger, metrics, stop: () => app.close() };
+  const deadlines = startDeadlineScheduler(ledger, deps.sql, metrics, logger);
+  return {
+    app,
+    ledger,
+    metrics,
+    stop: async () => {
+      await deadlines.stop();
+      await app.close();
+    },
+  };
+}
+
+const deadlineLeaseMs = 10_000;
+const deadlineLeaseRenewMs = 2_000;
+
+/**
+ * Expires grants and reservations on time (DeadlineScheduler). Of several ledger instances the
+ * holder of a lease acts; another takes over within the lease's 10 s if it stops. Two acting at
+ * once would only decide nothing twice (docs/reservations.md, *Time*).
+ */
+function startDeadlineScheduler(
+  ledger: WorkspaceLedger,
+  sql: SqlClient,
+  metrics: LedgerMetrics,
+  logger: Logger,
+): DeadlineScheduler {
+  const lease = new Lease(sql, 'deadline-scheduler', deadlineLeaseMs);
+  let heldUntilMs = 0;
+  const scheduler = new DeadlineScheduler(ledger, sql, {
+    mayAct: async () => {
+      if (Date.now() < heldUntilMs) return true;
+      const held = await lease.tryHold();
+      heldUntilMs = held ? Date.now() + deadlineLeaseRenewMs : 0;
+      return held;
+    },
+    onDecided: (lateness) => {
+      for (const ms of lateness) metrics.deadlineLateness.observe(ms / 1_000);
+    },
+    onError: (error) => logger.error({ err: error }, 'expiring due grants and reservations failed'),
+  });
+  scheduler.start();
+  return scheduler;
 }

@@ -1,0 +1,153 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { canonicalInstant, instantMsOf, parseMicro } from '@tally/contracts';
+import type { SqlClient } from '@tally/event-store';
+import {
+  CommandOutcome,
+  releaseCommand,
+  reserveCommand,
+  ReservationView,
+  selectReservation,
+  WorkspaceLedger,
+} from '@tally/ledger';
+import type { Response } from 'express';
+import { RequireScope, Scopes } from '../auth/scopes';
+import { SQL_CLIENT } from '../billing-api.config';
+import { ApiErrorCode } from '../errors/api-error-code';
+import { ApiException } from '../errors/api.exception';
+import { WorkspaceParams } from '../read-credits/read-credits.dto';
+import {
+  RESERVATION_DURATION_MS_DEFAULT,
+  RESERVATION_DURATION_MS_MAX,
+  ReservationParams,
+  ReserveBody,
+} from './reservations.dto';
+
+export type ReserveAnswer =
+  | { allowed: true; reservation: ReservationView; totalAvailableMicro?: string; replayed?: true }
+  | { allowed: false; code: 'CREDITS_INSUFFICIENT'; totalAvailableMicro: string };
+
+/** The hold's end: the caller's (later than now, at most 24 h ahead) or 15 minutes from now. */
+function expiresAtOf(body: ReserveBody, nowMs: number): string {
+  if (body.expiresAt === undefined)
+    return new Date(nowMs + RESERVATION_DURATION_MS_DEFAULT).toISOString();
+  const expiresMs = instantMsOf(body.expiresAt) as number;
+  if (expiresMs <= nowMs || expiresMs > nowMs + RESERVATION_DURATION_MS_MAX) {
+    throw new ApiException(
+      ApiErrorCode.ValidationFailed,
+      'expiresAt must be later than now and at most 24 hours ahead',
+      [{ field: 'expiresAt', message: 'must be later than now and at most 24 hours ahead' }],
+    );
+  }
+  return canonicalInstant(body.expiresAt);
+}
+
+function outcomeOf(outcomes: CommandOutcome[]): CommandOutcome {
+  const [outcome] = outcomes;
+  if (outcome === undefined) throw new Error('assertion failed: the ledger returned no outcome');
+  return outcome;
+}
+
+/**
+ * Reserve, then settle (design section 6): the hold is decided by the ledger on its own state
+ * and stored before the answer; the reservation body is read back from the row written in the
+ * same transaction (docs/reservations.md).
+ */
+@ApiTags('reservations')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:id/credits/reservations')
+export class ReservationsController {
+  constructor(
+    private readonly ledger: WorkspaceLedger,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+  ) {}
+
+  @Post()
+  @RequireScope(Scopes.creditsReserve)
+  async reserve(
+    @Param() params: WorkspaceParams,
+    @Body() body: ReserveBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReserveAnswer> {
+    const amountMicro = parseMicro(body.amountMicro) as bigint;
+    if (amountMicro <= 0n) {
+      throw new ApiException(ApiErrorCode.ValidationFailed, 'amountMicro must be above 0', [
+        { field: 'amountMicro', message: 'must be above 0' },
+      ]);
+    }
+    const now = new Date();
+    const request = {
+      workspaceId: params.id,
+      reservationId: body.reservationId,
+      amountMicro,
+      expiresAt: expiresAtOf(body, now.getTime()),
+    };
+    const outcome = outcomeOf(
+      await this.ledger.execute([reserveCommand(request, now.toISOString())]),
+    );
+    response.status(200);
+    if (outcome.kind === 'rejected') return this.refused(outcome);
+    const reservation = await this.reservation(params.id, body.reservationId);
+    if (outcome.kind === 'duplicate') {
+      if (reservation.amountMicro !== amountMicro.toString()) {
+        throw new ApiException(
+          ApiErrorCode.ReservationConflict,
+          `reservation ${body.reservationId} was made for ${reservation.amountMicro} µcr, not ${amountMicro}`,
+          { reservation },
+        );
+      }
+      return { allowed: true, reservation, replayed: true };
+    }
+    const reserved = outcome.events.find((event) => event.type === 'CreditsReserved');
+    response.status(201);
+    return {
+      allowed: true,
+      reservation,
+      totalAvailableMicro:
+        reserved?.type === 'CreditsReserved' ? reserved.data.totalAvailableMicro.toString() : '0',
+    };
+  }
+
+  @Get(':reservationId')
+  @RequireScope(Scopes.creditsRead)
+  async read(@Param() params: ReservationParams): Promise<ReservationView> {
+    return await this.reservation(params.id, params.reservationId);
+  }
+
+  /** Ends a held reservation (its unspent hold returns); an ended one is returned unchanged. */
+  @Post(':reservationId/release')
+  @HttpCode(200)
+  @RequireScope(Scopes.creditsReserve)
+  async release(@Param() params: ReservationParams): Promise<ReservationView> {
+    await this.reservation(params.id, params.reservationId); // 404 before anything is decided
+    const now = new Date().toISOString();
+    const outcome = outcomeOf(
+      await this.ledger.execute([releaseCommand(params.id, params.reservationId, now)]),
+    );
+    if (outcome.kind === 'rejected') this.refused(outcome);
+    return await this.reservation(params.id, params.reservationId);
+  }
+
+  private refused(outcome: Extract<CommandOutcome, { kind: 'rejected' }>): ReserveAnswer {
+    if (outcome.code !== 'CREDITS_INSUFFICIENT')
+      throw new ApiException(ApiErrorCode.CommandRejected, outcome.message, {
+        reason: outcome.code,
+      });
+    const details = (outcome.details ?? {}) as { totalAvailableMicro?: bigint };
+    return {
+      allowed: false,
+      code: 'CREDITS_INSUFFICIENT',
+      totalAvailableMicro: (details.totalAvailableMicro ?? 0n).toString(),
+    };
+  }
+
+  private async reservation(workspaceId: string, reservationId: string): Promise<ReservationView> {
+    const found = await selectReservation(this.sql, workspaceId, reservationId);
+    if (found === null)
+      throw new ApiException(
+        ApiErrorCode.NotFound,
+        `no reservation ${reservationId} in workspace ${workspaceId}`,
+      );
+    return found;
+  }
+}

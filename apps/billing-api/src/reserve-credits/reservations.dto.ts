@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInstant,
+  IsMicroAmount,
+  IsOptionalField,
+  RESERVATION_ID_PATTERN,
+  WORKSPACE_ID_PATTERN,
+} from '@tally/contracts';
+import { IsString, Matches } from 'class-validator';
+
+const RESERVATION_ID_RULE =
+  'reservationId must be 1 to 200 characters of letters, digits, ".", "_", ":" or "-"';
+
+/** How long a hold lasts when the caller names no expiresAt, and the longest it may last. */
+export const RESERVATION_DURATION_MS_DEFAULT = 15 * 60_000;
+export const RESERVATION_DURATION_MS_MAX = 24 * 60 * 60_000;
+
+export class ReserveBody {
+  @ApiProperty({ example: 'run-42', description: 'chosen by the caller; a replay names it again' })
+  @IsString()
+  @Matches(RESERVATION_ID_PATTERN, { message: RESERVATION_ID_RULE })
+  reservationId!: string;
+
+  @ApiProperty({ example: '75000000', description: 'µcr to hold, an integer string above 0' })
+  @IsMicroAmount()
+  amountMicro!: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-25T10:15:00Z',
+    description: 'later than now and at most 24 h ahead; default 15 minutes from now',
+  })
+  @IsOptionalField()
+  @IsInstant()
+  expiresAt?: string;
+}
+
+export class ReservationParams {
+  @Matches(WORKSPACE_ID_PATTERN, { message: 'id must be 1-128 characters of [A-Za-z0-9._:-]' })
+  id!: string;
+
+  @Matches(RESERVATION_ID_PATTERN, { message: RESERVATION_ID_RULE })
+  reservationId!: string;
+}
