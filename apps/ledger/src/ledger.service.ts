@@ -80,17 +80,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   await undecodable.load();
   const handler = new LedgerBatchHandler(ledger, deps.bus, metrics, logger, topics, undecodable);
   const alerts =
-    deps.publishAlerts === false
-      ? null
-      : new AlertPublisher(
-          deps.store,
-          deps.bus,
-          new CheckpointStore(deps.sql),
-          metrics,
-          logger,
-          topics.balanceAlerts,
-          deps.sql,
-        );
+    deps.publishAlerts === false ? null : alertPublisherOf(deps, metrics, logger, topics);
   const partitions = deps.topicPartitions ?? topicPartitionsDefault;
   // The DLQ topics too: a dead letter that cannot be published would stop its partition.
   const consumed = [topics.actionExecuted, topics.subscription];
@@ -162,4 +152,21 @@ function startDeadlineScheduler(
   });
   scheduler.start();
   return scheduler;
+}
+
+function alertPublisherOf(
+  deps: LedgerDependencies,
+  metrics: LedgerMetrics,
+  logger: Logger,
+  topics: TopicNames,
+): AlertPublisher {
+  return new AlertPublisher(
+    deps.store,
+    deps.bus,
+    new CheckpointStore(deps.sql),
+    metrics,
+    logger,
+    topics.balanceAlerts,
+    deps.sql,
+  );
 }
