@@ -8,6 +8,10 @@ import { rebuildCommand } from './commands/projections-rebuild.command';
 import { statusCommand } from './commands/projections-status.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { streamShowCommand } from './commands/stream-show.command';
+import {
+  reservationsListCommand,
+  reservationsReleaseCommand,
+} from './commands/reservations.command';
 import type { ExitCode, OpsContext } from './ops-context';
 
 type OpsAction<A extends unknown[]> = (context: OpsContext, ...args: A) => Promise<ExitCode>;
@@ -36,6 +40,7 @@ export function opsProgram(
   addStreamAndBalanceCommands(program, run);
   addDlqCommands(program, run);
   addPriceBookCommands(program, run);
+  addReservationCommands(program, run);
   return program;
 }
 
@@ -124,4 +129,27 @@ function addPriceBookCommands(program: Command, run: Runner): void {
     .command('show')
     .description('the price book in force now, its rates, and every published version')
     .action(run((context) => priceBookShowCommand(context)));
+}
+
+function addReservationCommands(program: Command, run: Runner): void {
+  const reservations = program
+    .command('reservations')
+    .description('credit holds (reserve, then settle)');
+  reservations
+    .command('list <workspaceId>')
+    .option('--all', 'released and expired ones too')
+    .description("a workspace's held reservations, newest first")
+    .action(
+      run((context, workspaceId: string, options: { all?: boolean }) =>
+        reservationsListCommand(context, workspaceId, options.all === true),
+      ),
+    );
+  reservations
+    .command('release <workspaceId> <reservationId>')
+    .description('end a held reservation: its unspent hold returns to available')
+    .action(
+      run((context, workspaceId: string, reservationId: string) =>
+        reservationsReleaseCommand(context, workspaceId, reservationId),
+      ),
+    );
 }
