@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
-import { WorkspaceLedger } from '@tally/ledger';
+import { WorkspaceLedger, workspaceStreamName } from '@tally/ledger';
 import {
   ALL_PROJECTIONS,
   ProjectionQueries,
@@ -60,5 +60,37 @@ describe('held-back workspaces on PGlite', () => {
     ]);
     expect(await queries.balance(held)).toEqual((await replayWorkspace(store, held)).balance);
     expect((await readProjectorHealth(store.sql)).heldTotal).toBe(0);
+  });
+
+  // A type of a later build (or another writer) that this build cannot read: decoding it is a
+  // CreditsDomainError, the workspace's own failure whatever words its message holds. "Pool" is
+  // one a message-based classification took for a lost connection.
+  it('keeps a workspace held, and says why, when retrying meets a stored event of an unknown type', async () => {
+    const workspaceId = `ws-${randomUUID()}`;
+    const projector = new Projector(store, store.sql);
+    await projector.start();
+    await appendBurst(new WorkspaceLedger(store, store.sql), [workspaceId], 2);
+    await store.appendToStream(workspaceStreamName(workspaceId), [
+      { id: randomUUID(), type: 'CreditPoolAllocated', data: { workspaceId } },
+    ]);
+    await projector.waitFor(await store.lastCommittedPosition(), 60_000);
+    await projector.stop();
+    const heldBy = (await readProjectorHealth(store.sql)).held.filter(
+      (hold) => hold.workspaceId === workspaceId,
+    );
+    expect(heldBy.map((hold) => hold.projection).sort()).toEqual([
+      'balance',
+      'rollover',
+      'statement',
+      'usage',
+    ]);
+
+    for (const projection of ALL_PROJECTIONS) {
+      const outcome = await retryHeldWorkspace(store.sql, projection, workspaceId);
+      expect(outcome).toEqual({
+        status: 'still-held',
+        error: 'unknown credit event type "CreditPoolAllocated" (code UNKNOWN_EVENT_TYPE)',
+      });
+    }
   });
 });

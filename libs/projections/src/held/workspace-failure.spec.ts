@@ -1,3 +1,5 @@
+import { CreditsDomainError, CreditsErrorCode } from '@tally/credits';
+import { EventStoreError, EventStoreErrorCode } from '@tally/event-store';
 import { failureMessage, isWorkspaceFailure } from './workspace-failure';
 
 const databaseError = (code: string, message = 'failed'): Error =>
@@ -22,6 +24,28 @@ describe('which failures hold a workspace back', () => {
         }),
       ),
     ).toBe(true);
+  });
+
+  it('holds back on a CreditsDomainError whatever its message says', () => {
+    for (const message of [
+      'unknown credit event type "CreditPoolAllocated"',
+      'CreditGranted.connectionTimeoutMicro is not an integer string',
+    ]) {
+      expect(
+        isWorkspaceFailure(new CreditsDomainError(CreditsErrorCode.UnknownEventType, message)),
+      ).toBe(true);
+      expect(
+        isWorkspaceFailure(new CreditsDomainError(CreditsErrorCode.MalformedEvent, message)),
+      ).toBe(true);
+    }
+  });
+
+  it("never holds back on the store's own errors, whatever their message says", () => {
+    expect(
+      isWorkspaceFailure(
+        new EventStoreError(EventStoreErrorCode.StoreClosed, 'The event store is closed.'),
+      ),
+    ).toBe(false);
   });
 
   it("never holds back on the store's errors: connection, shutdown, lock, serialization, missing table", () => {
