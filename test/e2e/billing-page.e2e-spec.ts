@@ -338,6 +338,21 @@ describe('billing page (headless Chromium against the embedded app)', () => {
       await page
         .locator('#ledger-rows tr', { hasText: 'Credit pack purchased' })
         .waitFor({ timeout: waitMs });
+
+      // A hold shows on its own line while it is live, and comes off Total Available.
+      expect(await page.locator('#reserved-line').isHidden()).toBe(true);
+      const reserved = await fetch(`${baseUrl}/v1/workspaces/${workspaceId}/credits/reservations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reservationId: 'agent-run-1', amountMicro: '1000000' }),
+      });
+      expect(reserved.status).toBe(201);
+      await page.locator('#reserved-line [data-micro="1000000"]').waitFor({ timeout: waitMs });
+      const lowered = (BigInt(raised) - 1_000_000n).toString();
+      await total.and(page.locator(`[data-micro="${lowered}"]`)).waitFor({ timeout: waitMs });
+      await page
+        .locator('#ledger-rows tr', { hasText: 'Credits reserved (agent-run-1)' })
+        .waitFor({ timeout: waitMs });
       await page.screenshot({ path: screenshotPath, fullPage: true });
     },
     2 * waitMs,

@@ -1,5 +1,5 @@
-// The four credit lines (Period credits, Rollover Credits, Purchased, Total Available) and the
-// banner for a low, exhausted or plan-less workspace.
+// The credit lines (Period credits, Rollover Credits, Purchased, Reserved while a hold is live,
+// Total Available) and the banner for a low, exhausted or plan-less workspace.
 import { creditsText } from './credits-format.mjs';
 import { byId, setAmount } from './dom.mjs';
 
@@ -52,6 +52,9 @@ export function renderBalancePanel(balance) {
   setAmount('rollover', balance.rolloverMicro);
   setAmount('purchased', balance.purchasedMicro);
   setAmount('totalAvailable', balance.totalAvailableMicro);
+  const reserved = balance.reservedMicro || '0';
+  setAmount('reserved', reserved);
+  byId('reserved-line').hidden = BigInt(reserved) === 0n;
   renderMeter(balance);
   byId('granted-detail').textContent =
     BigInt(balance.grantedMicro) > 0n

@@ -12,17 +12,27 @@ function describe(entry) {
     case 'CreditDebited': {
       const overdraft =
         data.split && BigInt(data.split.overdraftMicro || '0') > 0n ? ' · overdraft' : '';
+      const unpriced = data.fallback ? ' · fallback rate' : '';
+      const held = data.reservationFound ? ' · from hold ' + data.reservationId : '';
       return (
         (data.actionKind || 'Action') +
         (data.model ? ' · ' + data.model : '') +
         ' (' +
         (data.source || 'workflow') +
         ')' +
+        unpriced +
+        held +
         overdraft
       );
     }
     case 'CreditPackAdded':
       return 'Credit pack purchased';
+    case 'CreditsReserved':
+      return 'Credits reserved (' + data.reservationId + ')';
+    case 'ReservationReleased':
+      return 'Reservation released, unspent hold returned (' + data.reservationId + ')';
+    case 'ReservationExpired':
+      return 'Reservation expired, unspent hold returned (' + data.reservationId + ')';
     case 'CreditsGranted':
       return 'Credits granted (' + (data.grantType || 'grant') + ')';
     case 'CreditGrantExpired':
@@ -45,7 +55,8 @@ export function renderStatement(page) {
     const row = document.createElement('tr');
     cell(row, timeFormat.format(new Date(entry.occurredAt)), 'when');
     cell(row, describe(entry));
-    const sign = entry.direction === 'credit' ? '+' : '−';
+    // A hold lowers what is available and a release returns it; neither moves money.
+    const sign = entry.direction === 'credit' || entry.direction === 'release' ? '+' : '−';
     cell(row, sign + formatCredits(entry.amountMicro, 6), 'num ' + entry.direction);
     body.appendChild(row);
   }
