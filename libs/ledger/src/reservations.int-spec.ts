@@ -158,6 +158,29 @@ function reservationSuite(
       ]);
     }, 60_000);
 
+    it('changes the status when a hold takes the last credits, and back when it ends', async () => {
+      const workspaceId = randomUUID();
+      const ledger = ledgers[0]!;
+      await ledger.execute([openPeriod(workspaceId, CREDIT)]);
+      const [held] = await ledger.execute([reserve(workspaceId, 'all', CREDIT)]);
+      expect(held?.kind === 'applied' && held.events.map((event) => event.type)).toEqual([
+        'CreditsReserved',
+        'CreditStatusChanged',
+      ]);
+      expect(held?.kind === 'applied' && held.events[1]?.data).toMatchObject({
+        from: 'active',
+        to: 'exhausted',
+        totalAvailableMicro: 0n,
+      });
+      const now = new Date().toISOString();
+      const [released] = await ledger.execute([releaseCommand(workspaceId, 'all', now)]);
+      expect(released?.kind === 'applied' && released.events[1]?.data).toMatchObject({
+        from: 'exhausted',
+        to: 'active',
+        totalAvailableMicro: CREDIT,
+      });
+    }, 60_000);
+
     it('expires a hold and a grant on time with no further traffic', async () => {
       const workspaceId = randomUUID();
       const ledger = ledgers[0]!;
