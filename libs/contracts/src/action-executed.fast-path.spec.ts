@@ -43,34 +43,49 @@ const kind = fc.constantFrom(
   'custom.step',
 );
 
-const validMessage = fc.record({
-  eventId: fc.uuid(),
-  type: fc.constant('ActionExecuted'),
-  schemaVersion: fc.constant(1),
-  occurredAt: fc
-    .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
-    .map((date) => date.toISOString()),
-  workspaceId: fc.uuid(),
-  source: fc.constantFrom('workflow', 'ai-agent', 'ai-chat'),
-  action: fc.record(
-    {
-      kind,
-      workflowId: fc.string({ minLength: 1, maxLength: 20 }),
-      durationMs: fc.nat({ max: 1_000_000 }),
-      recipients: fc.nat({ max: 100 }),
-      ai: fc.record(
-        {
-          model: fc.constantFrom('gpt-4o', 'claude-haiku-4', 'mystery'),
-          inputTokens: fc.nat(),
-          outputTokens: fc.nat(),
-          cachedInputTokens: fc.nat(),
-        },
-        { requiredKeys: ['model', 'inputTokens', 'outputTokens'] },
-      ),
-    },
-    { requiredKeys: ['kind'] },
-  ),
-});
+const validMessage = fc.record(
+  {
+    eventId: fc.uuid(),
+    type: fc.constant('ActionExecuted'),
+    schemaVersion: fc.constant(1),
+    occurredAt: fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((date) => date.toISOString()),
+    workspaceId: fc.uuid(),
+    source: fc.constantFrom('workflow', 'ai-agent', 'ai-chat'),
+    action: fc.record(
+      {
+        kind,
+        workflowId: fc.string({ minLength: 1, maxLength: 20 }),
+        durationMs: fc.nat({ max: 1_000_000 }),
+        recipients: fc.nat({ max: 100 }),
+        ai: fc.record(
+          {
+            model: fc.constantFrom('gpt-4o', 'claude-haiku-4', 'mystery'),
+            inputTokens: fc.nat(),
+            outputTokens: fc.nat(),
+            cachedInputTokens: fc.nat(),
+            cacheWriteInputTokens: fc.nat(),
+          },
+          { requiredKeys: ['model', 'inputTokens', 'outputTokens'] },
+        ),
+      },
+      { requiredKeys: ['kind'] },
+    ),
+    reservationId: fc.stringMatching(/^[A-Za-z0-9._:-]{1,40}$/),
+  },
+  {
+    requiredKeys: [
+      'eventId',
+      'type',
+      'schemaVersion',
+      'occurredAt',
+      'workspaceId',
+      'source',
+      'action',
+    ],
+  },
+);
 
 const fieldPaths = [
   ['eventId'],
@@ -90,6 +105,8 @@ const fieldPaths = [
   ['action', 'ai', 'inputTokens'],
   ['action', 'ai', 'outputTokens'],
   ['action', 'ai', 'cachedInputTokens'],
+  ['action', 'ai', 'cacheWriteInputTokens'],
+  ['reservationId'],
 ] as const;
 
 function mutate(
