@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPriceBook, priceAction } from '@tally/credits';
+import { parseInboundMessage } from '@tally/contracts';
+import {
+  keyedCommandOf,
+  loadWorkspace,
+  reserveCommand,
+  selectReservation,
+  WorkspaceLedger,
+  workspaceStreamName,
+} from '@tally/ledger';
 import { createKafkaBus, MessageBus } from '@tally/messaging';
 import { Database, openDatabase } from '@tally/runtime';
 import { actionExecuted, ActionSpec, eventually, periodStarted } from '../support/action-fixtures';
@@ -71,6 +80,12 @@ async function publishActions(
       chunk.map((message) => ({ key: message.workspaceId, value: JSON.stringify(message) })),
     );
   }
+}
+
+function toInbound(message: unknown) {
+  const parsed = parseInboundMessage(JSON.stringify(message));
+  if (!parsed.ok) throw new Error(`assertion failed: ${JSON.stringify(parsed)}`);
+  return parsed.value;
 }
 
 // Counts every stored debit of the suite's database; tests compare against a baseline.
@@ -180,4 +195,71 @@ describe('ledger under crashes (apps as processes, real Kafka and PostgreSQL)', 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await expectExactLedger(database, scenario);
   }, 400_000);
+
+  it('expires a hold that fell due while the ledger was SIGKILLed, on restart, once', async () => {
+    // Every ledger of the earlier tests stops first: none may expire the hold meanwhile.
+    await Promise.all(processes.map((running) => running.kill('SIGKILL')));
+    const leaseHolder = async (): Promise<string | undefined> =>
+      (
+        await database.sql.query<{ holder: string }>(
+          "select holder from tally_leases where name = 'deadline-scheduler' and expires_at > now()",
+        )
+      )[0]?.holder;
+    const ledger = new WorkspaceLedger(database.store, database.sql);
+    const workspaceId = randomUUID();
+    const now = new Date();
+    await ledger.execute([
+      keyedCommandOf(
+        toInbound(periodStarted(workspaceId, { allocationMicro: '1000000' })),
+        now.toISOString(),
+      ),
+    ]);
+    const dueAt = new Date(now.getTime() + 25_000);
+    const [held] = await ledger.execute([
+      reserveCommand(
+        {
+          workspaceId,
+          reservationId: 'due-while-down',
+          amountMicro: 400_000n,
+          expiresAt: dueAt.toISOString(),
+        },
+        now.toISOString(),
+      ),
+    ]);
+    expect(held?.kind).toBe('applied');
+
+    // The first ledger takes the scheduler's lease (within the dead holders' 10 s), then dies.
+    const stale = await leaseHolder();
+    const first = startLedgerProcess(uniqueName('deadline'));
+    await eventually(
+      async () => {
+        const holder = await leaseHolder();
+        return holder !== undefined && holder !== stale ? true : undefined;
+      },
+      30_000,
+      'the first ledger holding the lease',
+    );
+    await first.kill('SIGKILL');
+    expect(Date.now()).toBeLessThan(dueAt.getTime());
+    await new Promise((resolve) => setTimeout(resolve, dueAt.getTime() + 1_500 - Date.now()));
+    expect(await selectReservation(database.sql, workspaceId, 'due-while-down')).toMatchObject({
+      status: 'held',
+    });
+
+    // Restarted, a ledger expires it once its predecessor's lease has run out (at most 10 s).
+    startLedgerProcess(uniqueName('deadline'));
+    await eventually(
+      async () => {
+        const reservation = await selectReservation(database.sql, workspaceId, 'due-while-down');
+        return reservation?.status === 'expired' ? true : undefined;
+      },
+      30_000,
+      'the hold expired after the restart',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const events = await database.store.readStream(workspaceStreamName(workspaceId));
+    expect(events.filter((event) => event.type === 'ReservationExpired')).toHaveLength(1);
+    const { state } = await loadWorkspace(database.store, workspaceId);
+    expect(state.reservedMicro).toBe(0n);
+  }, 120_000);
 });
