@@ -15,7 +15,8 @@ export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
 export { WORKSPACE_SNAPSHOT_VERSION } from './workspace-snapshots';
 export { LEDGER_MIGRATIONS, ledgerMigrated, migrateLedger } from './ledger.migrations';
-export { IDEMPOTENCY_CONFLICT } from './replay-conflicts';
+export { LedgerErrorCode } from './ledger-error-code';
+export type { RefusalCode } from './ledger-error-code';
 export type { AppliedContent } from './replay-conflicts';
 export { keyedCommandOf } from './keyed-command';
 export {

@@ -5,11 +5,15 @@ import {
   WorkspaceCommand,
 } from '@tally/credits';
 import { decodeCreditEvent } from './credit-event.codec';
+import { LedgerErrorCode } from './ledger-error-code';
 import { formatMicroAsCredits } from '@tally/contracts';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 
-/** The code a replay with other content is refused with, on the bus (DLQ header) and over HTTP (409). */
-export const IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT';
+/**
+ * LedgerErrorCode.IdempotencyConflict under its former name, for workspace-ledger.ts only (its
+ * owners switch it to the enum); not exported from the library.
+ */
+export const IDEMPOTENCY_CONFLICT = LedgerErrorCode.IdempotencyConflict;
 
 /** What a pack or grant already applied under the same paymentRef or reference. */
 export type AppliedContent =

@@ -38,7 +38,12 @@ export interface KeyedCommand {
 export type CommandOutcome =
   | { kind: 'applied'; events: CreditEvent[]; eventIds: string[] }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; code: string; message: string; details?: unknown };
+  | {
+      kind: 'rejected';
+      code: import('./ledger-error-code').RefusalCode;
+      message: string;
+      details?: unknown;
+    };
 
 export interface WorkspaceLedgerOptions {
   cacheSizeMax?: number;

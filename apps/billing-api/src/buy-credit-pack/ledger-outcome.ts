@@ -1,4 +1,4 @@
-import { CommandOutcome, IDEMPOTENCY_CONFLICT } from '@tally/ledger';
+import { CommandOutcome, LedgerErrorCode } from '@tally/ledger';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
 
@@ -12,7 +12,7 @@ export function statusOfOutcome(outcome: CommandOutcome | undefined): {
 } {
   if (outcome === undefined)
     throw new Error('assertion failed: the ledger returned no outcome for one command');
-  if (outcome.kind === 'rejected' && outcome.code === IDEMPOTENCY_CONFLICT)
+  if (outcome.kind === 'rejected' && outcome.code === LedgerErrorCode.IdempotencyConflict)
     throw new ApiException(
       ApiErrorCode.IdempotencyConflict,
       outcome.message,

@@ -7,7 +7,13 @@ import {
   TOPIC_OF_MESSAGE_TYPE,
 } from '@tally/contracts';
 import { EventDataRejectedError } from '@tally/event-store';
-import { CommandOutcome, KeyedCommand, keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
+import {
+  CommandOutcome,
+  KeyedCommand,
+  keyedCommandOf,
+  LedgerErrorCode,
+  WorkspaceLedger,
+} from '@tally/ledger';
 import { BusMessage, MessageBatch, MessageBus, OutboundMessage } from '@tally/messaging';
 import { Logger } from '@tally/observability';
 import { TopicNames } from '@tally/runtime';
@@ -17,8 +23,6 @@ import { UndecodableBatches } from './undecodable-batches';
 
 /** Commands handed to the store in one atomic append; a Kafka batch may hold several chunks. */
 const commandsPerAppendMax = 5_000;
-/** The DLQ code of a message whose events PostgreSQL refused to store. */
-export const STORE_REJECTED = 'STORE_REJECTED';
 
 /**
  * Turns one topic-partition batch into events: parse and validate each message (bad ones go to
@@ -82,7 +86,7 @@ export class LedgerBatchHandler {
   /**
    * Executes a chunk; when the store refuses its data (something validation let through), the
    * chunk is halved until the refused command stands alone: it alone is refused with
-   * STORE_REJECTED (and dead-lettered), and every other command is applied. A retry of the same
+   * LedgerErrorCode.StoreRejected (and dead-lettered), and every other command is applied. A retry of the same
    * bytes could never succeed, so the partition would otherwise stop here for good. The halves
    * run in order, so each workspace's commands keep their order.
    */
@@ -92,7 +96,7 @@ export class LedgerBatchHandler {
     } catch (error) {
       if (!(error instanceof EventDataRejectedError)) throw error;
       if (chunk.length === 1)
-        return [{ kind: 'rejected', code: STORE_REJECTED, message: error.message }];
+        return [{ kind: 'rejected', code: LedgerErrorCode.StoreRejected, message: error.message }];
       const middle = Math.ceil(chunk.length / 2);
       const first = await this.executeIsolating(chunk.slice(0, middle));
       return [...first, ...(await this.executeIsolating(chunk.slice(middle)))];
