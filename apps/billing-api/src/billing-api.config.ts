@@ -1,4 +1,4 @@
-import { Topics } from '@tally/contracts';
+import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
 
 export const BILLING_API_CONFIG = Symbol('BILLING_API_CONFIG');
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
@@ -8,7 +8,17 @@ export const API_LOGGER = Symbol('API_LOGGER');
 export interface BillingApiConfig {
   /** Pack sizes a caller may buy, in µcr. */
   packSizesMicro: readonly bigint[];
-  topics: { actionExecuted: string; subscription: string };
+  topics: ApiTopicNames;
+}
+
+/** The topics the API publishes to (POST /v1/events); the balance alerts are the ledger's. */
+export type ApiTopicNames = Pick<TopicNames, 'actionExecuted' | 'subscription'>;
+
+/** The topics given, else those of the environment (`TALLY_TOPIC_*`), as the ledger reads them. */
+export function apiTopicNamesOf(given?: ApiTopicNames, env = process.env): ApiTopicNames {
+  if (given) return given;
+  const { actionExecuted, subscription } = topicNamesFromEnvironment(env);
+  return { actionExecuted, subscription };
 }
 
 /** Pack sizes in credits (docs/api.md); configurable through createBillingApi. */
@@ -26,7 +36,5 @@ export const STREAM_HEARTBEAT_MS = 15_000;
 /** Default and widest usage range, in days. */
 export const USAGE_RANGE_DAYS_DEFAULT = 30;
 
-export const DEFAULT_TOPICS = {
-  actionExecuted: Topics.actionExecuted,
-  subscription: Topics.subscription,
-};
+/** The design brief's topic names, whatever the environment says. */
+export const DEFAULT_TOPICS: ApiTopicNames = apiTopicNamesOf(undefined, {});

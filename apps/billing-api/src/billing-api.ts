@@ -12,8 +12,9 @@ import { migrateProjections } from '@tally/projections';
 import { AuthOptions, tokenVerifierFor } from './auth/auth-options';
 import { BillingApiModule } from './billing-api.module';
 import {
+  ApiTopicNames,
+  apiTopicNamesOf,
   BODY_SIZE_MAX_BYTES,
-  DEFAULT_TOPICS,
   PACK_SIZES_CREDITS_DEFAULT,
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
@@ -38,7 +39,8 @@ export interface BillingApiDependencies {
   packSizesCredits?: readonly string[];
   /** Requests per client IP per second; default 1000. */
   rateLimitPerSecond?: number;
-  topics?: { actionExecuted: string; subscription: string };
+  /** Default: `TALLY_TOPIC_ACTION_EXECUTED` / `TALLY_TOPIC_SUBSCRIPTION`, else the brief's names. */
+  topics?: ApiTopicNames;
   logger?: Logger;
 }
 
@@ -60,7 +62,7 @@ export async function createBillingApi(
   const logger = deps.logger ?? createLogger('billing-api');
   const metrics = new HttpMetrics();
   const module = BillingApiModule.register({
-    config: { packSizesMicro, topics: deps.topics ?? DEFAULT_TOPICS },
+    config: { packSizesMicro, topics: apiTopicNamesOf(deps.topics) },
     tokens,
     sql: deps.sql,
     bus: deps.bus,
