@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Topics } from '@tally/contracts';
 import { createPgliteEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { createInProcessBus, MessageBus } from '@tally/messaging';
 import { createBillingApi, signToken } from '../../../apps/billing-api/src';
@@ -85,8 +84,8 @@ describe('@tally/client against the billing API (embedded store, in-process bus)
   beforeAll(async () => {
     store = await createPgliteEventStore();
     bus = createInProcessBus();
-    const topics = { ...Topics };
-    ledger = await startLedger({ store, sql: store.sql, bus, topics, publishAlerts: false });
+    // Ledger and API both read the topic names from the environment (TALLY_TOPIC_*), as npm start does.
+    ledger = await startLedger({ store, sql: store.sql, bus, publishAlerts: false });
     projector = await startProjector({ store, sql: store.sql });
     app = await createBillingApi({ store, sql: store.sql, bus, jwtSecret, ledger: ledger.ledger });
     await app.listen(0, '127.0.0.1');
