@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DAY_MS } from '@tally/contracts';
 import { defaultPriceBook, priceAction } from '@tally/credits';
 import { BrowserContext, chromium } from 'playwright-core';
 import { actionExecuted, ActionSpec, periodStarted } from '../support/action-fixtures';
@@ -56,7 +57,7 @@ function sampleUsage(
 ): { messages: unknown[]; usedMicro: bigint } {
   const messages: unknown[] = [];
   let usedMicro = 0n;
-  for (let dayMs = periodStartMs, day = 0; dayMs < nowMs; dayMs += 86_400_000, day += 1) {
+  for (let dayMs = periodStartMs, day = 0; dayMs < nowMs; dayMs += DAY_MS, day += 1) {
     const count = 3 + ((day * 7) % 5) + (day % 4 === 2 ? 6 : 0);
     for (let index = 0; index < count; index += 1) {
       const action = dayMix[(day + index * 3) % dayMix.length] as ActionSpec;

@@ -3,6 +3,7 @@ import { Agent, IncomingHttpHeaders, request } from 'node:http';
 import { brotliCompressSync, constants as zlibConstants, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
+import { DAY_MS } from '@tally/contracts';
 import { actionExecuted, eventually, periodStarted } from '../support/action-fixtures';
 import { EmbeddedStack, startEmbeddedStack } from '../support/embedded-stack';
 
@@ -251,7 +252,7 @@ const workspace = fc.constantFrom(...FUZZ_WORKSPACES);
 const reference = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 40 }));
 const nowish = fc
   .integer({ min: -40, max: 400 })
-  .map((days) => new Date(Date.now() + days * 86_400_000).toISOString());
+  .map((days) => new Date(Date.now() + days * DAY_MS).toISOString());
 
 const envelope = (type: string) => ({
   eventId: fc.uuid(),
@@ -740,7 +741,7 @@ const queryValue = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> =>
 
 const day = fc
   .integer({ min: -60, max: 60 })
-  .map((days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10));
+  .map((days) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10));
 const QUERY_KEYS: Record<QueryKind, [string, fc.Arbitrary<string>][]> = {
   usage: [
     ['from', fc.oneof(day, fc.constant('2026-11-25T10:00:00+01:00'))],

@@ -4,6 +4,7 @@
 // three months so every workspace that stays active closes a period or two; heavy users run
 // out and buy packs, some get grants that later expire.
 import { randomUUID } from 'node:crypto';
+import { DAY_MS } from '@tally/contracts';
 import {
   decide,
   evolve,
@@ -27,7 +28,6 @@ export interface SeedOptions {
 
 const seedStart = Date.parse('2026-01-01T00:00:00.000Z');
 const seedDays = 90;
-const dayMs = 86_400_000;
 const kinds = [
   'record.create',
   'http.request',
@@ -74,7 +74,7 @@ function commandsFor(
       paymentRef: `pay-${randomUUID()}`,
     });
   } else if (roll < 0.001) {
-    const expiresAt = new Date(Date.parse(at) + Math.floor(next() * 30 + 1) * dayMs).toISOString();
+    const expiresAt = new Date(Date.parse(at) + Math.floor(next() * 30 + 1) * DAY_MS).toISOString();
     commands.push({
       ...base,
       type: 'GrantCredits',
@@ -142,7 +142,7 @@ export async function seedCreditEvents(
   for (let step = 0; stored + pendingCount < options.eventsTotal; step += 1) {
     const workspaceId = workspaceIds[pick()] as string;
     const at = new Date(
-      seedStart + Math.floor(((stored + pendingCount) / options.eventsTotal) * seedDays * dayMs),
+      seedStart + Math.floor(((stored + pendingCount) / options.eventsTotal) * seedDays * DAY_MS),
     ).toISOString();
     let state = states.get(workspaceId) ?? initialWorkspaceState(workspaceId);
     for (const command of commandsFor(state, workspaceId, at, next)) {

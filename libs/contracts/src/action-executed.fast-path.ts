@@ -2,6 +2,7 @@ import type { ActionExecuted, ExecutedAction } from './inbound-message';
 import { instantMsOf } from './instants';
 import { isStorableText } from './json-shape';
 import {
+  ACTION_KIND_LENGTH_MAX,
   DURATION_MS_MAX,
   IDENTIFIER_LENGTH_MAX,
   RECIPIENTS_MAX,
@@ -64,7 +65,7 @@ export function acceptActionExecutedFast(input: unknown): ActionExecuted | null 
 function acceptAction(input: unknown): ExecutedAction | null {
   if (!isObject(input)) return null;
   const { kind, workflowId, workflowRunId, stepId, durationMs, recipients, ai } = input;
-  if (!isIdentifier(kind, 100) || !ACTION_KIND_PATTERN.test(kind)) return null;
+  if (!isIdentifier(kind, ACTION_KIND_LENGTH_MAX) || !ACTION_KIND_PATTERN.test(kind)) return null;
   const action: ExecutedAction = { kind };
   for (const [name, value] of [
     ['workflowId', workflowId],

@@ -6,6 +6,8 @@ export {
   PAYLOAD_SIZE_MAX_BYTES,
   JSON_DEPTH_MAX,
   IDENTIFIER_LENGTH_MAX,
+  WORKSPACE_ID_LENGTH_MAX,
+  ACTION_KIND_LENGTH_MAX,
   AMOUNT_MICRO_MAX,
   TOKENS_MAX,
   RESERVATION_ID_PATTERN,
@@ -25,7 +27,7 @@ export {
   formatMicroAsCredits,
 } from './credits-amount';
 export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
-export { MessageEnvelope, WORKSPACE_ID_PATTERN } from './messages/envelope';
+export { MessageEnvelope, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './messages/envelope';
 export {
   ActionExecutedMessage,
   ActionDto,

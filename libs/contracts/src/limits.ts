@@ -15,6 +15,12 @@ export const JSON_DEPTH_MAX = 8;
 /** Longest id, reference or name string accepted in a message. */
 export const IDENTIFIER_LENGTH_MAX = 200;
 
+/** Longest workspace id (WORKSPACE_ID_PATTERN). */
+export const WORKSPACE_ID_LENGTH_MAX = 128;
+
+/** Longest action kind, in a message and as a price book's key. */
+export const ACTION_KIND_LENGTH_MAX = 100;
+
 /** Largest amount accepted anywhere: one billion credits, in µcr. */
 export const AMOUNT_MICRO_MAX = 1_000_000_000_000_000n;
 

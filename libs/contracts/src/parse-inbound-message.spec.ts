@@ -1,7 +1,14 @@
 import { ContractErrorCode } from './contract-error-code';
 import { formatMicroAsCredits, parseCreditsToMicro } from './credits-amount';
-import { PAYLOAD_SIZE_MAX_BYTES } from './limits';
-import { parseInboundMessage, ParseResult, validateInboundObject } from './parse-inbound-message';
+import { ACTION_KIND_LENGTH_MAX, PAYLOAD_SIZE_MAX_BYTES, WORKSPACE_ID_LENGTH_MAX } from './limits';
+import { WORKSPACE_ID_RULE } from './messages/envelope';
+import { acceptActionExecutedFast } from './action-executed.fast-path';
+import {
+  parseInboundMessage,
+  ParseResult,
+  validateInboundObject,
+  validateWithClasses,
+} from './parse-inbound-message';
 import { dlqTopicOf, Topics } from './topics';
 
 const envelope = {
@@ -279,6 +286,33 @@ describe('parseInboundMessage', () => {
     };
     expectRefused(parse({ ...grant, grantType: 'gift' }), ContractErrorCode.ValidationFailed);
     expectRefused(parse({ ...grant, expiresAt: 'soon' }), ContractErrorCode.ValidationFailed);
+  });
+
+  it('accepts exactly the workspace ids its rule describes, and refuses the others with that rule', () => {
+    const ok = ['a', '7', 'A'.repeat(WORKSPACE_ID_LENGTH_MAX), 'acme.eu:prod_1-2'];
+    const bad = ['', '-a', '.a', ':a', '_a', 'A'.repeat(WORKSPACE_ID_LENGTH_MAX + 1), 'a b', 'a/b'];
+    for (const workspaceId of ok) expect(parse({ ...actionExecuted, workspaceId }).ok).toBe(true);
+    for (const workspaceId of bad) {
+      const result = parse({ ...actionExecuted, workspaceId });
+      expect(result.ok).toBe(false);
+      if (!result.ok)
+        expect(result.details).toContainEqual({
+          path: 'workspaceId',
+          messages: [WORKSPACE_ID_RULE],
+        });
+    }
+    expect(WORKSPACE_ID_RULE).toContain(`1 to ${WORKSPACE_ID_LENGTH_MAX} characters`);
+  });
+
+  it('accepts an action kind up to its length limit, on the fast path and the classes alike', () => {
+    const kindOf = (length: number): string => `a.${'b'.repeat(length - 2)}`;
+    const withKind = (kind: string) => ({ ...actionExecuted, action: { kind } });
+    const longest = withKind(kindOf(ACTION_KIND_LENGTH_MAX));
+    const tooLong = withKind(kindOf(ACTION_KIND_LENGTH_MAX + 1));
+    expect(acceptActionExecutedFast(longest)).not.toBeNull();
+    expect(validateWithClasses(longest).ok).toBe(true);
+    expect(acceptActionExecutedFast(tooLong)).toBeNull();
+    expectRefused(validateWithClasses(tooLong), ContractErrorCode.ValidationFailed);
   });
 
   it('reports each invalid field with its path', () => {

@@ -6,7 +6,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertNever, WORKSPACE_ID_PATTERN } from '@tally/contracts';
+import { assertNever, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '@tally/contracts';
 import type { Request } from 'express';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
@@ -101,10 +101,7 @@ function authorise(principal: Principal, scope: Scope, rawWorkspaceId: unknown):
     rawWorkspaceId !== undefined &&
     (workspaceId === undefined || !WORKSPACE_ID_PATTERN.test(workspaceId))
   ) {
-    throw new ApiException(
-      ApiErrorCode.InvalidWorkspaceId,
-      'workspace id must be 1-128 characters of [A-Za-z0-9._:-]',
-    );
+    throw new ApiException(ApiErrorCode.InvalidWorkspaceId, WORKSPACE_ID_RULE);
   }
   if (!principal.scopes.has(scope)) {
     throw new ApiException(ApiErrorCode.InsufficientScope, `this route needs the ${scope} scope`, {

@@ -6,13 +6,14 @@ import {
   IsOptionalField,
   utcDayMsOf,
   WORKSPACE_ID_PATTERN,
+  WORKSPACE_ID_RULE,
 } from '@tally/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { STATEMENT_PAGE_SIZE_MAX } from '@tally/projections';
 
 export class WorkspaceParams {
-  @Matches(WORKSPACE_ID_PATTERN, { message: 'id must be 1-128 characters of [A-Za-z0-9._:-]' })
+  @Matches(WORKSPACE_ID_PATTERN, { message: WORKSPACE_ID_RULE })
   id!: string;
 }
 

@@ -5,6 +5,7 @@ import {
   IsOptionalField,
   RESERVATION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,
+  WORKSPACE_ID_RULE,
 } from '@tally/contracts';
 import { IsString, Matches } from 'class-validator';
 
@@ -35,7 +36,7 @@ export class ReserveBody {
 }
 
 export class ReservationParams {
-  @Matches(WORKSPACE_ID_PATTERN, { message: 'id must be 1-128 characters of [A-Za-z0-9._:-]' })
+  @Matches(WORKSPACE_ID_PATTERN, { message: WORKSPACE_ID_RULE })
   id!: string;
 
   @Matches(RESERVATION_ID_PATTERN, { message: RESERVATION_ID_RULE })

@@ -1,3 +1,4 @@
+import { DAY_MS } from '@tally/contracts';
 import { instantReached } from './instant-reached';
 
 describe('waiting for an instant', () => {
@@ -22,7 +23,7 @@ describe('waiting for an instant', () => {
   });
 
   it('waits in steps beyond the longest setTimeout delay (about 24.8 days)', () => {
-    const thirtyDaysMs = 30 * 86_400_000;
+    const thirtyDaysMs = 30 * DAY_MS;
     const seen: number[] = [];
     instantReached(Date.now() + thirtyDaysMs).subscribe(() => seen.push(Date.now()));
     jest.advanceTimersByTime(2 ** 31);

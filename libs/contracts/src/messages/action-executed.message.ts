@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  ACTION_KIND_LENGTH_MAX,
   DURATION_MS_MAX,
   IDENTIFIER_LENGTH_MAX,
   RECIPIENTS_MAX,
@@ -67,7 +68,7 @@ export class AiUsageDto {
 
 export class ActionDto {
   @IsString()
-  @Length(1, 100)
+  @Length(1, ACTION_KIND_LENGTH_MAX)
   @Matches(ACTION_KIND_PATTERN, { message: 'action.kind must be a dotted lower-case name' })
   kind!: string;
 

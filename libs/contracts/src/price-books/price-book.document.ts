@@ -1,7 +1,7 @@
 import { parseCreditsToMicro } from '../credits-amount';
 import { canonicalInstant, isInstant } from '../instants';
 import { jsonShapeIssue } from '../json-shape';
-import { IDENTIFIER_LENGTH_MAX, TOKENS_MAX } from '../limits';
+import { ACTION_KIND_LENGTH_MAX, IDENTIFIER_LENGTH_MAX, TOKENS_MAX } from '../limits';
 import { ACTION_KIND_PATTERN } from '../messages/action-executed.message';
 
 // The price book as operators publish it (docs/pricing.md, design section 7): every rate a
@@ -146,7 +146,7 @@ function checkKinds(check: FieldCheck, kinds: unknown): void {
   if (!check.entries(kinds, 'kinds', 'kinds')) return;
   for (const [kind, price] of Object.entries(kinds)) {
     const field = join('kinds', kind);
-    if (kind.length > 100 || !ACTION_KIND_PATTERN.test(kind))
+    if (kind.length > ACTION_KIND_LENGTH_MAX || !ACTION_KIND_PATTERN.test(kind))
       check.fail(field, 'must be named like an action kind (a dotted lower-case name)');
     else if (RULE_KINDS.has(kind))
       check.fail(field, `is priced by its own rule (${RULE_KINDS.get(kind)})`);
