@@ -1,3 +1,4 @@
+import { assertNever } from '@tally/contracts';
 import type { CreditEvent } from '@tally/credits';
 import type { Projection } from '../projection';
 import { statementBulkRebuilder } from './statement.rebuild.sql';
@@ -64,10 +65,8 @@ export function movementOf(event: CreditEvent): Movement | null {
       };
     case 'CreditStatusChanged':
       return null;
-    default: {
-      const unexpected: never = event;
-      throw new Error(`assertion failed: no statement line for ${JSON.stringify(unexpected)}`);
-    }
+    default:
+      return assertNever(event, 'credit event');
   }
 }
 
