@@ -1,0 +1,213 @@
+// Reservations on the real database (issue 14): reserve latency at a fixed rate over many
+// workspaces, the rate one hot workspace sustains with 50 concurrent callers beside the raw
+// PostgreSQL single-row transaction rate of the same run, and how late the deadline scheduler
+// expires 10,000 holds that fall due within one second. Run: npm run bench:reservations
+// (BENCH_RESERVE_RATE, BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS).
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createBillingApi, signToken } from '../../apps/billing-api/src';
+import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { DeadlineScheduler, KeyedCommand, reserveCommand, WorkspaceLedger } from '@tally/ledger';
+import { createInProcessBus } from '@tally/messaging';
+import { Pool } from 'pg';
+import { createTestDatabase } from '../support/test-database';
+
+const rate = Number(process.env.BENCH_RESERVE_RATE ?? 500);
+const seconds = Number(process.env.BENCH_RESERVE_SECONDS ?? 20);
+const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 1_000);
+const dueItems = Number(process.env.BENCH_DUE_ITEMS ?? 10_000);
+const hotCallers = 50;
+const hotSeconds = 10;
+const jwtSecret = randomUUID();
+
+type Store = EventStore & { sql: SqlClient; close(): Promise<void> };
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+}
+
+function summary(samples: number[]): { p50: number; p99: number; max: number; count: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return {
+    p50: round(percentile(sorted, 0.5)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    count: sorted.length,
+  };
+}
+
+async function openWorkspaces(ledger: WorkspaceLedger, ids: string[]): Promise<void> {
+  const at = new Date().toISOString();
+  const commands: KeyedCommand[] = ids.map((workspaceId) => ({
+    command: {
+      type: 'OpenPeriod',
+      commandId: `p-${workspaceId}`,
+      workspaceId,
+      occurredAt: at,
+      processedAt: at,
+      cycle: 'yearly',
+      periodStart: '2026-01-01T00:00:00.000Z',
+      periodEnd: '2099-01-01T00:00:00.000Z',
+      allocationMicro: 10n ** 15n,
+    },
+    idempotencyKey: `${workspaceId}/period/bench`,
+  }));
+  for (let from = 0; from < commands.length; from += 500)
+    await ledger.execute(commands.slice(from, from + 500));
+}
+
+async function post(url: string, token: string, body?: unknown): Promise<Response> {
+  return await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** Reserves, returns the latency; with `release`, then ends the hold (a workspace holds ≤ 1,000). */
+async function reserveOverHttp(
+  baseUrl: string,
+  token: string,
+  workspaceId: string,
+  release = false,
+): Promise<number> {
+  const reservations = `${baseUrl}/v1/workspaces/${workspaceId}/credits/reservations`;
+  const reservationId = randomUUID();
+  const started = performance.now();
+  const response = await post(reservations, token, { reservationId, amountMicro: '1000' });
+  const answer = await response.text();
+  if (response.status !== 201) throw new Error(`reserve answered ${response.status}: ${answer}`);
+  const latencyMs = performance.now() - started;
+  if (release) await (await post(`${reservations}/${reservationId}/release`, token)).arrayBuffer();
+  return latencyMs;
+}
+
+/** Fires `rate` reservations a second for `seconds`, spread over the workspaces. */
+async function fixedRate(baseUrl: string, token: string, workspaces: string[]) {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = rate * seconds;
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1_000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const workspaceId = workspaces[index % workspaces.length] as string;
+    pending.push(
+      reserveOverHttp(baseUrl, token, workspaceId).then((ms) => void latencies.push(ms)),
+    );
+  }
+  await Promise.all(pending);
+  const elapsedS = (performance.now() - started) / 1_000;
+  return { achievedPerSecond: Math.round(total / elapsedS), latencyMs: summary(latencies) };
+}
+
+/** 50 callers on one workspace as fast as they can, each reserving then releasing its hold. */
+async function hotWorkspace(baseUrl: string, token: string, workspaceId: string) {
+  const latencies: number[] = [];
+  const until = performance.now() + hotSeconds * 1_000;
+  await Promise.all(
+    Array.from({ length: hotCallers }, async () => {
+      while (performance.now() < until)
+        latencies.push(await reserveOverHttp(baseUrl, token, workspaceId, true));
+    }),
+  );
+  return { perSecond: Math.round(latencies.length / hotSeconds), latencyMs: summary(latencies) };
+}
+
+/** The ceiling: single-statement transactions updating one row, 50 connections at once. */
+async function rawSingleRowRate(connectionString: string) {
+  const pool = new Pool({ connectionString, max: hotCallers });
+  await pool.query('CREATE TABLE bench_hot_row (id int PRIMARY KEY, n bigint NOT NULL)');
+  await pool.query('INSERT INTO bench_hot_row VALUES (1, 0)');
+  let count = 0;
+  const until = performance.now() + hotSeconds * 1_000;
+  await Promise.all(
+    Array.from({ length: hotCallers }, async () => {
+      while (performance.now() < until) {
+        await pool.query('UPDATE bench_hot_row SET n = n + 1 WHERE id = 1');
+        count += 1;
+      }
+    }),
+  );
+  await pool.end();
+  return { perSecond: Math.round(count / hotSeconds) };
+}
+
+/** `dueItems` holds over the workspaces, all falling due within one second; then the scheduler. */
+async function schedulerLateness(store: Store, ledger: WorkspaceLedger, workspaces: string[]) {
+  const windowStart = Date.now() + 60_000;
+  const now = new Date().toISOString();
+  const commands = Array.from({ length: dueItems }, (_, index) =>
+    reserveCommand(
+      {
+        workspaceId: workspaces[index % workspaces.length] as string,
+        reservationId: `due-${index}`,
+        amountMicro: 1_000n,
+        expiresAt: new Date(windowStart + Math.floor((index * 1_000) / dueItems)).toISOString(),
+      },
+      now,
+    ),
+  );
+  for (let from = 0; from < commands.length; from += 500)
+    await ledger.execute(commands.slice(from, from + 500));
+  const latenessMs: number[] = [];
+  const scheduler = new DeadlineScheduler(ledger, store.sql, {
+    onDecided: (lateness) => latenessMs.push(...lateness),
+  });
+  await new Promise((resolve) => setTimeout(resolve, windowStart - Date.now() - 2_000));
+  scheduler.start();
+  while (latenessMs.length < workspaces.length && Date.now() < windowStart + 30_000)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  await scheduler.stop();
+  return { dueItems, workspacesDue: latenessMs.length, latenessMs: summary(latenessMs) };
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase('tally_bench_reservations');
+  const store = (await createPostgresEventStore({
+    connectionString: database.connectionString,
+  })) as Store;
+  const bus = createInProcessBus();
+  let app: NestExpressApplication | undefined;
+  try {
+    const ledger = new WorkspaceLedger(store, store.sql);
+    const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
+    await openWorkspaces(ledger, workspaces);
+    app = await createBillingApi({
+      store,
+      sql: store.sql,
+      bus,
+      jwtSecret,
+      rateLimitPerSecond: 1e6,
+    });
+    await app.listen(0, '127.0.0.1');
+    const baseUrl = await app.getUrl();
+    const token = await signToken({ workspaceId: '*', scope: 'credits:reserve' }, jwtSecret, 3_600);
+    await fixedRate(baseUrl, token, workspaces.slice(0, 50)); // warm-up, not reported
+    const report = {
+      benchmark: 'reservations',
+      workspaces: workspaceCount,
+      fixedRate: { target: rate, seconds, ...(await fixedRate(baseUrl, token, workspaces)) },
+      hotWorkspace: {
+        callers: hotCallers,
+        ...(await hotWorkspace(baseUrl, token, workspaces[0] as string)),
+      },
+      rawSingleRowTransactions: await rawSingleRowRate(database.connectionString),
+      scheduler: await schedulerLateness(store, ledger, workspaces),
+      node: process.version,
+    };
+    console.log(JSON.stringify(report));
+  } finally {
+    await app?.close();
+    await bus.close();
+    await store.close();
+    await database.drop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
