@@ -89,6 +89,8 @@ const snapshotEveryEventsDefault = 1_000;
 export class WorkspaceLedger {
   private readonly cache: WorkspaceCache;
   private pricing: { revision: bigint; decider: WorkspaceDecider } | undefined;
+  /** The last call of this instance that touches each workspace, while it runs. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -179,7 +181,30 @@ export class WorkspaceLedger {
     this.cache.clear();
   }
 
+  /**
+   * Decides and appends the commands, in order per workspace. Calls that share a workspace run
+   * one after the other in this instance (in the order they were made), so concurrent requests
+   * on one workspace — 50 callers reserving at once — never conflict with each other here;
+   * only another instance's writes can (and are decided again).
+   */
   async execute(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
+    const workspaceIds = new Set(commands.map((keyed) => keyed.command.workspaceId));
+    const earlier = [...workspaceIds].map((workspaceId) => this.inFlight.get(workspaceId));
+    let done!: () => void;
+    const turn = new Promise<void>((resolve) => (done = resolve));
+    for (const workspaceId of workspaceIds) this.inFlight.set(workspaceId, turn);
+    try {
+      await Promise.all(earlier);
+      return await this.executeInTurn(commands);
+    } finally {
+      done();
+      for (const workspaceId of workspaceIds) {
+        if (this.inFlight.get(workspaceId) === turn) this.inFlight.delete(workspaceId);
+      }
+    }
+  }
+
+  private async executeInTurn(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
     // Redelivered commands are rare: the first try skips the lookup of stored ids and asks the
     // store to reject the whole append if any id is already there (one round trip, and no
     // second probe of the id index). Only then does it look the ids up and decide again.
