@@ -25,7 +25,7 @@ export interface HealthReport {
     since: string;
   }[];
   heldWorkspaceCount: number;
-  /** Partitions a ledger group waits on at a batch it cannot decode (`npm run ops -- dlq stuck`). */
+  /** Partitions a ledger group waits on at a batch it cannot decode or dead-letter (`npm run ops -- dlq stuck`; `codec` says which). */
   stuckPartitions: {
     groupId: string;
     topic: string;

@@ -23,7 +23,7 @@ export class HealthController {
   /**
    * Liveness and readiness (docs/api.md): 503 when the database does not answer, when the
    * projector has left committed events waiting too long, when a workspace's read model is
-   * held back, or when a ledger waits at a Kafka batch it cannot decode; the body names the
+   * held back, or when a ledger waits at a Kafka batch it cannot decode or dead-letter; the body names the
    * failed checks, every held-back workspace and every stuck partition.
    */
   @Get('health')
