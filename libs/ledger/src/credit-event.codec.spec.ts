@@ -167,7 +167,12 @@ describe('credit event codec', () => {
   it('reads a state back only when its status and period agree', () => {
     const unplanned = encodeWorkspaceState(initialWorkspaceState('ws-1'));
     expect(decodeWorkspaceState(unplanned)).toEqual(initialWorkspaceState('ws-1'));
-    const period = { cycle: 'monthly', start: 'a', end: 'b', allocationMicro: '5' };
+    const period = {
+      cycle: 'monthly',
+      start: '2026-11-01T00:00:00.000Z',
+      end: '2026-12-01T00:00:00.000Z',
+      allocationMicro: '5',
+    };
     for (const broken of [
       { ...unplanned, status: 'active' },
       { ...unplanned, period },

@@ -7,6 +7,7 @@ import {
   PlannedStatus,
   WorkspaceState,
 } from '@tally/credits';
+import { workspaceStateIssue } from './workspace-state.shape';
 
 // Storage form: bigint → decimal string. The rule that makes decoding exact without a schema
 // per event: every bigint field's name ends in `Micro` and nothing else does (asserted when
@@ -231,9 +232,20 @@ export function encodeWorkspaceState(state: WorkspaceState): Record<string, unkn
   return encodeValue(state, '') as Record<string, unknown>;
 }
 
-/** Reads a stored snapshot back. Throws CreditsDomainError for an amount that is not an integer string. */
+/**
+ * Reads a stored snapshot back. Throws CreditsDomainError for anything but a whole state: an
+ * amount that is not an integer string, a field missing, unexpected or of the wrong kind at any
+ * depth (`workspaceStateIssue`), or a status that does not go with its period.
+ */
 export function decodeWorkspaceState(stored: Record<string, unknown>): WorkspaceState {
   const state = decodeValue(stored, '', 'WorkspaceState') as Record<string, unknown>;
+  const issue = workspaceStateIssue(state);
+  if (issue !== null) {
+    throw new CreditsDomainError(
+      CreditsErrorCode.MalformedEvent,
+      `WorkspaceState.${issue} is missing, unexpected or of the wrong kind`,
+    );
+  }
   const unplanned = state.status === 'no_plan' && state.period === null;
   const planned = PLANNED_STATUSES.has(state.status) && isObject(state.period);
   if (!unplanned && !planned) {

@@ -116,12 +116,14 @@ describe('workspace snapshots (real PostgreSQL)', () => {
     await expectRebuiltFromEvents(workspaceId);
   });
 
-  it('ignores a malformed snapshot of the current version: a field missing, of another kind, or not an amount', async () => {
+  it('ignores a malformed snapshot of the current version: a field missing, of another kind, not an amount, or a period or grant that is not whole', async () => {
     for (const change of [
       `state = state - 'grants'`,
       `state = jsonb_set(state, '{grants}', '"none"')`,
       `state = jsonb_set(state, '{rolloverMicro}', '"1.5"')`,
       `state = jsonb_set(state, '{workspaceId}', '"another"')`,
+      `state = state || '{"status": "active", "period": {}, "grants": [{"nonsense": 1}]}'::jsonb`,
+      `state = jsonb_set(state, '{period,start}', '"2026-11-01"')`,
       `state = '[]'`,
     ]) {
       const workspaceId = await snapshottedWorkspace();
