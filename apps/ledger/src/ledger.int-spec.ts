@@ -169,6 +169,9 @@ describe('ledger service (real Kafka, real PostgreSQL)', () => {
       true,
     );
     expect(totals.amountMicro).toBe(100n + 100n + 1_000n + 224n + 900n + 10_000n + 6_000n + 915n);
+    // Operators see the unpriced model on the ledger's metrics.
+    const fallback = (await ledger.metrics.fallbackPriced.get()).values;
+    expect(fallback.find((value) => value.labels.model === 'mystery-model')?.value).toBe(1);
     // The first debit comes out of the period allocation (no rollover in a first period).
     expect((debits[0]?.split as Record<string, string>).allocationMicro).toBe('100');
   }, 60_000);

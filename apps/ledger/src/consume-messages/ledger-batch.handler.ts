@@ -70,11 +70,7 @@ export class LedgerBatchHandler {
           );
           deadLetters.push(deadLetterOf(origin, outcome.code, outcome.message));
         }
-        if (outcome.kind === 'applied') {
-          this.metrics.debited.inc(
-            outcome.events.filter((event) => event.type === 'CreditDebited').length,
-          );
-        }
+        if (outcome.kind === 'applied') this.metrics.countApplied(outcome.events);
       });
       await batch.heartbeat();
     }
