@@ -57,6 +57,12 @@ export interface WorkspaceLedgerOptions {
   now?: () => Date;
 }
 
+interface GroupedCall {
+  commands: KeyedCommand[];
+  resolve: (outcomes: CommandOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /** One workspace's part of a batch: its events, the state after them, and its append. */
 interface DecidedWorkspace {
   workspaceId: string;
@@ -72,6 +78,10 @@ interface DecidedWorkspace {
 class PriceBooksChanged extends Error {}
 
 const conflictRetriesMax = 8;
+// Calls of at most this many commands (the routes' one) are appended in groups; the Kafka
+// ledger's batches go alone. A group holds at most groupCallsMax calls.
+const groupedCallCommandsMax = 10;
+const groupCallsMax = 500;
 // Two writers that conflicted would likely collide again at once; a short random pause lets
 // one of them win.
 const conflictBackoffMsMax = 20;
@@ -91,6 +101,9 @@ export class WorkspaceLedger {
   private pricing: { revision: bigint; decider: WorkspaceDecider } | undefined;
   /** The last call of this instance that touches each workspace, while it runs. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Small calls waiting for the next group append, in the order they were made. */
+  private readonly grouped: GroupedCall[] = [];
+  private appendingGroup = false;
 
   constructor(
     private readonly store: EventStore,
@@ -182,12 +195,55 @@ export class WorkspaceLedger {
   }
 
   /**
-   * Decides and appends the commands, in order per workspace. Calls that share a workspace run
-   * one after the other in this instance (in the order they were made), so concurrent requests
-   * on one workspace — 50 callers reserving at once — never conflict with each other here;
-   * only another instance's writes can (and are decided again).
+   * Decides and appends the commands, in order per workspace. Small calls (a route's one
+   * command) made while another is being appended wait and go together in the next append —
+   * one transaction for many concurrent requests (group commit). Calls that share a workspace
+   * run one after the other in this instance, in the order they were made, so concurrent
+   * requests on one workspace never conflict with each other here; only another instance's
+   * writes can (and are decided again).
    */
-  async execute(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
+  execute(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
+    if (commands.length > groupedCallCommandsMax) return this.executeInOrder(commands);
+    return new Promise((resolve, reject) => {
+      this.grouped.push({ commands, resolve, reject });
+      void this.appendGroups();
+    });
+  }
+
+  /** Appends the waiting small calls together, a group at a time, while any are waiting. */
+  private async appendGroups(): Promise<void> {
+    if (this.appendingGroup) return;
+    this.appendingGroup = true;
+    try {
+      while (this.grouped.length > 0) {
+        const group = this.grouped.splice(0, groupCallsMax);
+        await this.appendGroup(group);
+      }
+    } finally {
+      this.appendingGroup = false;
+    }
+  }
+
+  private async appendGroup(group: GroupedCall[]): Promise<void> {
+    try {
+      const outcomes = await this.executeInOrder(group.flatMap((call) => call.commands));
+      let from = 0;
+      for (const call of group) {
+        call.resolve(outcomes.slice(from, from + call.commands.length));
+        from += call.commands.length;
+      }
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]?.reject(error);
+        return;
+      }
+      // One call's failure is that call's: each runs alone again, and fails or succeeds alone.
+      for (const call of group)
+        await this.executeInOrder(call.commands).then(call.resolve, call.reject);
+    }
+  }
+
+  private async executeInOrder(commands: KeyedCommand[]): Promise<CommandOutcome[]> {
     const workspaceIds = new Set(commands.map((keyed) => keyed.command.workspaceId));
     const earlier = [...workspaceIds].map((workspaceId) => this.inFlight.get(workspaceId));
     let done!: () => void;
