@@ -2,8 +2,10 @@ import type { ActionSource, BillingCycle, GrantType, WorkspaceStatus } from '@ta
 import type { PlannedStatus } from './workspace-credits.state';
 
 // Stored facts. The `type` strings are frozen wire names (docs/events.md); amounts are bigint
-// µcr in memory and decimal strings once encoded. Absent values are `null`, never missing, so
-// an event round-trips through JSON exactly.
+// µcr in memory and decimal strings once encoded. In memory, absent values are `null`, never
+// missing, so an event round-trips through JSON exactly. The stored `CreditDebited` leaves its
+// defaults out (a null model, zero split parts, no grants…) and the codec puts them back on
+// decode (libs/ledger/src/credit-event.codec.ts).
 
 export const CreditEventTypes = {
   periodOpened: 'CreditPeriodOpened',
