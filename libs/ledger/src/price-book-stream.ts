@@ -136,6 +136,16 @@ export async function publishPriceBook(
             published: same,
           };
     }
+    const tie = catalog.published.find(
+      (book) => book.document.effectiveAt === document.effectiveAt,
+    );
+    if (tie !== undefined) {
+      return {
+        kind: 'conflict',
+        message: `price book ${tie.document.version} already takes effect at ${document.effectiveAt}: one book per instant`,
+        published: tie,
+      };
+    }
     const publishedAt = now();
     if (document.effectiveAt < publishedAt.toISOString()) {
       return {

@@ -99,6 +99,9 @@ function publishingSuite(
       expect((await publishPriceBook(store, future, clock)).kind).toBe('replayed');
       const other = { ...future, stepDefaultMicro: '101' };
       expect(await publishPriceBook(store, other, clock)).toMatchObject({ kind: 'conflict' });
+      // Two books may not take effect at the same instant: one of them would never apply.
+      const tie = { ...future, version: 'future-tie' };
+      expect(await publishPriceBook(store, tie, clock)).toMatchObject({ kind: 'conflict' });
       expect((await store.readStream(PRICE_BOOKS_STREAM)).length).toBe(before + 1);
     });
 

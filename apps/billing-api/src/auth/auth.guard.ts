@@ -53,6 +53,12 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(tokenOf(request, access.acceptsQueryToken));
     authorise(principal, access.scope, request.params?.['id']);
+    if (access.allWorkspaces && principal.workspaceId !== ANY_WORKSPACE) {
+      throw new ApiException(
+        ApiErrorCode.WorkspaceForbidden,
+        'this route changes every workspace: it needs a token for all workspaces (*)',
+      );
+    }
     request.principal = principal;
     return true;
   }

@@ -4,6 +4,7 @@ import { REQUIRED_SCOPE_KEY, Scope } from './scopes';
 
 export const PUBLIC_ROUTE_KEY = 'tally:public-route';
 export const QUERY_TOKEN_KEY = 'tally:query-token';
+export const ALL_WORKSPACES_KEY = 'tally:all-workspaces';
 
 /** Reachable without a token (health, metrics, the billing page's static files). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE_KEY, true);
@@ -15,10 +16,16 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  */
 export const AcceptQueryToken = (): MethodDecorator => SetMetadata(QUERY_TOKEN_KEY, true);
 
+/**
+ * The route changes every workspace at once (publishing a price book): only a token for all
+ * workspaces (`*`, service and operator tokens) may call it, whatever its scopes.
+ */
+export const RequireAllWorkspaces = (): MethodDecorator => SetMetadata(ALL_WORKSPACES_KEY, true);
+
 /** What a route declares about who may call it. `undeclared` is refused: closed by default. */
 export type RouteAccess =
   | { kind: 'public' }
-  | { kind: 'scoped'; scope: Scope; acceptsQueryToken: boolean }
+  | { kind: 'scoped'; scope: Scope; acceptsQueryToken: boolean; allWorkspaces: boolean }
   | { kind: 'undeclared' }
   | { kind: 'conflicting' };
 
@@ -38,5 +45,6 @@ export function routeAccessOf(
   if (isPublic) return { kind: 'public' };
   if (scope === undefined) return { kind: 'undeclared' };
   const acceptsQueryToken = reflector.get<boolean | undefined>(QUERY_TOKEN_KEY, handler) === true;
-  return { kind: 'scoped', scope, acceptsQueryToken };
+  const allWorkspaces = reflector.get<boolean | undefined>(ALL_WORKSPACES_KEY, handler) === true;
+  return { kind: 'scoped', scope, acceptsQueryToken, allWorkspaces };
 }

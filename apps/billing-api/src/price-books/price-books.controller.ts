@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { PriceBookDocument } from '@tally/contracts';
 import { PriceBooks, PublishedPriceBook } from '@tally/ledger';
 import type { Response } from 'express';
+import { RequireAllWorkspaces } from '../auth/route-access';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
@@ -49,6 +50,7 @@ export class PriceBooksController {
   /** 201 published, 200 the same version with the same content again. */
   @Post('price-books')
   @RequireScope(Scopes.creditsAdmin)
+  @RequireAllWorkspaces()
   async publish(
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,

@@ -126,6 +126,17 @@ describe('price book routes', () => {
     expect((await store.readStream(PRICE_BOOKS_STREAM)).length).toBe(before);
   });
 
+  it('lets only a credits:admin token for every workspace publish', async () => {
+    const scoped = await signToken({ workspaceId: 'ws-1', scope: 'credits:admin' }, jwtSecret, 600);
+    const response = await call(
+      'POST',
+      '/v1/price-books',
+      scoped,
+      book('y', '2099-04-01T00:00:00Z'),
+    );
+    expect(response).toMatchObject({ status: 403, body: { code: 'WORKSPACE_FORBIDDEN' } });
+  });
+
   it('lets only credits:admin publish', async () => {
     const response = await call(
       'POST',

@@ -92,4 +92,13 @@ describe('parsePriceBookDocument', () => {
       kinds: `holds at most ${PRICE_BOOK_ENTRIES_MAX} kinds`,
     });
   });
+
+  it('refuses model names with spaces, control or bidirectional characters', () => {
+    const rates = { input: '1', output: '1', cachedInput: '1' };
+    for (const name of ['esc\u001b[31mRED', 'new\nline', 'rtl\u202eevil', 'two words', ''])
+      expect(Object.keys(errorsOf({ ...valid, models: { [name]: rates } }))).toEqual([
+        `models.${name}`,
+      ]);
+    expect(errorsOf({ ...valid, models: { 'models/gemini-1.5-pro@001': rates } })).toEqual({});
+  });
 });

@@ -48,6 +48,9 @@ export type PriceBookParse =
 /** Most entries in `kinds` and in `models`. */
 export const PRICE_BOOK_ENTRIES_MAX = 1_000;
 const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// Model names as providers spell them ("gpt-4o-2024-08-06", "models/gemini-1.5-pro"): printable
+// ASCII without spaces, so no control or bidirectional character reaches a terminal or a page.
+const MODEL_NAME_PATTERN = /^[!-~]+$/;
 const RATE_RULE = 'a decimal string from 0 to 999999999.999999 with at most 6 decimals';
 /** Kinds priced by a rule of their own: a flat price for them would never apply. */
 const RULE_KINDS: ReadonlyMap<string, string> = new Map([
@@ -158,8 +161,11 @@ function checkModels(check: FieldCheck, models: unknown): void {
   if (!check.entries(models, 'models', 'models')) return;
   for (const [model, rates] of Object.entries(models)) {
     const field = join('models', model);
-    if (model.length === 0 || model.length > IDENTIFIER_LENGTH_MAX)
-      check.fail(field, `a model name is 1 to ${IDENTIFIER_LENGTH_MAX} characters`);
+    if (model.length > IDENTIFIER_LENGTH_MAX || !MODEL_NAME_PATTERN.test(model))
+      check.fail(
+        field,
+        `a model name is 1 to ${IDENTIFIER_LENGTH_MAX} printable ASCII characters without spaces`,
+      );
     checkModel(check, rates, field, true);
   }
 }
