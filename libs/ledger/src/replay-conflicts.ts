@@ -5,15 +5,8 @@ import {
   WorkspaceCommand,
 } from '@tally/credits';
 import { decodeCreditEvent } from './credit-event.codec';
-import { LedgerErrorCode } from './ledger-error-code';
 import { formatMicroAsCredits } from '@tally/contracts';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
-
-/**
- * LedgerErrorCode.IdempotencyConflict under its former name, for workspace-ledger.ts only (its
- * owners switch it to the enum); not exported from the library.
- */
-export const IDEMPOTENCY_CONFLICT = LedgerErrorCode.IdempotencyConflict;
 
 /** What a pack or grant already applied under the same paymentRef or reference. */
 export type AppliedContent =

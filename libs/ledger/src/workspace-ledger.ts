@@ -22,7 +22,8 @@ import { loadPriceBooks, PRICE_BOOKS_STREAM } from './price-book-stream';
 import { reservationRowsOf, writeReservationRows } from './reservation-rows';
 import { nextDeadlineOf, writeDeadlines } from './workspace-deadlines';
 import { storedEventId } from './event-ids';
-import { carriesContent, IDEMPOTENCY_CONFLICT, replayConflictOf } from './replay-conflicts';
+import { LedgerErrorCode, RefusalCode } from './ledger-error-code';
+import { carriesContent, replayConflictOf } from './replay-conflicts';
 import { WorkspaceCache } from './workspace-cache';
 import { LoadedWorkspace, loadWorkspaces } from './workspace-loader';
 import { WorkspaceSnapshot, WorkspaceSnapshots } from './workspace-snapshots';
@@ -40,7 +41,7 @@ export type CommandOutcome =
   | { kind: 'duplicate' }
   | {
       kind: 'rejected';
-      code: import('./ledger-error-code').RefusalCode;
+      code: RefusalCode;
       message: string;
       details?: unknown;
     };
@@ -348,7 +349,7 @@ export class WorkspaceLedger {
             ? outcome
             : {
                 kind: 'rejected',
-                code: IDEMPOTENCY_CONFLICT,
+                code: LedgerErrorCode.IdempotencyConflict,
                 message: conflict.message,
                 details: { applied: conflict.applied },
               },
