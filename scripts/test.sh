@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-echo "== lint"; npx eslint . --max-warnings 0
+echo "== lint (eslint, prettier)"; npm run lint --silent
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== build"; npx tsc -p tsconfig.build.json
 echo "== chromium (browser test)"; bash scripts/ensure-chromium.sh
