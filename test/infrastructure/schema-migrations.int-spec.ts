@@ -110,6 +110,7 @@ describe('schema migrations on PostgreSQL', () => {
     const database = await createTestDatabase('tally_migrations');
     databases.push(database);
     const pool = new Pool({ connectionString: database.connectionString, max: 3 });
+    pool.on('error', () => undefined); // the database's drop ends idle connections
     pools.push(pool);
     return createPgSqlClient(pool);
   }

@@ -76,6 +76,9 @@ describe('the migration runner on PostgreSQL', () => {
   const pools: Pool[] = [];
   const client = (): SqlClient => {
     const pool = new Pool({ connectionString: database.connectionString, max: 2 });
+    // Dropping the database ends any connection still open to it (test-database.ts); an idle
+    // client then emits 'error', which unheard would fail whichever test is running.
+    pool.on('error', () => undefined);
     pools.push(pool);
     return createPgSqlClient(pool);
   };
