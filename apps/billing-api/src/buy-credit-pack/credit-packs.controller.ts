@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CreditPackPurchased, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
+import { formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
 import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { BILLING_API_CONFIG, BillingApiConfig } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
+import { inboundMessageOf } from '../boundary/inbound-message';
 import { ApiException } from '../errors/api.exception';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
 import { BuyCreditPackBody } from './credit-pack.dto';
@@ -46,17 +47,18 @@ export class CreditPacksController {
         { packSizes: sizes },
       );
     }
-    // The request becomes the message the billing system would publish, and takes its path.
+    // The request becomes the message the billing system would publish, is checked by the same
+    // parser, and takes the same path.
     const now = new Date().toISOString();
-    const message: CreditPackPurchased = {
+    const message = inboundMessageOf({
       type: 'CreditPackPurchased',
       eventId: randomUUID(),
       schemaVersion: 1,
       occurredAt: now,
       workspaceId: params.id,
-      creditsMicro,
+      credits: body.credits,
       paymentRef: body.paymentRef,
-    };
+    });
     const [outcome] = await this.ledger.execute([keyedCommandOf(message, now)]);
     const { status, replayed } = statusOfOutcome(outcome);
     response.status(status);

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import {
-  canonicalInstant,
-  CreditsGranted,
-  formatMicroAsCredits,
-  parseCreditsToMicro,
-} from '@tally/contracts';
+import { canonicalInstant, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
 import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
 import { RequireScope, Scopes } from '../auth/scopes';
+import { inboundMessageOf } from '../boundary/inbound-message';
 import { GrantCreditsBody } from '../buy-credit-pack/credit-pack.dto';
 import { statusOfOutcome } from '../buy-credit-pack/ledger-outcome';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
@@ -41,19 +37,20 @@ export class CreditGrantsController {
     const creditsMicro = parseCreditsToMicro(body.credits);
     if (creditsMicro === null) throw new Error('assertion failed: validated credits did not parse');
     const expiresAt = body.expiresAt === undefined ? undefined : canonicalInstant(body.expiresAt);
-    // The request becomes the message an operator tool would publish, and takes its path.
+    // The request becomes the message an operator tool would publish, is checked by the same
+    // parser, and takes the same path.
     const now = new Date().toISOString();
-    const message: CreditsGranted = {
+    const message = inboundMessageOf({
       type: 'CreditsGranted',
       eventId: randomUUID(),
       schemaVersion: 1,
       occurredAt: now,
       workspaceId: params.id,
       grantType: body.grantType,
-      creditsMicro,
+      credits: body.credits,
       reference: body.reference,
       ...(expiresAt === undefined ? {} : { expiresAt }),
-    };
+    });
     const [outcome] = await this.ledger.execute([keyedCommandOf(message, now)]);
     const { status, replayed } = statusOfOutcome(outcome);
     response.status(status);
