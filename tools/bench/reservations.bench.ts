@@ -1,15 +1,14 @@
-// Reservations on the real database (issue 14): reserve latency at a fixed rate over many
-// workspaces, the rate one hot workspace sustains with 50 concurrent callers beside the raw
-// PostgreSQL single-row transaction rate of the same run, and how late the deadline scheduler
-// expires 10,000 holds that fall due within one second. Run: npm run bench:reservations
+// Reservations on the real database (issue 14), the billing API in its own process: reserve
+// latency at a fixed rate over many workspaces, the rate one hot workspace sustains with 50
+// concurrent callers beside the raw PostgreSQL single-row transaction rate of the same run, and
+// how late the deadline scheduler expires 10,000 holds that fall due within one second. Run: npm run bench:reservations
 // (BENCH_RESERVE_RATE, BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS).
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createBillingApi, signToken } from '../../apps/billing-api/src';
+import { signToken } from '../../apps/billing-api/src';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { DeadlineScheduler, KeyedCommand, reserveCommand, WorkspaceLedger } from '@tally/ledger';
-import { createInProcessBus } from '@tally/messaging';
 import { Pool } from 'pg';
+import { AppProcess, startAppProcess } from '../support/app-process';
 import { createTestDatabase } from '../support/test-database';
 
 const rate = Number(process.env.BENCH_RESERVE_RATE ?? 500);
@@ -164,26 +163,41 @@ async function schedulerLateness(store: Store, ledger: WorkspaceLedger, workspac
   return { dueItems, workspacesDue: latenessMs.length, latenessMs: summary(latenessMs) };
 }
 
+/** The billing API as its own process (`apps/billing-api`), so the load generator is not measured. */
+async function startApi(connectionString: string): Promise<{ api: AppProcess; baseUrl: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const api = startAppProcess('billing-api', {
+    DATABASE_URL: connectionString,
+    KAFKA_BROKERS: '',
+    PORT: String(port),
+    TALLY_JWT_SECRET: jwtSecret,
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    if (api.child.exitCode !== null) throw new Error(`the API exited:\n${api.output()}`);
+    const up = await fetch(`${baseUrl}/health`).then(
+      (response) => response.status < 500,
+      () => false,
+    );
+    if (up) return { api, baseUrl };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the API did not answer:\n${api.output()}`);
+}
+
 async function main(): Promise<void> {
   const database = await createTestDatabase('tally_bench_reservations');
   const store = (await createPostgresEventStore({
     connectionString: database.connectionString,
   })) as Store;
-  const bus = createInProcessBus();
-  let app: NestExpressApplication | undefined;
+  let api: AppProcess | undefined;
   try {
     const ledger = new WorkspaceLedger(store, store.sql);
     const workspaces = Array.from({ length: workspaceCount }, () => randomUUID());
     await openWorkspaces(ledger, workspaces);
-    app = await createBillingApi({
-      store,
-      sql: store.sql,
-      bus,
-      jwtSecret,
-      rateLimitPerSecond: 1e6,
-    });
-    await app.listen(0, '127.0.0.1');
-    const baseUrl = await app.getUrl();
+    const started = await startApi(database.connectionString);
+    api = started.api;
+    const { baseUrl } = started;
     const token = await signToken({ workspaceId: '*', scope: 'credits:reserve' }, jwtSecret, 3_600);
     await fixedRate(baseUrl, token, workspaces.slice(0, 50)); // warm-up, not reported
     const report = {
@@ -200,8 +214,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(report));
   } finally {
-    await app?.close();
-    await bus.close();
+    await api?.kill('SIGTERM');
     await store.close();
     await database.drop();
   }
