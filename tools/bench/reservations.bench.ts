@@ -1,10 +1,12 @@
-// Reservations on the real database (issue 14), the billing API in its own process: reserve
-// latency at a fixed rate over many workspaces, the rate one hot workspace sustains with 50
-// concurrent callers beside the raw PostgreSQL single-row transaction rate of the same run, and
-// how late the deadline scheduler expires 10,000 holds that fall due within one second. Run: npm run bench:reservations
-// (BENCH_RESERVE_RATE, BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS).
+// Reservations on the real database (issue 14), the billing API in its own process, called
+// through @tally/client: reserve latency at a fixed rate over many workspaces, the rate one hot
+// workspace sustains with 50 concurrent callers beside the raw PostgreSQL single-row transaction
+// rate of the same run, and how late the deadline scheduler expires 10,000 holds that fall due
+// within one second. Run: npm run bench:reservations (BENCH_RESERVE_RATE,
+// BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS).
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../apps/billing-api/src';
+import { CreditsClient } from '@tally/client';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
 import { DeadlineScheduler, KeyedCommand, reserveCommand, WorkspaceLedger } from '@tally/ledger';
 import { Pool } from 'pg';
@@ -56,34 +58,23 @@ async function openWorkspaces(ledger: WorkspaceLedger, ids: string[]): Promise<v
     await ledger.execute(commands.slice(from, from + 500));
 }
 
-async function post(url: string, token: string, body?: unknown): Promise<Response> {
-  return await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-/** Reserves, returns the latency; with `release`, then ends the hold (a workspace holds ≤ 1,000). */
+/** Reserves through @tally/client, returns the latency; with `release`, then ends the hold. */
 async function reserveOverHttp(
-  baseUrl: string,
-  token: string,
+  client: CreditsClient,
   workspaceId: string,
   release = false,
 ): Promise<number> {
-  const reservations = `${baseUrl}/v1/workspaces/${workspaceId}/credits/reservations`;
   const reservationId = randomUUID();
   const started = performance.now();
-  const response = await post(reservations, token, { reservationId, amountMicro: '1000' });
-  const answer = await response.text();
-  if (response.status !== 201) throw new Error(`reserve answered ${response.status}: ${answer}`);
+  const answer = await client.reserve(workspaceId, { reservationId, amountMicro: 1_000n });
+  if (!answer.allowed) throw new Error(`reserve refused: ${JSON.stringify(answer)}`);
   const latencyMs = performance.now() - started;
-  if (release) await (await post(`${reservations}/${reservationId}/release`, token)).arrayBuffer();
+  if (release) await client.release(workspaceId, reservationId);
   return latencyMs;
 }
 
 /** Fires `rate` reservations a second for `seconds`, spread over the workspaces. */
-async function fixedRate(baseUrl: string, token: string, workspaces: string[]) {
+async function fixedRate(client: CreditsClient, workspaces: string[]) {
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
   const started = performance.now();
@@ -93,9 +84,7 @@ async function fixedRate(baseUrl: string, token: string, workspaces: string[]) {
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const workspaceId = workspaces[index % workspaces.length] as string;
-    pending.push(
-      reserveOverHttp(baseUrl, token, workspaceId).then((ms) => void latencies.push(ms)),
-    );
+    pending.push(reserveOverHttp(client, workspaceId).then((ms) => void latencies.push(ms)));
   }
   await Promise.all(pending);
   const elapsedS = (performance.now() - started) / 1_000;
@@ -103,13 +92,13 @@ async function fixedRate(baseUrl: string, token: string, workspaces: string[]) {
 }
 
 /** 50 callers on one workspace as fast as they can, each reserving then releasing its hold. */
-async function hotWorkspace(baseUrl: string, token: string, workspaceId: string) {
+async function hotWorkspace(client: CreditsClient, workspaceId: string) {
   const latencies: number[] = [];
   const until = performance.now() + hotSeconds * 1_000;
   await Promise.all(
     Array.from({ length: hotCallers }, async () => {
       while (performance.now() < until)
-        latencies.push(await reserveOverHttp(baseUrl, token, workspaceId, true));
+        latencies.push(await reserveOverHttp(client, workspaceId, true));
     }),
   );
   return { perSecond: Math.round(latencies.length / hotSeconds), latencyMs: summary(latencies) };
@@ -199,14 +188,16 @@ async function main(): Promise<void> {
     api = started.api;
     const { baseUrl } = started;
     const token = await signToken({ workspaceId: '*', scope: 'credits:reserve' }, jwtSecret, 3_600);
-    await fixedRate(baseUrl, token, workspaces.slice(0, 50)); // warm-up, not reported
+    // No retries: a failed call fails the run rather than hiding in the latencies.
+    const client = new CreditsClient({ baseUrl, token, retry: { attemptsMax: 1 } });
+    await fixedRate(client, workspaces.slice(0, 50)); // warm-up, not reported
     const report = {
       benchmark: 'reservations',
       workspaces: workspaceCount,
-      fixedRate: { target: rate, seconds, ...(await fixedRate(baseUrl, token, workspaces)) },
+      fixedRate: { target: rate, seconds, ...(await fixedRate(client, workspaces)) },
       hotWorkspace: {
         callers: hotCallers,
-        ...(await hotWorkspace(baseUrl, token, workspaces[0] as string)),
+        ...(await hotWorkspace(client, workspaces[0] as string)),
       },
       rawSingleRowTransactions: await rawSingleRowRate(database.connectionString),
       scheduler: await schedulerLateness(store, ledger, workspaces),
