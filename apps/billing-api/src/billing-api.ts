@@ -1,7 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { parseCreditsToMicro } from '@tally/contracts';
 import type { EventStore, SqlClient } from '@tally/event-store';
@@ -23,6 +23,7 @@ import { requireJsonContentType, verifyUtf8Body } from './boundary/json-body';
 import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
 import { HttpMetrics } from './health/http-metrics';
+import { createApiDocument } from './openapi/api-document';
 import { HELMET_OPTIONS } from './security-headers';
 
 export interface BillingApiDependencies {
@@ -90,11 +91,7 @@ export async function createBillingApi(
       exceptionFactory: validationException,
     }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Tally billing API').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, createApiDocument(app));
   await app.init();
   answerClientErrorsAsJson(app.getHttpServer());
   return app;

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 
 /** The scopes of the HTTP API (docs/security.md); a token's `scope` claim is a space-separated list of them. */
 export const Scopes = {
@@ -15,10 +16,15 @@ export const REQUIRED_SCOPE_KEY = 'tally:required-scope';
 
 /**
  * The scope a route requires. A route is reachable only with this or `@Public()` (see
- * route-access.ts); the guard refuses any other.
+ * route-access.ts); the guard refuses any other. The OpenAPI document gets the same: a bearer
+ * requirement and `x-required-scopes`, so the document cannot name another scope than the guard.
  */
 export const RequireScope = (scope: Scope): MethodDecorator & ClassDecorator =>
-  SetMetadata(REQUIRED_SCOPE_KEY, scope);
+  applyDecorators(
+    SetMetadata(REQUIRED_SCOPE_KEY, scope),
+    ApiBearerAuth(),
+    ApiExtension('x-required-scopes', [scope]),
+  );
 
 /** Who called: a workspace id or `*` (service and operator tokens), the granted scopes, and
  * when the token stops being valid (a stream opened with it ends then). */

@@ -17,14 +17,17 @@ export class BuyCreditPackBody {
   @IsCreditsAmount()
   credits!: string;
 
-  @ApiProperty({ description: 'Payment reference; the purchase is idempotent by it' })
+  @ApiProperty({
+    example: 'pay_2026_11_25_0001',
+    description: 'Payment reference; the purchase is idempotent by it',
+  })
   @IsString()
   @Length(1, IDENTIFIER_LENGTH_MAX)
   paymentRef!: string;
 }
 
 export class GrantCreditsBody {
-  @ApiProperty({ enum: GRANT_TYPES })
+  @ApiProperty({ enum: GRANT_TYPES, example: 'compensation' })
   @IsIn(GRANT_TYPES)
   grantType!: GrantType;
 
@@ -32,7 +35,7 @@ export class GrantCreditsBody {
   @IsCreditsAmount()
   credits!: string;
 
-  @ApiProperty({ description: 'The grant is idempotent by it' })
+  @ApiProperty({ example: 'support-ticket-4711', description: 'The grant is idempotent by it' })
   @IsString()
   @Length(1, IDENTIFIER_LENGTH_MAX)
   reference!: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
 import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
@@ -10,6 +10,8 @@ import { ApiErrorCode } from '../errors/api-error-code';
 import { inboundMessageOf } from '../boundary/inbound-message';
 import { ApiException } from '../errors/api.exception';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
+import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
 import { BuyCreditPackBody } from './credit-pack.dto';
 import { statusOfOutcome } from './ledger-outcome';
 
@@ -23,7 +25,6 @@ export interface CreditPackReceipt {
 
 /** Packs go through the ledger's one decide-and-append path, idempotent by paymentRef. */
 @ApiTags('credits')
-@ApiBearerAuth()
 @Controller('v1/workspaces/:id/credit-packs')
 @RequireScope(Scopes.creditsPurchase)
 export class CreditPacksController {
@@ -33,6 +34,22 @@ export class CreditPacksController {
   ) {}
 
   @Post()
+  @ApiOperation({
+    operationId: 'buyCreditPack',
+    summary: 'Buy a credit pack, idempotent by paymentRef',
+  })
+  @ApiCreatedResponse({ description: 'Applied', schema: schemaRef('CreditPackReceipt') })
+  @ApiOkResponse({
+    description: 'Already applied (replayed: true)',
+    schema: schemaRef('CreditPackReceipt'),
+  })
+  @ApiErrors(
+    ...WORKSPACE_ERRORS,
+    ...BODY_ERRORS,
+    ApiErrorCode.InvalidPackSize,
+    ApiErrorCode.CommandRejected,
+    ApiErrorCode.IdempotencyConflict,
+  )
   async buy(
     @Param() params: WorkspaceParams,
     @Body() body: BuyCreditPackBody,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canonicalInstant, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
 import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
@@ -8,6 +8,9 @@ import { RequireScope, Scopes } from '../auth/scopes';
 import { inboundMessageOf } from '../boundary/inbound-message';
 import { GrantCreditsBody } from '../buy-credit-pack/credit-pack.dto';
 import { statusOfOutcome } from '../buy-credit-pack/ledger-outcome';
+import { ApiErrorCode } from '../errors/api-error-code';
+import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
 
 export interface CreditGrantReceipt {
@@ -22,13 +25,24 @@ export interface CreditGrantReceipt {
 
 /** Operator grants through the ledger's one decide-and-append path, idempotent by reference. */
 @ApiTags('credits')
-@ApiBearerAuth()
 @Controller('v1/workspaces/:id/credit-grants')
 @RequireScope(Scopes.creditsAdmin)
 export class CreditGrantsController {
   constructor(private readonly ledger: WorkspaceLedger) {}
 
   @Post()
+  @ApiOperation({ operationId: 'grantCredits', summary: 'Grant credits, idempotent by reference' })
+  @ApiCreatedResponse({ description: 'Applied', schema: schemaRef('CreditGrantReceipt') })
+  @ApiOkResponse({
+    description: 'Already applied (replayed: true)',
+    schema: schemaRef('CreditGrantReceipt'),
+  })
+  @ApiErrors(
+    ...WORKSPACE_ERRORS,
+    ...BODY_ERRORS,
+    ApiErrorCode.CommandRejected,
+    ApiErrorCode.IdempotencyConflict,
+  )
   async grant(
     @Param() params: WorkspaceParams,
     @Body() body: GrantCreditsBody,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PriceBookDocument } from '@tally/contracts';
 import { PriceBooks, PublishedPriceBook } from '@tally/ledger';
 import type { Response } from 'express';
@@ -7,6 +7,9 @@ import { RequireAllWorkspaces } from '../auth/route-access';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { ApiErrors, AUTH_ERRORS, BODY_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
+import { PRICE_BOOK_EXAMPLE } from '../openapi/request-schemas';
 
 export interface PriceBookVersion {
   version: string;
@@ -32,13 +35,21 @@ function versionOf(book: PublishedPriceBook): PriceBookVersion {
 
 /** Price books as data (design section 7, docs/pricing.md): read the book in force, publish one. */
 @ApiTags('price books')
-@ApiBearerAuth()
 @Controller('v1')
 export class PriceBooksController {
   constructor(private readonly priceBooks: PriceBooks) {}
 
   @Get('price-book')
   @RequireScope(Scopes.creditsRead)
+  @ApiOperation({
+    operationId: 'getPriceBook',
+    summary: 'The price book in force and every version',
+  })
+  @ApiOkResponse({
+    description: 'The book in force now and every published version',
+    schema: schemaRef('PriceBookView'),
+  })
+  @ApiErrors(...AUTH_ERRORS)
   async current(): Promise<PriceBookView> {
     const { current, versions } = await this.priceBooks.current();
     return {
@@ -51,6 +62,25 @@ export class PriceBooksController {
   @Post('price-books')
   @RequireScope(Scopes.creditsAdmin)
   @RequireAllWorkspaces()
+  @ApiOperation({
+    operationId: 'publishPriceBook',
+    summary: 'Publish a price book version',
+    description:
+      'Needs a token for all workspaces (`*`): a workspace token gets WORKSPACE_FORBIDDEN.',
+  })
+  @ApiBody({ schema: schemaRef('PriceBook'), examples: { book: { value: PRICE_BOOK_EXAMPLE } } })
+  @ApiCreatedResponse({ description: 'Published', schema: schemaRef('PriceBookReceipt') })
+  @ApiOkResponse({
+    description: 'The same version with the same content again',
+    schema: schemaRef('PriceBookReceipt'),
+  })
+  @ApiErrors(
+    ...AUTH_ERRORS,
+    ...BODY_ERRORS,
+    ApiErrorCode.WorkspaceForbidden,
+    ApiErrorCode.PriceBookRetroactive,
+    ApiErrorCode.PriceBookConflict,
+  )
   async publish(
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,

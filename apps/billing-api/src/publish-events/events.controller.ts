@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseInboundMessage, TOPIC_OF_MESSAGE_TYPE } from '@tally/contracts';
 import type { MessageBus, OutboundMessage } from '@tally/messaging';
 import { CurrentPrincipal } from '../auth/auth.guard';
@@ -12,11 +12,43 @@ import {
 } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { ApiErrors, AUTH_ERRORS, BODY_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
+import { ACTION_EXECUTED_EXAMPLE } from '../openapi/request-schemas';
 
 export interface PublishEventsResult {
   accepted: number;
   rejected: { index: number; code: string; message: string }[];
 }
+
+/** What /docs shows of the route: a summary and the body, one envelope or an array. */
+const PublishEventsDocs = (): MethodDecorator =>
+  applyDecorators(
+    ApiOperation({
+      operationId: 'publishEvents',
+      summary: 'Publish bus messages: one envelope or an array',
+      description:
+        'Valid envelopes go to their topic; invalid ones, or ones for another workspace, are listed in `rejected`. Periods, packs and grants also need `credits:admin`.',
+    }),
+    ApiBody({
+      description: 'One message envelope (docs/events.md), or an array of 1 to 1000',
+      schema: {
+        oneOf: [
+          schemaRef('Envelope'),
+          {
+            type: 'array',
+            items: schemaRef('Envelope'),
+            minItems: 1,
+            maxItems: EVENTS_PER_REQUEST_MAX,
+          },
+        ],
+      },
+      examples: {
+        one: { summary: 'One envelope', value: ACTION_EXECUTED_EXAMPLE },
+        array: { summary: 'An array', value: [ACTION_EXECUTED_EXAMPLE] },
+      },
+    }),
+  );
 
 /**
  * Serialises each envelope and validates those bytes with the contracts' parser — the very
@@ -25,7 +57,6 @@ export interface PublishEventsResult {
  * as the bytes that were checked. 202 means "on the bus", not "applied".
  */
 @ApiTags('events')
-@ApiBearerAuth()
 @Controller('v1/events')
 @RequireScope(Scopes.eventsWrite)
 export class EventsController {
@@ -36,10 +67,12 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
-  @ApiBody({
-    description: 'One message envelope (docs/ledger.md), or an array of at most 1000',
-    schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
+  @PublishEventsDocs()
+  @ApiAcceptedResponse({
+    description: 'On the bus (embedded: appended)',
+    schema: schemaRef('PublishEventsResult'),
   })
+  @ApiErrors(...AUTH_ERRORS, ...BODY_ERRORS, ApiErrorCode.TooManyEvents)
   async publish(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DAY_MS } from '@tally/contracts';
 import {
   ProjectionQueries,
@@ -13,6 +13,8 @@ import { RequireScope, Scopes } from '../auth/scopes';
 import { USAGE_RANGE_DAYS_DEFAULT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
 import { BalanceWithForecast, withForecast } from './balance-forecast';
 import {
   CheckCreditsBody,
@@ -34,18 +36,29 @@ function validatedDayMs(value: string): number {
 
 /** The read side: every answer comes from the projections. */
 @ApiTags('credits')
-@ApiBearerAuth()
 @Controller('v1/workspaces/:id')
 @RequireScope(Scopes.creditsRead)
 export class ReadCreditsController {
   constructor(private readonly queries: ProjectionQueries) {}
 
   @Get('credits')
+  @ApiOperation({ operationId: 'getBalance', summary: 'The live balance of a workspace' })
+  @ApiOkResponse({
+    description: 'The balance (no_plan, all "0", before any event)',
+    schema: schemaRef('Balance'),
+  })
+  @ApiErrors(...WORKSPACE_ERRORS)
   async balance(@Param() params: WorkspaceParams): Promise<BalanceWithForecast> {
     return withForecast(this.queries, await this.queries.balance(params.id), Date.now());
   }
 
   @Get('credits/usage')
+  @ApiOperation({
+    operationId: 'getUsage',
+    summary: 'Usage per UTC day, days without usage omitted',
+  })
+  @ApiOkResponse({ description: 'The days of [from, to) with usage', schema: schemaRef('Usage') })
+  @ApiErrors(...WORKSPACE_ERRORS, ApiErrorCode.ValidationFailed)
   async usage(
     @Param() params: WorkspaceParams,
     @Query() query: UsageQuery,
@@ -69,11 +82,23 @@ export class ReadCreditsController {
   }
 
   @Get('credits/rollover')
+  @ApiOperation({ operationId: 'getRollover', summary: 'Closed periods, newest first' })
+  @ApiOkResponse({ description: 'Closed periods', schema: schemaRef('Rollover') })
+  @ApiErrors(...WORKSPACE_ERRORS)
   async rollover(@Param() params: WorkspaceParams): Promise<{ periods: RolloverPeriodView[] }> {
     return { periods: await this.queries.rollover(params.id) };
   }
 
   @Get('credits/ledger')
+  @ApiOperation({
+    operationId: 'getStatement',
+    summary: 'The statement: credits and debits, newest first, by page',
+  })
+  @ApiOkResponse({
+    description: 'One page; nextCursor is null on the last',
+    schema: schemaRef('StatementPage'),
+  })
+  @ApiErrors(...WORKSPACE_ERRORS, ApiErrorCode.ValidationFailed)
   ledger(
     @Param() params: WorkspaceParams,
     @Query() query: StatementQuery,
@@ -85,6 +110,12 @@ export class ReadCreditsController {
   /** The gate a workflow asks before it runs: allowed while enough credits are available. */
   @Post('credits/check')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'checkCredits', summary: 'The gate: may a workflow run now?' })
+  @ApiOkResponse({
+    description: 'allowed when total available ≥ max(requiredMicro, 1)',
+    schema: schemaRef('CheckAnswer'),
+  })
+  @ApiErrors(...WORKSPACE_ERRORS, ...BODY_ERRORS)
   async check(
     @Param() params: WorkspaceParams,
     @Body() body: CheckCreditsBody,

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DAY_MS,
   instantMsOf,
@@ -12,7 +12,15 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { STATEMENT_PAGE_SIZE_MAX } from '@tally/projections';
 
+/** The workspace path parameter as the document declares it. */
+export const WORKSPACE_ID_PROPERTY = {
+  description: WORKSPACE_ID_RULE,
+  pattern: WORKSPACE_ID_PATTERN.source,
+  example: 'ws-1',
+};
+
 export class WorkspaceParams {
+  @ApiProperty(WORKSPACE_ID_PROPERTY)
   @Matches(WORKSPACE_ID_PATTERN, { message: WORKSPACE_ID_RULE })
   id!: string;
 }
@@ -78,6 +86,7 @@ export class StatementQuery {
 export class CheckCreditsBody {
   @ApiPropertyOptional({
     description: 'µcr the caller expects to spend; default: any amount above zero',
+    example: '1000000',
   })
   @IsOptionalField()
   @IsMicroAmount()

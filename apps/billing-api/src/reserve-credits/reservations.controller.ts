@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canonicalInstant, instantMsOf, parseMicro } from '@tally/contracts';
 import type { SqlClient } from '@tally/event-store';
 import {
@@ -15,6 +15,8 @@ import { RequireScope, Scopes } from '../auth/scopes';
 import { SQL_CLIENT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
+import { schemaRef } from '../openapi/response-schemas';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
 import {
   RESERVATION_DURATION_MS_DEFAULT,
@@ -54,7 +56,6 @@ function outcomeOf(outcomes: CommandOutcome[]): CommandOutcome {
  * same transaction (docs/reservations.md).
  */
 @ApiTags('reservations')
-@ApiBearerAuth()
 @Controller('v1/workspaces/:id/credits/reservations')
 export class ReservationsController {
   constructor(
@@ -64,6 +65,21 @@ export class ReservationsController {
 
   @Post()
   @RequireScope(Scopes.creditsReserve)
+  @ApiOperation({
+    operationId: 'reserveCredits',
+    summary: 'Hold credits before work whose cost is known after it',
+  })
+  @ApiCreatedResponse({ description: 'Held', schema: schemaRef('ReserveAnswer') })
+  @ApiOkResponse({
+    description: 'Replayed, or refused (allowed: false)',
+    schema: schemaRef('ReserveAnswer'),
+  })
+  @ApiErrors(
+    ...WORKSPACE_ERRORS,
+    ...BODY_ERRORS,
+    ApiErrorCode.CommandRejected,
+    ApiErrorCode.ReservationConflict,
+  )
   async reserve(
     @Param() params: WorkspaceParams,
     @Body() body: ReserveBody,
@@ -110,6 +126,9 @@ export class ReservationsController {
 
   @Get(':reservationId')
   @RequireScope(Scopes.creditsRead)
+  @ApiOperation({ operationId: 'getReservation', summary: 'One reservation' })
+  @ApiOkResponse({ description: 'The reservation', schema: schemaRef('Reservation') })
+  @ApiErrors(...WORKSPACE_ERRORS, ApiErrorCode.ValidationFailed, ApiErrorCode.NotFound)
   async read(@Param() params: ReservationParams): Promise<ReservationView> {
     return await this.reservation(params.id, params.reservationId);
   }
@@ -118,6 +137,20 @@ export class ReservationsController {
   @Post(':reservationId/release')
   @HttpCode(200)
   @RequireScope(Scopes.creditsReserve)
+  @ApiOperation({
+    operationId: 'releaseReservation',
+    summary: 'End a reservation: its unspent hold returns',
+  })
+  @ApiOkResponse({
+    description: 'The reservation after the release (unchanged if it had ended)',
+    schema: schemaRef('Reservation'),
+  })
+  @ApiErrors(
+    ...WORKSPACE_ERRORS,
+    ...BODY_ERRORS,
+    ApiErrorCode.NotFound,
+    ApiErrorCode.CommandRejected,
+  )
   async release(@Param() params: ReservationParams): Promise<ReservationView> {
     await this.reservation(params.id, params.reservationId); // 404 before anything is decided
     const now = new Date().toISOString();

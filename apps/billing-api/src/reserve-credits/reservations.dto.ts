@@ -8,6 +8,7 @@ import {
   WORKSPACE_ID_RULE,
 } from '@tally/contracts';
 import { IsString, Matches } from 'class-validator';
+import { WORKSPACE_ID_PROPERTY } from '../read-credits/read-credits.dto';
 
 const RESERVATION_ID_RULE =
   'reservationId must be 1 to 200 characters of letters, digits, ".", "_", ":" or "-"';
@@ -36,9 +37,15 @@ export class ReserveBody {
 }
 
 export class ReservationParams {
+  @ApiProperty(WORKSPACE_ID_PROPERTY)
   @Matches(WORKSPACE_ID_PATTERN, { message: WORKSPACE_ID_RULE })
   id!: string;
 
+  @ApiProperty({
+    description: RESERVATION_ID_RULE,
+    pattern: RESERVATION_ID_PATTERN.source,
+    example: 'run-42',
+  })
   @Matches(RESERVATION_ID_PATTERN, { message: RESERVATION_ID_RULE })
   reservationId!: string;
 }

@@ -1,5 +1,5 @@
 import { Controller, MessageEvent, Param, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ProjectionQueries } from '@tally/projections';
 import {
   concatMap,
@@ -18,9 +18,18 @@ import { Principal, RequireScope, Scopes } from '../auth/scopes';
 import { STREAM_HEARTBEAT_MS } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiException } from '../errors/api.exception';
+import { ApiErrors, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
 import { BalanceChanges } from './balance-changes';
 import { instantReached } from './instant-reached';
+
+const STREAM_DESCRIPTION =
+  'Events: `balance` (id: the position; data: the Balance body as JSON), sent at once and on ' +
+  'every change, and `heartbeat` (empty data) every 15 s. The stream ends when the token expires.';
+
+const STREAM_EXAMPLE =
+  'event: balance\nid: 42\ndata: {"workspaceId":"ws-1","status":"active","totalAvailableMicro":"4999900"}\n\n' +
+  'event: heartbeat\ndata: \n\n';
 
 /**
  * Server-sent events: the balance body now, then again on every change (`event: balance`).
@@ -30,7 +39,6 @@ import { instantReached } from './instant-reached';
  * let the token through: otherwise each reconnect would get one balance and end again).
  */
 @ApiTags('credits')
-@ApiBearerAuth()
 @Controller('v1/workspaces/:id/credits')
 @RequireScope(Scopes.creditsRead)
 export class BalanceStreamController {
@@ -41,6 +49,28 @@ export class BalanceStreamController {
 
   @Sse('stream')
   @AcceptQueryToken()
+  @ApiSecurity('accessToken')
+  @ApiOperation({
+    operationId: 'streamBalance',
+    summary: 'Server-sent events: the balance now and on every change',
+    description: STREAM_DESCRIPTION,
+  })
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'The JWT, for EventSource (which cannot send headers); ignored with a header',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({
+    description: 'text/event-stream of `balance` and `heartbeat` events until the token expires',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', description: 'SSE frames (event, id, data)' },
+        example: STREAM_EXAMPLE,
+      },
+    },
+  })
+  @ApiErrors(...WORKSPACE_ERRORS)
   stream(
     @Param() params: WorkspaceParams,
     @CurrentPrincipal() principal: Principal,

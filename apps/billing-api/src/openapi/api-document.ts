@@ -1,0 +1,80 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ENVELOPE_SCHEMA, PRICE_BOOK_SCHEMA } from './request-schemas';
+import { RESPONSE_SCHEMAS } from './response-schemas';
+
+const DESCRIPTION = [
+  'The HTTP API of Tally, the credits ledger (docs/api.md).',
+  'Send `Authorization: Bearer <JWT>`; each operation names the scope it needs (`x-required-scopes`).',
+  'Every error body is `{ code, message, details }` (the `ApiError` schema); amounts are decimal strings in µcr.',
+].join(' ');
+
+const SCOPES_TEXT =
+  'A JWT with `workspaceId` (an id, or `*`) and `scope` (space-separated: credits:read, ' +
+  'credits:purchase, credits:admin, credits:reserve, events:write). No scope implies another.';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * An operation with no security requirement is a public route (`@Public()`): it says so with
+ * `security: []`. A scoped route got its requirement and `x-required-scopes` from
+ * `@RequireScope`; its description names the scope.
+ */
+function completeSecurity(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (operation === undefined) continue;
+      const scopes = (operation as { 'x-required-scopes'?: string[] })['x-required-scopes'];
+      if (scopes === undefined) {
+        operation.security = [];
+        continue;
+      }
+      const needs = `Needs the scope ${scopes.map((scope) => `\`${scope}\``).join(', ')}.`;
+      operation.description = [operation.description, needs].filter(Boolean).join('\n\n');
+    }
+  }
+}
+
+/** The OpenAPI document /docs and /docs-json serve: every route, its scope and every answer. */
+export function createApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Tally billing API')
+    .setDescription(DESCRIPTION)
+    .setVersion('1')
+    .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
+    .addServer('/', 'The server that serves this document')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: SCOPES_TEXT,
+    })
+    .addSecurity('accessToken', {
+      type: 'apiKey',
+      in: 'query',
+      name: 'access_token',
+      description: 'The same JWT as a query parameter: only on the balance stream (EventSource)',
+    })
+    .addTag('credits', 'Balance, usage, rollover, statement, the gate, packs and grants')
+    .addTag(
+      'reservations',
+      'Hold credits before work, then settle or release (docs/reservations.md)',
+    )
+    .addTag('price books', 'Price books as data (docs/pricing.md)')
+    .addTag('events', 'Publish bus messages over HTTP')
+    .addTag('operations', 'Health and metrics')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ...RESPONSE_SCHEMAS,
+      PriceBook: PRICE_BOOK_SCHEMA,
+      Envelope: ENVELOPE_SCHEMA,
+    },
+  };
+  completeSecurity(document);
+  return document;
+}

@@ -1,0 +1,96 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { API_ERROR_STATUS, ApiErrorCode } from '../errors/api-error-code';
+
+// One decorator documents the error answers of a route: the codes it can return, grouped by
+// their status (the one table in api-error-code.ts), each with the shared error body whose
+// `code` is narrowed to those codes, and an example per code.
+
+const ERROR_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
+  [ApiErrorCode.ValidationFailed]: 'credits must be a decimal string',
+  [ApiErrorCode.MalformedJson]: 'request body is not valid JSON',
+  [ApiErrorCode.MalformedRequest]: 'the request target is not valid',
+  [ApiErrorCode.HeadersTooLarge]: 'the request head is larger than 16 KiB',
+  [ApiErrorCode.InvalidWorkspaceId]: 'the workspace id is not valid',
+  [ApiErrorCode.Unauthenticated]: 'missing bearer token',
+  [ApiErrorCode.InsufficientScope]: 'this route needs the credits:read scope',
+  [ApiErrorCode.WorkspaceForbidden]: 'this token is for another workspace',
+  [ApiErrorCode.NotFound]: 'no reservation run-42 in workspace ws-1',
+  [ApiErrorCode.PayloadTooLarge]: 'request body is too large',
+  [ApiErrorCode.UnsupportedMediaType]: 'request body must be application/json',
+  [ApiErrorCode.RateLimited]: 'ThrottlerException: Too Many Requests',
+  [ApiErrorCode.Unavailable]: 'the identity provider keys cannot be fetched; retry',
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request',
+  401: 'No valid token',
+  403: 'The token may not call this route',
+  404: 'Not found',
+  409: 'Conflicts with what was applied',
+  413: 'Body too large',
+  415: 'Body is not UTF-8 JSON',
+  429: 'Too many requests',
+  431: 'Request head too large',
+  500: 'Internal error',
+  503: 'Unavailable',
+};
+
+function errorResponse(status: number, codes: readonly ApiErrorCode[]): MethodDecorator {
+  const examples = Object.fromEntries(
+    codes.map((code) => [
+      code,
+      { value: { code, message: ERROR_MESSAGES[code] ?? code.toLowerCase(), details: null } },
+    ]),
+  );
+  return ApiResponse({
+    status,
+    description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.map((code) => `\`${code}\``).join(', ')}`,
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/ApiError' },
+            { type: 'object', properties: { code: { type: 'string', enum: [...codes] } } },
+          ],
+        },
+        examples,
+      },
+    },
+  });
+}
+
+/** Documents the error answers of a route from the codes it can return. */
+export function ApiErrors(...codes: ApiErrorCode[]): MethodDecorator {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = API_ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return applyDecorators(
+    ...[...byStatus].map(([status, grouped]) => errorResponse(status, grouped)),
+  ) as MethodDecorator;
+}
+
+/** Every route behind a token: refused tokens and scopes, the rate limit, a JWKS that is down. */
+export const AUTH_ERRORS = [
+  ApiErrorCode.Unauthenticated,
+  ApiErrorCode.InsufficientScope,
+  ApiErrorCode.RateLimited,
+  ApiErrorCode.Unavailable,
+] as const;
+
+/** Routes under /v1/workspaces/{id}: the id's form, and tokens for another workspace. */
+export const WORKSPACE_ERRORS = [
+  ...AUTH_ERRORS,
+  ApiErrorCode.InvalidWorkspaceId,
+  ApiErrorCode.WorkspaceForbidden,
+] as const;
+
+/** Routes that read a JSON body. */
+export const BODY_ERRORS = [
+  ApiErrorCode.ValidationFailed,
+  ApiErrorCode.MalformedJson,
+  ApiErrorCode.PayloadTooLarge,
+  ApiErrorCode.UnsupportedMediaType,
+] as const;

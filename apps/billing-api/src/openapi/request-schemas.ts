@@ -1,0 +1,133 @@
+import type {
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { INBOUND_MESSAGE_TYPES, PRICE_BOOK_ENTRIES_MAX } from '@tally/contracts';
+
+// The request bodies that have no class-validator DTO (the price book, the bus envelopes): their
+// schemas, and the examples /docs shows. The server's own parsers stay the judges of a body.
+
+type Schema = SchemaObject | ReferenceObject;
+
+const rate: SchemaObject = {
+  type: 'string',
+  pattern: '^\\d{1,9}(\\.\\d{1,6})?$',
+  description: 'µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals',
+  example: '2.5',
+};
+
+function rates(extra: Record<string, Schema> = {}): SchemaObject {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'input',
+      'output',
+      'cachedInput',
+      ...Object.keys(extra).filter((k) => k !== 'longContext'),
+    ],
+    properties: { input: rate, output: rate, cachedInput: rate, cacheWriteInput: rate, ...extra },
+  };
+}
+
+const longContext: SchemaObject = rates({
+  aboveInputTokens: { type: 'integer', minimum: 1, maximum: 300_000_000 },
+});
+
+/** The price book format of docs/pricing.md (design section 7). */
+export const PRICE_BOOK_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'A price book (docs/pricing.md). Unknown fields are refused.',
+  additionalProperties: false,
+  required: [
+    'version',
+    'effectiveAt',
+    'stepDefaultMicro',
+    'kinds',
+    'codeRun',
+    'emailSend',
+    'models',
+    'fallback',
+  ],
+  properties: {
+    version: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+    effectiveAt: { type: 'string', format: 'date-time', description: 'not earlier than now' },
+    stepDefaultMicro: rate,
+    kinds: {
+      type: 'object',
+      maxProperties: PRICE_BOOK_ENTRIES_MAX,
+      additionalProperties: rate,
+      description: 'flat price per action kind; not code.run, email.send or ai.generate',
+    },
+    codeRun: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['baseMicro', 'perMsMicro'],
+      properties: { baseMicro: rate, perMsMicro: rate },
+    },
+    emailSend: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['perRecipientMicro'],
+      properties: { perRecipientMicro: rate },
+    },
+    models: {
+      type: 'object',
+      maxProperties: PRICE_BOOK_ENTRIES_MAX,
+      additionalProperties: rates({ longContext }),
+      description: 'per model name (1–200 printable ASCII characters)',
+    },
+    fallback: rates(),
+  },
+};
+
+export const PRICE_BOOK_EXAMPLE = {
+  version: '2027-01',
+  effectiveAt: '2027-01-01T00:00:00Z',
+  stepDefaultMicro: '100',
+  kinds: { 'record.create': '100', 'http.request': '1000', 'web.search': '10000' },
+  codeRun: { baseMicro: '100', perMsMicro: '0.1' },
+  emailSend: { perRecipientMicro: '300' },
+  models: {
+    'gpt-4o': { input: '2.5', output: '10', cachedInput: '1.25' },
+    'claude-sonnet-4': {
+      input: '3',
+      output: '15',
+      cachedInput: '0.3',
+      cacheWriteInput: '3.75',
+      longContext: {
+        aboveInputTokens: 200000,
+        input: '6',
+        output: '22.5',
+        cachedInput: '0.6',
+        cacheWriteInput: '7.5',
+      },
+    },
+  },
+  fallback: { input: '15', output: '75', cachedInput: '1.5' },
+};
+
+/** One message of the bus (docs/events.md); the ledger's parser checks the rest of it. */
+export const ENVELOPE_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'A message envelope as on Kafka (design §2); each type has fields of its own',
+  required: ['type', 'eventId', 'schemaVersion', 'occurredAt', 'workspaceId'],
+  properties: {
+    type: { type: 'string', enum: [...INBOUND_MESSAGE_TYPES] },
+    eventId: { type: 'string' },
+    schemaVersion: { type: 'integer', enum: [1] },
+    occurredAt: { type: 'string', format: 'date-time' },
+    workspaceId: { type: 'string' },
+  },
+  additionalProperties: true,
+};
+
+export const ACTION_EXECUTED_EXAMPLE = {
+  type: 'ActionExecuted',
+  eventId: 'run-42-step-1',
+  schemaVersion: 1,
+  occurredAt: '2026-11-25T10:00:00Z',
+  workspaceId: 'ws-1',
+  source: 'workflow',
+  action: { kind: 'record.create', workflowId: 'wf-1' },
+};
