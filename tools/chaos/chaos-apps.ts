@@ -25,7 +25,7 @@ export class SupervisedApp {
   starts = 0;
 
   constructor(
-    readonly app: 'ledger' | 'projector',
+    readonly app: 'ledger' | 'projector' | 'billing-api',
     private readonly env: Record<string, string>,
     private readonly clock: () => number,
   ) {}

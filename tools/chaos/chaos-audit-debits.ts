@@ -33,6 +33,8 @@ export interface DebitAudit {
   doubled: DebitFinding[];
   unexpected: DebitFinding[];
   mispriced: DebitFinding[];
+  /** A debit whose reservationId is not the one its action named. */
+  misattributed: DebitFinding[];
   workspaceDifferences: WorkspaceDifference[];
   workspacesInOverdraft: number;
 }
@@ -47,6 +49,7 @@ interface StoredDebits {
 interface StoredDebitData {
   amountMicro: string;
   sourceEventId: string;
+  reservationId?: string;
   split?: { overdraftMicro?: string };
 }
 
@@ -69,6 +72,7 @@ export async function auditDebits(
     doubled: [],
     unexpected: [],
     mispriced: [],
+    misattributed: [],
     workspaceDifferences: [],
     workspacesInOverdraft: 0,
   };
@@ -150,6 +154,13 @@ function checkStoredDebit(
       detail: `stored ${amountMicro} µcr, expected ${wanted.amountMicro} µcr`,
     });
   }
+  if (wanted && (wanted.reservationId ?? null) !== (data.reservationId ?? null)) {
+    audit.misattributed.push({
+      workspaceId,
+      eventId,
+      detail: `names reservation ${data.reservationId ?? 'none'}, the action named ${wanted.reservationId ?? 'none'} (${where})`,
+    });
+  }
 }
 
 /** Sums the expected debits per workspace and records every one that was never debited. */
@@ -185,6 +196,7 @@ export function debitAuditPassed(audit: DebitAudit): boolean {
     audit.doubled.length === 0 &&
     audit.unexpected.length === 0 &&
     audit.mispriced.length === 0 &&
+    audit.misattributed.length === 0 &&
     audit.workspaceDifferences.length === 0 &&
     audit.storedCount === audit.expectedCount
   );

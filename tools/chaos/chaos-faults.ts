@@ -3,7 +3,8 @@ import { SupervisedApp } from './chaos-apps';
 import { restartBroker } from './chaos-kafka';
 import { Random } from './chaos-random';
 
-export type FaultKind = 'ledger-kill' | 'projector-kill' | 'broker-restart' | 'backend-termination';
+export type FaultKind =
+  'ledger-kill' | 'projector-kill' | 'api-kill' | 'broker-restart' | 'backend-termination';
 
 export interface PlannedFault {
   kind: FaultKind;
@@ -18,6 +19,7 @@ export interface InjectedFault extends PlannedFault {
 export interface FaultCounts {
   ledgerKills: number;
   projectorKills: number;
+  apiKills: number;
   brokerRestarts: number;
   backendTerminations: number;
 }
@@ -31,6 +33,7 @@ export function planFaults(random: Random, counts: FaultCounts, windowMs: number
   };
   add('ledger-kill', counts.ledgerKills);
   add('projector-kill', counts.projectorKills);
+  add('api-kill', counts.apiKills);
   add('broker-restart', counts.brokerRestarts);
   add('backend-termination', counts.backendTerminations);
   return planned.sort((a, b) => a.atMs - b.atMs);
@@ -39,6 +42,8 @@ export function planFaults(random: Random, counts: FaultCounts, windowMs: number
 export interface FaultTargets {
   ledger: SupervisedApp;
   projector: SupervisedApp;
+  /** The billing API, when the run drives reservations. */
+  api: SupervisedApp | null;
   kafkaHome: string;
   serverUrl: string;
   databaseName: string;
@@ -86,6 +91,9 @@ async function inject(kind: FaultKind, targets: FaultTargets): Promise<string> {
       return killAndRestart(targets.ledger, targets.restartPauseMs());
     case 'projector-kill':
       return killAndRestart(targets.projector, targets.restartPauseMs());
+    case 'api-kill':
+      if (!targets.api) throw new Error('assertion failed: an API kill planned without the API');
+      return killAndRestart(targets.api, targets.restartPauseMs());
     case 'broker-restart':
       await restartBroker(targets.kafkaHome);
       return 'kafka.sh restart';

@@ -64,13 +64,20 @@ export async function publishSteadily(
   }
 }
 
-/** Waits until the ledger group has no lag, the debit count stops changing and projections reach the head. */
+/** Whether the reservations have caught up too (every due hold ended), with a word for the log. */
+export type HoldsSettled = () => Promise<{ settled: boolean; note: string }>;
+
+/**
+ * Waits until the ledger group has no lag, the debit and reservation-end counts stop changing,
+ * projections reach the head and (with reservations) every due hold has ended.
+ */
 export async function settle(
   kafka: Kafka,
   groupId: string,
   database: Database,
   options: ChaosOptions,
   clock: () => number,
+  holdsSettled: HoldsSettled = () => Promise.resolve({ settled: true, note: '' }),
 ): Promise<boolean> {
   const deadline = clock() + options.settleTimeoutMs;
   let previousCount = -1;
@@ -83,12 +90,15 @@ export async function settle(
         Topics.subscription,
       ]);
       const count = await countEvents(database, CreditEventTypes.debited);
+      const ends = await countHoldEnds(database);
+      const holds = await holdsSettled();
       const projections = await projectionsAtHead(database);
+      const still = count + ends === previousCount;
       stableProbes =
-        lag === 0 && count === previousCount && projections.reached ? stableProbes + 1 : 0;
-      previousCount = count;
+        lag === 0 && still && holds.settled && projections.reached ? stableProbes + 1 : 0;
+      previousCount = count + ends;
       options.log(
-        `settling: lag ${lag}, debits ${count}, projections ${projections.reached ? 'at head' : 'behind'} (${stableProbes}/${ChaosLimits.settleStableProbesMin})`,
+        `settling: lag ${lag}, debits ${count}, holds ended ${ends}${holds.note}, projections ${projections.reached ? 'at head' : 'behind'} (${stableProbes}/${ChaosLimits.settleStableProbesMin})`,
       );
       if (stableProbes >= ChaosLimits.settleStableProbesMin) return true;
     } catch (error) {
@@ -108,6 +118,27 @@ export async function countEvents(database: Database, eventType: string): Promis
   const rows = await database.sql.query<{ count: string }>(
     'SELECT count(*)::text AS count FROM event_store_events WHERE event_type = $1',
     [eventType],
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+async function countHoldEnds(database: Database): Promise<number> {
+  return (
+    (await countEvents(database, CreditEventTypes.reservationReleased)) +
+    (await countEvents(database, CreditEventTypes.reservationExpired))
+  );
+}
+
+/** Stored holds whose expiresAt has passed with no release or expiry stored after them. */
+export async function dueHoldsOpen(database: Database): Promise<number> {
+  const rows = await database.sql.query<{ count: string }>(
+    `SELECT count(*)::text AS count FROM event_store_events r
+      WHERE r.event_type = 'CreditsReserved' AND (r.data->>'expiresAt')::timestamptz <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM event_store_events e
+           WHERE e.stream_name = r.stream_name
+             AND e.event_type IN ('ReservationReleased', 'ReservationExpired')
+             AND e.data->>'reservationId' = r.data->>'reservationId')`,
   );
   return Number(rows[0]?.count ?? 0);
 }

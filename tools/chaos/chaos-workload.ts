@@ -24,6 +24,8 @@ const malformedKinds = Object.keys(expectedErrorCodeOf) as MalformedKind[];
 export interface ExpectedDebit {
   workspaceId: string;
   amountMicro: bigint;
+  /** The reservation the action names (it settles against that hold), if any. */
+  reservationId?: string;
 }
 
 export interface MalformedMessage {
@@ -150,23 +152,33 @@ export class ChaosWorkload {
     return { key: workspaceId, value: JSON.stringify(message) };
   }
 
-  private randomAction(): ActionToPrice {
-    const roll = this.random.next();
-    if (roll < 0.7) return { kind: this.random.pick(workflowKinds) };
+  /**
+   * An action published outside the plan (a reservation's settle): expected like the others,
+   * and a candidate for the duplicates that follow.
+   */
+  addPublished(eventId: string, expected: ExpectedDebit, message: ChaosMessage): void {
+    this.expected.set(eventId, expected);
+    this.published.push(message);
+  }
+
+  /** A random action of the mix; `random` lets another generator (the reservation driver's) draw it. */
+  randomAction(random: Random = this.random): ActionToPrice {
+    const roll = random.next();
+    if (roll < 0.7) return { kind: random.pick(workflowKinds) };
     if (roll < 0.9) {
       return {
         kind: 'ai.generate',
         ai: {
-          model: this.random.pick(aiModels),
-          inputTokens: this.random.integer(0, 20_000),
-          outputTokens: this.random.integer(0, 4_000),
-          cachedInputTokens: this.random.integer(0, 3) === 0 ? this.random.integer(1, 5_000) : 0,
+          model: random.pick(aiModels),
+          inputTokens: random.integer(0, 20_000),
+          outputTokens: random.integer(0, 4_000),
+          cachedInputTokens: random.integer(0, 3) === 0 ? random.integer(1, 5_000) : 0,
         },
       };
     }
-    const other = this.random.integer(0, 3);
-    if (other === 0) return { kind: 'code.run', durationMs: this.random.integer(0, 30_000) };
-    if (other === 1) return { kind: 'email.send', recipients: this.random.integer(1, 50) };
+    const other = random.integer(0, 3);
+    if (other === 0) return { kind: 'code.run', durationMs: random.integer(0, 30_000) };
+    if (other === 1) return { kind: 'email.send', recipients: random.integer(1, 50) };
     if (other === 2) return { kind: 'http.request' };
     return { kind: 'web.search' };
   }

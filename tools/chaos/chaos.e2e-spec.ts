@@ -24,14 +24,16 @@ describe('chaos run (ledger and projector as processes, faults injected)', () =>
     rmSync(kafkaHome, { recursive: true, force: true });
   }, 60_000);
 
-  it('loses, doubles and misroutes nothing through a ledger kill, a projector kill, a broker restart and a backend termination', async () => {
+  it('loses, doubles and misroutes nothing, and leaks or double-returns no hold, through a ledger kill, a projector kill, an API kill, a broker restart and a backend termination', async () => {
     const report = await runChaos({
       ...chaosDefaults,
       actions: 5_000,
       workspaces: 200,
       publishRatePerSecond: 400,
+      reservations: 300,
       ledgerKills: 1,
       projectorKills: 1,
+      apiKills: 1,
       brokerRestarts: 1,
       backendTerminations: 1,
       settleTimeoutMs: 240_000,
@@ -43,6 +45,7 @@ describe('chaos run (ledger and projector as processes, faults injected)', () =>
     const summary = formatChaosReport(report);
     expect({ settled: report.settled, summary }).toEqual({ settled: true, summary });
     expect(report.faults.map((fault) => fault.kind).sort()).toEqual([
+      'api-kill',
       'backend-termination',
       'broker-restart',
       'ledger-kill',
@@ -53,9 +56,12 @@ describe('chaos run (ledger and projector as processes, faults injected)', () =>
       doubled: report.debits.doubled.length,
       unexpected: report.debits.unexpected.length,
       mispriced: report.debits.mispriced.length,
-    }).toEqual({ lost: 0, doubled: 0, unexpected: 0, mispriced: 0 });
+      misattributed: report.debits.misattributed.length,
+    }).toEqual({ lost: 0, doubled: 0, unexpected: 0, mispriced: 0, misattributed: 0 });
     expect(report.debits.workspaceDifferences).toEqual([]);
-    expect(report.debits.storedCount).toBe(5_000);
+    // The plan's 5,000 actions and the settles published on holds.
+    expect(report.debits.storedCount).toBe(report.debits.expectedCount);
+    expect(report.debits.expectedCount).toBeGreaterThan(5_000);
     expect({
       missing: report.dlq.missing,
       extra: report.dlq.extra,
@@ -63,6 +69,14 @@ describe('chaos run (ledger and projector as processes, faults injected)', () =>
     }).toEqual({ missing: [], extra: [], badHeaders: [] });
     expect(report.dlq.matched).toBe(report.dlq.malformedInSource);
     expect(report.projection.mismatches).toEqual([]);
+    const holds = report.reservations;
+    expect(holds?.findings).toEqual([]);
+    // Every kind of end happened: released, expired during the run, still held at the end.
+    expect({
+      released: (holds?.released ?? 0) > 0,
+      expired: (holds?.expired ?? 0) > 0,
+      stillHeld: (holds?.stillHeld ?? 0) > 0,
+    }).toEqual({ released: true, expired: true, stillHeld: true });
     expect(report.passed).toBe(true);
   }, 600_000);
 });

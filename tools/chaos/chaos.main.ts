@@ -10,8 +10,10 @@ interface ChaosFlags {
   workspaces: number;
   rate: number;
   seed: number;
+  reservations: number;
   ledgerKills: number;
   projectorKills: number;
+  apiKills: number;
   brokerRestarts: number;
   backendTerminations: number;
   settleTimeoutS: number;
@@ -46,6 +48,12 @@ const integerFlags: { flag: string; description: string; variable?: string; fall
     fallback: chaosDefaults.seed,
   },
   {
+    flag: '--reservations <n>',
+    description: 'holds asked over the billing API (settled, released, expired, kept); 0: no API',
+    variable: 'CHAOS_RESERVATIONS',
+    fallback: chaosDefaults.reservations,
+  },
+  {
     flag: '--ledger-kills <n>',
     description: 'SIGKILLs of the ledger',
     variable: 'CHAOS_LEDGER_KILLS',
@@ -56,6 +64,12 @@ const integerFlags: { flag: string; description: string; variable?: string; fall
     description: 'SIGKILLs of the projector',
     variable: 'CHAOS_PROJECTOR_KILLS',
     fallback: chaosDefaults.projectorKills,
+  },
+  {
+    flag: '--api-kills <n>',
+    description: 'SIGKILLs of the billing API (with reservations)',
+    variable: 'CHAOS_API_KILLS',
+    fallback: chaosDefaults.apiKills,
   },
   {
     flag: '--broker-restarts <n>',
@@ -110,8 +124,10 @@ function optionsFromCommandLine(argv: string[]): ChaosOptions {
     workspaces: flags.workspaces,
     publishRatePerSecond: flags.rate,
     seed: flags.seed,
+    reservations: flags.reservations,
     ledgerKills: flags.ledgerKills,
     projectorKills: flags.projectorKills,
+    apiKills: flags.apiKills,
     brokerRestarts: flags.brokerRestarts,
     backendTerminations: flags.backendTerminations,
     settleTimeoutMs: flags.settleTimeoutS * 1_000,

@@ -12,8 +12,18 @@ export interface ChaosOptions {
   /** Messages published per second, steadily, across the run. */
   publishRatePerSecond: number;
   seed: number;
+  /**
+   * Reservations attempted over the billing API during the publishing window (holds, settles,
+   * releases, expiries; see docs/chaos.md). 0 leaves the billing API out of the run.
+   */
+  reservations: number;
+  /** Holds meant to expire during the run live this long (drawn per hold between the two). */
+  shortExpiryMsMin: number;
+  shortExpiryMsMax: number;
   ledgerKills: number;
   projectorKills: number;
+  /** SIGKILLs of the billing API (only with reservations). */
+  apiKills: number;
   brokerRestarts: number;
   backendTerminations: number;
   /** How long a killed app stays down before it is started again. */
@@ -42,8 +52,12 @@ export const chaosDefaults = {
   overdraftWorkspaceRatio: 0.02,
   publishRatePerSecond: 2_500,
   seed: 8,
+  reservations: 4_000,
+  shortExpiryMsMin: 1_000,
+  shortExpiryMsMax: 8_000,
   ledgerKills: 6,
   projectorKills: 6,
+  apiKills: 2,
   brokerRestarts: 1,
   backendTerminations: 1,
   restartPauseMsMin: 500,
@@ -65,4 +79,11 @@ export const ChaosLimits = {
   topicReadIdleMs: 5_000,
   topicReadTimeoutMs: 5 * 60_000,
   differencesShownMax: 10,
+  /** Reservation flows in flight at once. */
+  reservationFlowsConcurrentMax: 128,
+  /** Whole-call retries of a reservation call after the client's own retries gave up. */
+  reservationCallAttemptsMax: 6,
+  /** How long a flow waits to see its actions drawn on the hold before releasing anyway. */
+  settleWaitMsMax: 3_000,
+  apiReadyTimeoutMs: 60_000,
 } as const;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { dlqTopicOf, Topics } from '@tally/contracts';
 import { Database, openDatabase } from '@tally/runtime';
 import { Kafka } from 'kafkajs';
@@ -6,10 +7,23 @@ import { SupervisedApp } from './chaos-apps';
 import { auditDebits, DebitAudit, debitAuditPassed } from './chaos-audit-debits';
 import { auditDlq, DlqAudit, dlqAuditPassed } from './chaos-audit-dlq';
 import { auditProjection, ProjectionAudit } from './chaos-audit-projection';
+import {
+  auditReservations,
+  ReservationAudit,
+  reservationAuditPassed,
+} from './chaos-audit-reservations';
 import { InjectedFault, injectFaults, planFaults } from './chaos-faults';
 import { ChaosPublisher, chaosKafka, ensureTopics } from './chaos-kafka';
-import { publishSteadily, settle, waitForPeriods } from './chaos-progress';
+import {
+  dueHoldsOpen,
+  HoldsSettled,
+  publishSteadily,
+  settle,
+  waitForPeriods,
+} from './chaos-progress';
 import { Random, seededRandom } from './chaos-random';
+import { ReservationDriver } from './chaos-reservations';
+import { apiReady, freePort, serviceToken } from './chaos-api';
 import { ChaosReport } from './chaos-report';
 import { ChaosWorkload } from './chaos-workload';
 import { ChaosLimits, ChaosOptions } from './chaos.options';
@@ -25,12 +39,18 @@ interface ChaosRun {
   groupId: string;
   ledger: SupervisedApp;
   projector: SupervisedApp;
+  /** The billing API and the driver of reservations through it, when the run has reservations. */
+  api: SupervisedApp | null;
+  reservations: ReservationDriver | null;
+  /** The run clock's zero, as epoch ms (the audit compares it with stored instants). */
+  startedAtMs: number;
 }
 
 interface ChaosAudits {
   debits: DebitAudit;
   dlq: DlqAudit;
   projection: ProjectionAudit;
+  reservations: ReservationAudit | null;
 }
 
 /** How each phase went, with the run clock's readings that the report turns into durations. */
@@ -53,7 +73,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const clock = (): number => Date.now() - runStarted;
   const random = seededRandom(options.seed);
   const workload = new ChaosWorkload(random, options);
-  const run = await openRun(options, workload, clock);
+  const run = await openRun(options, workload, clock, runStarted);
   let releaseSignals: (() => void) | undefined;
   try {
     await ensureRunTopics(run.kafka, options.createDlqTopic);
@@ -62,15 +82,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     run.projector.start();
     await run.publisher.publish(Topics.subscription, workload.periodMessages());
     await waitForPeriods(run.database, options.workspaces, options.log);
+    await startApi(run, options);
 
     const { publishMs, faults } = await publishUnderFaults(run, workload, random, options, clock);
     const settleStartedMs = clock();
-    const settled = await settle(run.kafka, run.groupId, run.database, options, clock);
+    const settled = await settle(
+      run.kafka,
+      run.groupId,
+      run.database,
+      options,
+      clock,
+      holdsSettled(run),
+    );
     const settleMs = clock() - settleStartedMs;
+    const runEndMs = Date.now();
     await stopApps(run);
 
     const auditStartedMs = clock();
-    const audits = await auditRun(run, workload, options.log);
+    const audits = await auditRun(run, workload, options.log, { runEndMs, faults });
     const outcome = { settled, faults, audits, publishMs, settleMs, auditStartedMs };
     return chaosReport(run, workload, options, outcome, clock);
   } finally {
@@ -83,6 +112,7 @@ async function openRun(
   options: ChaosOptions,
   workload: ChaosWorkload,
   clock: () => number,
+  startedAtMs: number,
 ): Promise<ChaosRun> {
   const testDatabase = await createTestDatabase('tally_chaos', options.serverUrl);
   options.log(
@@ -99,14 +129,58 @@ async function openRun(
     KAFKA_BROKERS: options.kafkaBrokers.join(','),
     METRICS_PORT: '0',
   };
+  const publisher = new ChaosPublisher(kafka);
+  const withApi = options.reservations > 0 ? await apiOf(appEnv, clock) : null;
   return {
     testDatabase,
     database,
     kafka,
-    publisher: new ChaosPublisher(kafka),
+    publisher,
     groupId,
     ledger: new SupervisedApp('ledger', { ...appEnv, TALLY_LEDGER_GROUP_ID: groupId }, clock),
     projector: new SupervisedApp('projector', appEnv, clock),
+    api: withApi?.app ?? null,
+    reservations: withApi
+      ? new ReservationDriver(seededRandom(options.seed ^ 0x5eed), workload, publisher, withApi)
+      : null,
+    startedAtMs,
+  };
+}
+
+/** The billing API as a process on a free port, and a service token for the driver. */
+async function apiOf(
+  appEnv: Record<string, string>,
+  clock: () => number,
+): Promise<{ app: SupervisedApp; baseUrl: string; token: string }> {
+  const port = await freePort();
+  const secret = randomBytes(32).toString('hex');
+  const env = { ...appEnv, PORT: String(port), HOST: '127.0.0.1', TALLY_JWT_SECRET: secret };
+  return {
+    app: new SupervisedApp('billing-api', env, clock),
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: await serviceToken(secret),
+  };
+}
+
+/** Starts the API once the ledger has migrated its tables (the periods are open by then). */
+async function startApi(run: ChaosRun, options: ChaosOptions): Promise<void> {
+  if (!run.api || !run.reservations) return;
+  run.api.start();
+  await apiReady(run.reservations.baseUrl);
+  options.log(`billing API ready at ${run.reservations.baseUrl}`);
+}
+
+/** Every hold due by now has ended, and every hold meant to expire in the run is due. */
+function holdsSettled(run: ChaosRun): HoldsSettled | undefined {
+  const driver = run.reservations;
+  if (!driver) return undefined;
+  return async () => {
+    const open = await dueHoldsOpen(run.database);
+    const waiting = driver.latestShortExpiryMs - Date.now();
+    return {
+      settled: open === 0 && waiting < 0,
+      note: `, due holds open ${open}${waiting >= 0 ? `, last expiry in ${waiting} ms` : ''}`,
+    };
   };
 }
 
@@ -131,7 +205,9 @@ async function ensureRunTopics(kafka: Kafka, createDlqTopic: boolean): Promise<v
 function stopAppsOnSignal(run: ChaosRun, log: (line: string) => void): () => void {
   const stopOnSignal = (): void => {
     log('interrupted: killing the apps');
-    void Promise.all([run.ledger.stop(0), run.projector.stop(0)]).finally(() => process.exit(130));
+    void Promise.all([run.ledger.stop(0), run.projector.stop(0), run.api?.stop(0)]).finally(() =>
+      process.exit(130),
+    );
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -145,6 +221,7 @@ async function stopApps(run: ChaosRun): Promise<void> {
   await Promise.all([
     run.ledger.stop(ChaosLimits.appStopTimeoutMs),
     run.projector.stop(ChaosLimits.appStopTimeoutMs),
+    run.api?.stop(ChaosLimits.appStopTimeoutMs),
   ]);
 }
 
@@ -158,13 +235,15 @@ async function publishUnderFaults(
 ): Promise<{ publishMs: number; faults: InjectedFault[] }> {
   const windowMs = Math.ceil((workload.messageCount / options.publishRatePerSecond) * 1_000);
   const publishStartedMs = clock();
-  const planned = planFaults(random, options, windowMs).map((fault) => ({
+  const counts = { ...options, apiKills: run.api ? options.apiKills : 0 };
+  const planned = planFaults(random, counts, windowMs).map((fault) => ({
     ...fault,
     atMs: fault.atMs + publishStartedMs,
   }));
   const faults = injectFaults(planned, {
     ledger: run.ledger,
     projector: run.projector,
+    api: run.api,
     kafkaHome: options.kafkaHome,
     serverUrl: options.serverUrl,
     databaseName: run.testDatabase.name,
@@ -172,7 +251,13 @@ async function publishUnderFaults(
     clock,
     log: options.log,
   });
-  await publishSteadily(workload, run.publisher, options, run.database, clock);
+  await Promise.all([
+    publishSteadily(workload, run.publisher, options, run.database, clock),
+    run.reservations?.run(options.reservations, windowMs, {
+      minMs: options.shortExpiryMsMin,
+      maxMs: options.shortExpiryMsMax,
+    }),
+  ]);
   const publishMs = clock() - publishStartedMs;
   return { publishMs, faults: await faults };
 }
@@ -181,8 +266,9 @@ async function auditRun(
   run: ChaosRun,
   workload: ChaosWorkload,
   log: (line: string) => void,
+  end: { runEndMs: number; faults: InjectedFault[] },
 ): Promise<ChaosAudits> {
-  log('auditing debits, DLQ and projection');
+  log(`auditing debits, DLQ, projection${run.reservations ? ' and reservations' : ''}`);
   const debits = await auditDebits(run.database.store, workload.expected, workload.workspaces);
   const dlq = await auditDlq(run.kafka, workload.malformed, workload.markerPattern);
   const projection = await auditProjection(
@@ -190,7 +276,29 @@ async function auditRun(
     run.database.sql,
     workload.workspaces,
   );
-  return { debits, dlq, projection };
+  const reservations = run.reservations
+    ? await auditReservations(run.database.store, run.database.sql, run.reservations.holds, {
+        runEndMs: end.runEndMs,
+        ledgerDownWindows: ledgerDownWindows(end.faults, run.startedAtMs),
+      })
+    : null;
+  return { debits, dlq, projection, reservations };
+}
+
+/** Deadline scheduler's lease: a restarted ledger may act only once the killed one's lapsed. */
+const deadlineLeaseMs = 10_000;
+
+/** From each ledger kill to its restart plus the lease takeover, as epoch ms. */
+function ledgerDownWindows(
+  faults: InjectedFault[],
+  startedAtMs: number,
+): { fromMs: number; toMs: number }[] {
+  return faults
+    .filter((fault) => fault.kind === 'ledger-kill')
+    .map((fault) => ({
+      fromMs: startedAtMs + fault.atMs,
+      toMs: startedAtMs + fault.atMs + fault.durationMs + deadlineLeaseMs,
+    }));
 }
 
 function chaosReport(
@@ -200,12 +308,13 @@ function chaosReport(
   outcome: ChaosOutcome,
   clock: () => number,
 ): ChaosReport {
-  const { debits, dlq, projection } = outcome.audits;
+  const { debits, dlq, projection, reservations } = outcome.audits;
   const passed =
     outcome.settled &&
     debitAuditPassed(debits) &&
     dlqAuditPassed(dlq) &&
-    projection.mismatches.length === 0;
+    projection.mismatches.length === 0 &&
+    (reservations === null || reservationAuditPassed(reservations));
   return {
     passed,
     settled: outcome.settled,
@@ -222,13 +331,19 @@ function chaosReport(
     debits,
     dlq,
     projection,
+    reservations,
+    reservationErrors: [...(run.reservations?.holds.values() ?? [])]
+      .filter((hold) => hold.error !== undefined)
+      .map((hold) => `${hold.workspaceId} ${hold.reservationId}: ${hold.error}`),
     faults: outcome.faults,
     unexpectedExits: [
       ...run.ledger.unexpectedExits.map((exit) => ({ app: 'ledger', ...exit })),
       ...run.projector.unexpectedExits.map((exit) => ({ app: 'projector', ...exit })),
+      ...(run.api?.unexpectedExits ?? []).map((exit) => ({ app: 'billing-api', ...exit })),
     ],
     ledgerOutputTail: passed ? '' : run.ledger.outputTail(),
     projectorOutputTail: passed ? '' : run.projector.outputTail(),
+    apiOutputTail: passed ? '' : (run.api?.outputTail() ?? ''),
     publishMs: outcome.publishMs,
     settleMs: outcome.settleMs,
     auditMs: clock() - outcome.auditStartedMs,
