@@ -3,6 +3,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BILLING_CYCLES, GRANT_TYPES, WORKSPACE_STATUSES } from '@tally/contracts';
+import { PRICE_BOOK_SCHEMA } from './request-schemas';
 
 // The bodies the billing API answers with, as OpenAPI 3.0 schemas (components.schemas). The
 // contract test validates every answer it gets against these, so they say what the code sends.
@@ -169,7 +170,12 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = 
     },
   },
   PriceBookView: object({
-    current: { allOf: [ref('PriceBook'), object({ publishedAt: instant })] },
+    current: {
+      ...PRICE_BOOK_SCHEMA,
+      description: 'The book in force now, as published, with when it was published',
+      required: [...(PRICE_BOOK_SCHEMA.required ?? []), 'publishedAt'],
+      properties: { ...PRICE_BOOK_SCHEMA.properties, publishedAt: instant },
+    },
     versions: { type: 'array', items: object(priceBookVersion) },
   }),
   PriceBookReceipt: object({ ...priceBookVersion, replayed: { type: 'boolean' } }),
