@@ -4,9 +4,11 @@ import { TallyHttp, TallyHttpOptions } from './http/tally-http';
 import type { CreditsPublisher, PublishResult } from './publishing/credits-publisher';
 import { HttpCreditsPublisher } from './publishing/http-credits-publisher';
 import {
+  CheckAnswerBody,
   GateAnswer,
   Reservation,
   reservationOf,
+  ReserveAnswerBody,
   ReserveRequest,
   ReserveResult,
   reserveBodyOf,
@@ -44,7 +46,7 @@ export class CreditsClient {
   async check(workspaceId: string, requiredMicro?: bigint): Promise<GateAnswer> {
     const body = requiredMicro === undefined ? {} : { requiredMicro: requiredMicro.toString() };
     const answer = await this.http.request('POST', `${creditsPath(workspaceId)}/check`, body);
-    const gate = answer.body as { allowed: boolean; status: string; totalAvailableMicro: string };
+    const gate = answer.body as CheckAnswerBody;
     return {
       allowed: gate.allowed,
       status: gate.status,
@@ -63,12 +65,7 @@ export class CreditsClient {
       `${creditsPath(workspaceId)}/reservations`,
       reserveBodyOf(request),
     );
-    const body = answer.body as {
-      allowed: boolean;
-      reservation?: unknown;
-      replayed?: boolean;
-      totalAvailableMicro?: string;
-    };
+    const body = answer.body as ReserveAnswerBody;
     const available =
       body.totalAvailableMicro === undefined
         ? {}

@@ -79,3 +79,7 @@ export type {
   PriceBookFieldError,
   PriceBookParse,
 } from './price-books/price-book.document';
+export type {
+  paths as BillingApiPaths,
+  components as BillingApiComponents,
+} from './http/billing-api.openapi';

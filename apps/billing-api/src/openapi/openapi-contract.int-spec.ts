@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import createClient, { Client } from 'openapi-fetch';
 import { signToken } from '../auth/sign-token';
-import type { paths } from './billing-api.openapi';
+import type { BillingApiPaths as paths } from '@tally/contracts';
 import { ResponseContract } from './response-contract.testing';
 import { documentFile, runNodeTool, ServedApi, startServedApi } from './served-api.testing';
 
@@ -15,7 +15,8 @@ jest.setTimeout(120_000);
 // calls from openapi-fetch, and every answer is held to the document's statuses and schemas.
 // Regenerate the types with: TALLY_OPENAPI_WRITE=1 npx jest apps/billing-api/src/openapi/openapi-contract --selectProjects integration
 
-const GENERATED = join(__dirname, 'billing-api.openapi.ts');
+// In the contracts, where @tally/client reads its HTTP types from too.
+const GENERATED = join(__dirname, '../../../../libs/contracts/src/http/billing-api.openapi.ts');
 
 describe('the billing API against its OpenAPI document, through a generated client', () => {
   let api: ServedApi;

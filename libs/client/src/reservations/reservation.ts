@@ -1,7 +1,12 @@
-import { instantMsOf, parseMicro, RESERVATION_ID_PATTERN } from '@tally/contracts';
+import {
+  BillingApiComponents,
+  instantMsOf,
+  parseMicro,
+  RESERVATION_ID_PATTERN,
+} from '@tally/contracts';
 import { InvalidInputError } from '../messages/invalid-input.error';
 
-export type ReservationStatus = 'held' | 'released' | 'expired';
+export type ReservationStatus = BillingApiComponents['schemas']['Reservation']['status'];
 
 /** A reservation as Tally holds it now (design section 6); amounts in µcr. */
 export interface Reservation {
@@ -50,17 +55,11 @@ export interface GateAnswer {
   totalAvailableMicro: bigint;
 }
 
-interface ReservationBody {
-  reservationId: string;
-  workspaceId: string;
-  status: ReservationStatus;
-  amountMicro: string;
-  spentMicro: string;
-  heldMicro: string;
-  expiresAt: string;
-  createdAt: string;
-  endedAt: string | null;
-}
+/** The wire bodies, as the served OpenAPI document types them (libs/contracts/src/http). */
+type Schemas = BillingApiComponents['schemas'];
+export type ReservationBody = Schemas['Reservation'];
+export type ReserveAnswerBody = Schemas['ReserveAnswer'];
+export type CheckAnswerBody = Schemas['CheckAnswer'];
 
 export function reservationOf(body: unknown): Reservation {
   const wire = body as ReservationBody;
