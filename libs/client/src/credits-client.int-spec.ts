@@ -223,6 +223,32 @@ describe('@tally/client against the billing API (embedded store, in-process bus)
     );
   });
 
+  it('withReservation runs no work on an id whose hold has ended, and refuses dot-segment ids', async () => {
+    const workspaceId = await workspaceWith(10n);
+    const request = { reservationId: 'used-once', amountMicro: CREDIT };
+    await client.reserve(workspaceId, request);
+    await client.release(workspaceId, 'used-once');
+    let ran = false;
+    const result = await client.withReservation(workspaceId, request, async () => {
+      ran = true;
+      return [];
+    });
+    expect(result).toMatchObject({
+      allowed: false,
+      code: 'RESERVATION_ENDED',
+      reservation: { status: 'released' },
+    });
+    expect(ran).toBe(false);
+    for (const reservationId of ['.', '..']) {
+      await expect(client.reserve(workspaceId, { reservationId, amountMicro: 1n })).rejects.toThrow(
+        /cannot be addressed in a URL/,
+      );
+      await expect(client.getReservation(workspaceId, reservationId)).rejects.toThrow(
+        /cannot be addressed in a URL/,
+      );
+    }
+  });
+
   it('withReservation releases the hold when the work fails, and rethrows its error', async () => {
     const workspaceId = await workspaceWith(10n);
     const failure = await client

@@ -2,6 +2,7 @@ import type { CreditsEnvelope } from './messages/envelopes';
 import { TallyApiError } from './http/tally-errors';
 import { TallyHttp, TallyHttpOptions } from './http/tally-http';
 import type { CreditsPublisher, PublishResult } from './publishing/credits-publisher';
+import { InvalidInputError } from './messages/invalid-input.error';
 import { HttpCreditsPublisher } from './publishing/http-credits-publisher';
 import {
   CheckAnswerBody,
@@ -122,5 +123,12 @@ function creditsPath(workspaceId: string): string {
 }
 
 function reservationPath(workspaceId: string, reservationId: string): string {
+  // "." and ".." are dot segments every HTTP client collapses: the URL would name another route.
+  if (reservationId === '.' || reservationId === '..')
+    throw new InvalidInputError(
+      'VALIDATION_FAILED',
+      `reservation "${reservationId}" cannot be addressed in a URL`,
+      { reservationId },
+    );
   return `${creditsPath(workspaceId)}/reservations/${encodeURIComponent(reservationId)}`;
 }

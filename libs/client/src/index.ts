@@ -53,6 +53,7 @@ export type {
 } from './reservations/reservation';
 export { SettlementError } from './reservations/with-reservation';
 export type {
+  ReservationEnded,
   ReservationHold,
   ReservationWork,
   WithReservationResult,

@@ -1,6 +1,7 @@
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { parseCreditsToMicro, parseMicro } from './credits-amount';
 import { isInstant } from './instants';
+import { AMOUNT_MICRO_MAX } from './limits';
 
 /**
  * The field may be left out; when present it must pass the other validators. Unlike
@@ -49,7 +50,7 @@ export function IsMicroAmount(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => typeof value === 'string' && parseMicro(value) !== null,
         defaultMessage: (args) =>
-          `${args?.property ?? 'value'} must be a non-negative integer string of µcr`,
+          `${args?.property ?? 'value'} must be an integer string of µcr from 0 to ${AMOUNT_MICRO_MAX} (one billion credits)`,
       },
     },
     options,

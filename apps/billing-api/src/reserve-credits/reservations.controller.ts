@@ -38,7 +38,12 @@ function expiresAtOf(body: ReserveBody, nowMs: number): string {
     throw new ApiException(
       ApiErrorCode.ValidationFailed,
       'expiresAt must be later than now and at most 24 hours ahead',
-      [{ field: 'expiresAt', message: 'must be later than now and at most 24 hours ahead' }],
+      [
+        {
+          path: 'expiresAt',
+          messages: ['expiresAt must be later than now and at most 24 hours ahead'],
+        },
+      ],
     );
   }
   return canonicalInstant(body.expiresAt);
@@ -88,7 +93,7 @@ export class ReservationsController {
     const amountMicro = parseMicro(body.amountMicro) as bigint;
     if (amountMicro <= 0n) {
       throw new ApiException(ApiErrorCode.ValidationFailed, 'amountMicro must be above 0', [
-        { field: 'amountMicro', message: 'must be above 0' },
+        { path: 'amountMicro', messages: ['amountMicro must be above 0'] },
       ]);
     }
     const now = new Date();

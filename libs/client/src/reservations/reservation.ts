@@ -1,4 +1,5 @@
 import {
+  AMOUNT_MICRO_MAX,
   BillingApiComponents,
   instantMsOf,
   parseMicro,
@@ -83,9 +84,13 @@ export function reserveBodyOf(request: ReserveRequest): Record<string, string> {
     issues.push(
       'reservationId must be 1 to 200 characters of letters, digits, ".", "_", ":" or "-"',
     );
+  // "." and ".." are dot segments: HTTP clients collapse them, so the reservation's own URL
+  // (…/reservations/..) would name another resource (docs/reservations.md).
+  else if (/^\.+$/.test(request.reservationId) && request.reservationId.length <= 2)
+    issues.push('reservationId "." or ".." cannot be addressed in a URL: choose another');
   const amount = request.amountMicro.toString();
   if (request.amountMicro <= 0n || parseMicro(amount) === null)
-    issues.push('amountMicro must be an integer above 0 and at most 10^18');
+    issues.push(`amountMicro must be an integer above 0 and at most ${AMOUNT_MICRO_MAX} (10^15)`);
   const expiresAt =
     request.expiresAt instanceof Date ? request.expiresAt.toISOString() : request.expiresAt;
   if (expiresAt !== undefined && instantMsOf(expiresAt) === null)

@@ -37,6 +37,16 @@ export interface ReservationHold {
 /** Runs the work; returns the actions it executed, to be published on the reservation. */
 export type ReservationWork = (hold: ReservationHold) => Promise<readonly ActionExecutedEnvelope[]>;
 
+/**
+ * The reservation id was used before and its hold has ended (released or expired): the work did
+ * not run, since nothing holds credits for it. Choose a new id for new work.
+ */
+export interface ReservationEnded {
+  allowed: false;
+  code: 'RESERVATION_ENDED';
+  reservation: Reservation;
+}
+
 export type WithReservationResult =
   | {
       allowed: true;
@@ -45,7 +55,8 @@ export type WithReservationResult =
       actions: readonly ActionExecutedEnvelope[];
       published: PublishResult;
     }
-  | CreditsInsufficient;
+  | CreditsInsufficient
+  | ReservationEnded;
 
 /**
  * The work ran but its actions could not be published (`stage: 'publish'`; publish `actions`
@@ -59,7 +70,11 @@ export class SettlementError extends Error {
     readonly published: PublishResult | null,
     options: { cause: unknown },
   ) {
-    super(`${stage} after the reserved work failed: ${(options.cause as Error)?.message}`, options);
+    const what = stage === 'publish' ? 'publishing its actions' : 'releasing the hold';
+    super(
+      `the reserved work ran, then ${what} failed: ${(options.cause as Error)?.message}`,
+      options,
+    );
     this.name = 'SettlementError';
   }
 }
@@ -81,6 +96,8 @@ export async function runWithReservation(
     throw error;
   }
   if (!reserved.allowed) return reserved;
+  if (reserved.reservation.status !== 'held')
+    return { allowed: false, code: 'RESERVATION_ENDED', reservation: reserved.reservation };
   let actions: readonly ActionExecutedEnvelope[];
   try {
     actions = onReservation(await work(holdOf(reserved.reservation)), workspaceId, reservationId);

@@ -55,9 +55,12 @@ export function renderStatement(page) {
     const row = document.createElement('tr');
     cell(row, timeFormat.format(new Date(entry.occurredAt)), 'when');
     cell(row, describe(entry));
-    // A hold lowers what is available and a release returns it; neither moves money.
-    const sign = entry.direction === 'credit' || entry.direction === 'release' ? '+' : '−';
-    cell(row, sign + formatCredits(entry.amountMicro, 6), 'num ' + entry.direction);
+    // A hold and its release move no money (the debits drawn on a hold are their own rows):
+    // they are shown unsigned, apart from the credits and debits.
+    const moves = entry.direction === 'credit' || entry.direction === 'debit';
+    const sign = entry.direction === 'credit' ? '+' : moves ? '−' : '';
+    const label = moves ? '' : entry.direction === 'hold' ? 'held ' : 'returned ';
+    cell(row, label + sign + formatCredits(entry.amountMicro, 6), 'num ' + entry.direction);
     body.appendChild(row);
   }
 }
