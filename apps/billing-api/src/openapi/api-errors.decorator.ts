@@ -7,13 +7,25 @@ import { API_ERROR_STATUS, ApiErrorCode } from '../errors/api-error-code';
 // `code` is narrowed to those codes, and an example per code.
 
 const ERROR_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
-  [ApiErrorCode.ValidationFailed]: 'credits must be a decimal string',
+  [ApiErrorCode.ValidationFailed]: 'the request is not valid: see details, one entry per field',
   [ApiErrorCode.MalformedJson]: 'request body is not valid JSON',
   [ApiErrorCode.MalformedRequest]: 'the request target is not valid',
   [ApiErrorCode.HeadersTooLarge]: 'the request head is larger than 16 KiB',
   [ApiErrorCode.InvalidWorkspaceId]: 'the workspace id is not valid',
   [ApiErrorCode.Unauthenticated]: 'missing bearer token',
-  [ApiErrorCode.InsufficientScope]: 'this route needs the credits:read scope',
+  [ApiErrorCode.InsufficientScope]:
+    'this route needs the scope its security requirement names (x-required-scopes)',
+  [ApiErrorCode.InvalidPackSize]: 'credits must be one of the pack sizes 10, 50, 100, 500',
+  [ApiErrorCode.CommandRejected]: 'the ledger refused the command: see details.reason',
+  [ApiErrorCode.TooManyEvents]: 'send 1 to 1000 envelopes',
+  [ApiErrorCode.IdempotencyConflict]:
+    'paymentRef pay-1 was already applied with other content: see details.applied',
+  [ApiErrorCode.ReservationConflict]:
+    'reservation run-42 was made for 75000000 µcr, not 80000000: see details.reservation',
+  [ApiErrorCode.PriceBookConflict]:
+    'price book version 2027-01 is already published with other content: see details.published',
+  [ApiErrorCode.PriceBookRetroactive]:
+    'effectiveAt 2020-01-01T00:00:00.000Z is earlier than now: a book never reprices the past',
   [ApiErrorCode.WorkspaceForbidden]: 'this token is for another workspace',
   [ApiErrorCode.NotFound]: 'no reservation run-42 in workspace ws-1',
   [ApiErrorCode.PayloadTooLarge]: 'request body is too large',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DAY_MS } from '@tally/contracts';
 import {
   ProjectionQueries,
@@ -115,6 +115,7 @@ export class ReadCreditsController {
     description: 'allowed when total available ≥ max(requiredMicro, 1)',
     schema: schemaRef('CheckAnswer'),
   })
+  @ApiBody({ type: CheckCreditsBody, required: false })
   @ApiErrors(...WORKSPACE_ERRORS, ...BODY_ERRORS)
   async check(
     @Param() params: WorkspaceParams,

@@ -27,9 +27,11 @@ export class ReserveBody {
   @IsMicroAmount()
   amountMicro!: string;
 
+  // No example value: any fixed instant is in the past soon, and /docs would send it.
   @ApiPropertyOptional({
-    example: '2026-11-25T10:15:00Z',
-    description: 'later than now and at most 24 h ahead; default 15 minutes from now',
+    format: 'date-time',
+    description:
+      'an ISO 8601 instant with a zone, later than now and at most 24 h ahead; default 15 minutes from now',
   })
   @IsOptionalField()
   @IsInstant()

@@ -375,8 +375,8 @@ export interface components {
              */
             amountMicro: string;
             /**
-             * @description later than now and at most 24 h ahead; default 15 minutes from now
-             * @example 2026-11-25T10:15:00Z
+             * Format: date-time
+             * @description an ISO 8601 instant with a zone, later than now and at most 24 h ahead; default 15 minutes from now
              */
             expiresAt?: string;
         };
@@ -1260,7 +1260,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["CheckCreditsBody"];
             };
