@@ -24,12 +24,13 @@ import { BalanceChanges } from './balance-changes';
 import { instantReached } from './instant-reached';
 
 const STREAM_DESCRIPTION =
-  'Events: `balance` (id: the position; data: the Balance body as JSON), sent at once and on ' +
-  'every change, and `heartbeat` (empty data) every 15 s. The stream ends when the token expires.';
+  'Events: `balance` (id: the position; data: the Balance body as JSON, without `forecast`), ' +
+  'sent at once and on every change, and `heartbeat` (empty data; id: the last position sent, ' +
+  'so EventSource keeps it) every 15 s. The stream ends when the token expires.';
 
 const STREAM_EXAMPLE =
   'event: balance\nid: 42\ndata: {"workspaceId":"ws-1","status":"active","totalAvailableMicro":"4999900"}\n\n' +
-  'event: heartbeat\ndata: \n\n';
+  'event: heartbeat\nid: 42\ndata: \n\n';
 
 /**
  * Server-sent events: the balance body now, then again on every change (`event: balance`).
@@ -77,13 +78,19 @@ export class BalanceStreamController {
   ): Observable<MessageEvent> {
     if (principal.expiresAtMs <= Date.now())
       throw new ApiException(ApiErrorCode.Unauthenticated, 'token has expired');
+    // A heartbeat repeats the last position as its id: without one, the SSE writer would number
+    // it, and EventSource's lastEventId would stop being a position.
+    let lastPosition = '0';
     const balances = merge(of(undefined), this.changes.of(params.id)).pipe(
       concatMap(() => from(this.queries.balance(params.id))),
       distinctUntilChanged((previous, next) => previous.position === next.position),
-      map((balance): MessageEvent => ({ type: 'balance', id: balance.position, data: balance })),
+      map((balance): MessageEvent => {
+        lastPosition = balance.position;
+        return { type: 'balance', id: balance.position, data: balance };
+      }),
     );
     const heartbeats = interval(STREAM_HEARTBEAT_MS).pipe(
-      map((): MessageEvent => ({ type: 'heartbeat', data: '' })),
+      map((): MessageEvent => ({ type: 'heartbeat', id: lastPosition, data: '' })),
     );
     return merge(balances, heartbeats).pipe(takeUntil(instantReached(principal.expiresAtMs)));
   }

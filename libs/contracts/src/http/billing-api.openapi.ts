@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * Server-sent events: the balance now and on every change
-         * @description Events: `balance` (id: the position; data: the Balance body as JSON), sent at once and on every change, and `heartbeat` (empty data) every 15 s. The stream ends when the token expires.
+         * @description Events: `balance` (id: the position; data: the Balance body as JSON, without `forecast`), sent at once and on every change, and `heartbeat` (empty data; id: the last position sent, so EventSource keeps it) every 15 s. The stream ends when the token expires.
          *
          *     Needs the scope `credits:read`.
          */
@@ -1388,6 +1388,7 @@ export interface operations {
                      *     data: {"workspaceId":"ws-1","status":"active","totalAvailableMicro":"4999900"}
                      *
                      *     event: heartbeat
+                     *     id: 42
                      *     data:
                      */
                     "text/event-stream": string;
