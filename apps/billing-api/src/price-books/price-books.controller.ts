@@ -91,7 +91,11 @@ export class PriceBooksController {
         throw new ApiException(
           ApiErrorCode.ValidationFailed,
           outcome.errors.map((error) => `${error.field || 'the body'} ${error.message}`).join('; '),
-          outcome.errors,
+          // VALIDATION_FAILED's one details shape: an entry per field, its messages.
+          outcome.errors.map((error) => ({
+            path: error.field,
+            messages: [`${error.field || 'the body'} ${error.message}`],
+          })),
         );
       case 'retroactive':
         throw new ApiException(ApiErrorCode.PriceBookRetroactive, outcome.message);

@@ -118,7 +118,7 @@ describe('price book routes', () => {
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
-    expect(malformed.body.details.map((error: { field: string }) => error.field).sort()).toEqual([
+    expect(malformed.body.details.map((error: { path: string }) => error.path).sort()).toEqual([
       'fallback.cachedInput',
       'fallback.output',
       'stepDefaultMicro',

@@ -72,11 +72,11 @@ export class ReadCreditsController {
     const [fromDay, toDay] = [isoDay(fromMs), isoDay(toMs)];
     const days = (toMs - fromMs) / DAY_MS;
     if (days < 0 || days > USAGE_RANGE_DAYS_MAX) {
-      throw new ApiException(
-        ApiErrorCode.ValidationFailed,
-        `from must not be after to, and the range at most ${USAGE_RANGE_DAYS_MAX} days`,
-        { fromDay, toDay },
-      );
+      const message = `from must not be after to, and the range at most ${USAGE_RANGE_DAYS_MAX} days (from ${fromDay}, to ${toDay})`;
+      // The one details shape of VALIDATION_FAILED: one entry per field.
+      throw new ApiException(ApiErrorCode.ValidationFailed, message, [
+        { path: 'from', messages: [message] },
+      ]);
     }
     return { series: await this.queries.usageByDay(params.id, fromDay, toDay) };
   }
