@@ -5,8 +5,8 @@ export const MICRO_PER_CREDIT = 1_000_000n;
 
 // At most 9 integer digits (below one billion credits) and at most 6 decimals: the
 // decimals are exactly the µcr digits, so parsing never rounds.
-const CREDITS_PATTERN = /^(0|[1-9][0-9]{0,8})(?:\.([0-9]{1,6}))?$/;
-const MICRO_PATTERN = /^(0|[1-9][0-9]{0,17})$/;
+export const CREDITS_PATTERN = /^(0|[1-9][0-9]{0,8})(?:\.([0-9]{1,6}))?$/;
+export const MICRO_PATTERN = /^(0|[1-9][0-9]{0,17})$/;
 
 /**
  * Parses a decimal credits string ("10", "0.5", "0.000001") into µcr exactly, with bigint

@@ -25,6 +25,8 @@ export {
   parseCreditsToMicro,
   parseMicro,
   formatMicroAsCredits,
+  CREDITS_PATTERN,
+  MICRO_PATTERN,
 } from './credits-amount';
 export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './messages/envelope';

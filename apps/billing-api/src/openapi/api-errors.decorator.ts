@@ -84,19 +84,29 @@ export function ApiErrors(...codes: ApiErrorCode[]): MethodDecorator {
   ) as MethodDecorator;
 }
 
-/** Every route behind a token: refused tokens and scopes, the rate limit, a JWKS that is down. */
+/**
+ * Every route behind a token: refused tokens and scopes, the rate limit, a JWKS that is down,
+ * and what the HTTP server itself answers for any route (a request head over 16 KiB, a request
+ * line it cannot parse).
+ */
 export const AUTH_ERRORS = [
   ApiErrorCode.Unauthenticated,
   ApiErrorCode.InsufficientScope,
   ApiErrorCode.RateLimited,
   ApiErrorCode.Unavailable,
+  ApiErrorCode.HeadersTooLarge,
+  ApiErrorCode.MalformedRequest,
 ] as const;
 
-/** Routes under /v1/workspaces/{id}: the id's form, and tokens for another workspace. */
+/**
+ * Routes under /v1/workspaces/{id}: the id's form, tokens for another workspace, and a path
+ * parameter that is not valid percent-encoding (`VALIDATION_FAILED`).
+ */
 export const WORKSPACE_ERRORS = [
   ...AUTH_ERRORS,
   ApiErrorCode.InvalidWorkspaceId,
   ApiErrorCode.WorkspaceForbidden,
+  ApiErrorCode.ValidationFailed,
 ] as const;
 
 /** Routes that read a JSON body. */

@@ -3,6 +3,7 @@ import {
   DAY_MS,
   instantMsOf,
   IsMicroAmount,
+  MICRO_PATTERN,
   IsOptionalField,
   utcDayMsOf,
   WORKSPACE_ID_PATTERN,
@@ -74,7 +75,7 @@ export class StatementQuery {
   @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: STATEMENT_PAGE_SIZE_MAX })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: STATEMENT_PAGE_SIZE_MAX })
   @IsOptionalField()
   @Type(() => Number)
   @IsInt()
@@ -87,6 +88,7 @@ export class CheckCreditsBody {
   @ApiPropertyOptional({
     description: 'µcr the caller expects to spend; default: any amount above zero',
     example: '1000000',
+    pattern: MICRO_PATTERN.source,
   })
   @IsOptionalField()
   @IsMicroAmount()

@@ -3,6 +3,7 @@ import {
   IsInstant,
   IsMicroAmount,
   IsOptionalField,
+  MICRO_PATTERN,
   RESERVATION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,
   WORKSPACE_ID_RULE,
@@ -18,12 +19,20 @@ export const RESERVATION_DURATION_MS_DEFAULT = 15 * 60_000;
 export const RESERVATION_DURATION_MS_MAX = 24 * 60 * 60_000;
 
 export class ReserveBody {
-  @ApiProperty({ example: 'run-42', description: 'chosen by the caller; a replay names it again' })
+  @ApiProperty({
+    example: 'run-42',
+    pattern: RESERVATION_ID_PATTERN.source,
+    description: 'chosen by the caller; a replay names it again',
+  })
   @IsString()
   @Matches(RESERVATION_ID_PATTERN, { message: RESERVATION_ID_RULE })
   reservationId!: string;
 
-  @ApiProperty({ example: '75000000', description: 'µcr to hold, an integer string above 0' })
+  @ApiProperty({
+    example: '75000000',
+    pattern: MICRO_PATTERN.source,
+    description: 'µcr to hold, an integer string above 0',
+  })
   @IsMicroAmount()
   amountMicro!: string;
 

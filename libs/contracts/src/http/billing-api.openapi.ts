@@ -353,14 +353,20 @@ export interface components {
              * @enum {string}
              */
             grantType: "compensation" | "onboarding" | "sales";
-            /** @example 5 */
+            /**
+             * @description Credits
+             * @example 5
+             */
             credits: string;
             /**
              * @description The grant is idempotent by it
              * @example support-ticket-4711
              */
             reference: string;
-            /** @example 2027-01-01T00:00:00.000Z */
+            /**
+             * Format: date-time
+             * @example 2027-01-01T00:00:00.000Z
+             */
             expiresAt?: string;
         };
         ReserveBody: {
@@ -929,7 +935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Balance"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -937,7 +943,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -974,6 +980,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1018,7 +1036,7 @@ export interface operations {
                     "application/json": components["schemas"]["Usage"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1026,7 +1044,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1063,6 +1081,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1101,7 +1131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Rollover"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1109,7 +1139,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1146,6 +1176,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1188,7 +1230,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatementPage"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1196,7 +1238,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1233,6 +1275,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1275,7 +1329,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckAnswer"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1283,7 +1337,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON";
                     };
                 };
             };
@@ -1347,6 +1401,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -1394,7 +1460,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1402,7 +1468,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1439,6 +1505,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1490,7 +1568,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreditPackReceipt"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `INVALID_PACK_SIZE`, `COMMAND_REJECTED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `INVALID_PACK_SIZE`, `COMMAND_REJECTED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1498,7 +1576,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "INVALID_PACK_SIZE" | "COMMAND_REJECTED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "INVALID_PACK_SIZE" | "COMMAND_REJECTED";
                     };
                 };
             };
@@ -1571,6 +1649,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1622,7 +1712,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreditGrantReceipt"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1630,7 +1720,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
                     };
                 };
             };
@@ -1706,6 +1796,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -1736,6 +1838,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PriceBookView"];
+                };
+            };
+            /** @description Bad request: `MALFORMED_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1771,6 +1885,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1819,7 +1945,7 @@ export interface operations {
                     "application/json": components["schemas"]["PriceBookReceipt"];
                 };
             };
-            /** @description Bad request: `VALIDATION_FAILED`, `MALFORMED_JSON`, `PRICE_BOOK_RETROACTIVE` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `PRICE_BOOK_RETROACTIVE` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1827,7 +1953,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "PRICE_BOOK_RETROACTIVE";
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "PRICE_BOOK_RETROACTIVE";
                     };
                 };
             };
@@ -1903,6 +2029,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -1951,7 +2089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReserveAnswer"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1959,7 +2097,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
                     };
                 };
             };
@@ -2035,6 +2173,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -2072,7 +2222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reservation"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2080,7 +2230,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2132,6 +2282,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -2169,7 +2331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reservation"];
                 };
             };
-            /** @description Bad request: `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2177,7 +2339,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
+                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
                     };
                 };
             };
@@ -2253,6 +2415,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Unavailable: `UNAVAILABLE` */
             503: {
                 headers: {
@@ -2290,7 +2464,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublishEventsResult"];
                 };
             };
-            /** @description Bad request: `VALIDATION_FAILED`, `MALFORMED_JSON`, `TOO_MANY_EVENTS` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `TOO_MANY_EVENTS` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2298,7 +2472,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "TOO_MANY_EVENTS";
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "TOO_MANY_EVENTS";
                     };
                 };
             };
@@ -2359,6 +2533,18 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request head too large: `HEADERS_TOO_LARGE` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
