@@ -53,10 +53,10 @@ describe('the chaos run audit of reservations catches planted faults', () => {
     };
   }
 
-  async function workspaceWithReleasedHold(): Promise<PlannedHold> {
+  /** A new workspace with one credit granted (no period needed to reserve). */
+  async function grantedWorkspace(): Promise<string> {
     const workspaceId = `ws-${randomUUID()}`;
-    const now = new Date();
-    const at = now.toISOString();
+    const at = new Date().toISOString();
     await ledger.execute([
       {
         command: {
@@ -72,6 +72,13 @@ describe('the chaos run audit of reservations catches planted faults', () => {
         idempotencyKey: `${workspaceId}/grant/g`,
       },
     ]);
+    return workspaceId;
+  }
+
+  async function workspaceWithReleasedHold(): Promise<PlannedHold> {
+    const workspaceId = await grantedWorkspace();
+    const now = new Date();
+    const at = now.toISOString();
     const expiresAt = new Date(now.getTime() + 3_600_000).toISOString();
     // Ids unique in the store: the audit reads every workspace's reservation events.
     const reservationId = `r-${randomUUID()}`;
@@ -121,23 +128,8 @@ describe('the chaos run audit of reservations catches planted faults', () => {
   });
 
   it('finds an end that returns the wrong amount, and a held answer with nothing stored', async () => {
-    const workspaceId = `ws-${randomUUID()}`;
+    const workspaceId = await grantedWorkspace();
     const at = new Date().toISOString();
-    await ledger.execute([
-      {
-        command: {
-          type: 'GrantCredits',
-          commandId: 'g',
-          workspaceId,
-          occurredAt: at,
-          processedAt: at,
-          grantType: 'onboarding',
-          creditsMicro: 1_000_000n,
-          reference: 'g',
-        },
-        idempotencyKey: `${workspaceId}/grant/g`,
-      },
-    ]);
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const reservationId = `k-${randomUUID()}`;
     await ledger.execute([

@@ -144,10 +144,6 @@ export function decodeCreditEvent(stored: {
   return { type: stored.type as CreditEventType, data } as CreditEvent;
 }
 
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const PLANNED_STATUSES: ReadonlySet<unknown> = new Set<PlannedStatus>([
   'active',
   'low',
@@ -246,8 +242,9 @@ export function decodeWorkspaceState(stored: Record<string, unknown>): Workspace
       `WorkspaceState.${issue} is missing, unexpected or of the wrong kind`,
     );
   }
+  // The shape check above has made `period` null or a whole period.
   const unplanned = state.status === 'no_plan' && state.period === null;
-  const planned = PLANNED_STATUSES.has(state.status) && isObject(state.period);
+  const planned = PLANNED_STATUSES.has(state.status) && state.period !== null;
   if (!unplanned && !planned) {
     throw new CreditsDomainError(
       CreditsErrorCode.MalformedEvent,
