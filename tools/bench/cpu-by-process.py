@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""CPU seconds per process group, sampled from /proc once a second, while `npm run bench` runs.
+"""CPU seconds per process group, sampled from /proc once a second, while `npm run bench` or
+`npm run bench:reservations` runs.
 
 Usage: python3 tools/bench/cpu-by-process.py OUT.log   (stop it with Ctrl-C or kill)
 
 Each line: `<epoch seconds> lsn=<WAL position> <group>=<cumulative CPU seconds> ...`. Groups: the
-load generator, the ledger and projector processes, the Kafka JVM, and PostgreSQL backends of the
+load generator, the ledger, projector and billing API processes, the Kafka JVM, and PostgreSQL backends of the
 bench databases split by their `application_name` (the apps name their connections). The
 difference of two lines divided by the actions in between is CPU per action (docs/benchmarks.md).
 A process that exits drops out of the sums: end a window before the bench stops the ledger.
@@ -37,7 +38,9 @@ def group_of(pid, application_names):
         return 'ledger'
     if 'apps/projector' in cmd:
         return 'projector'
-    if 'end-to-end' in cmd:
+    if 'apps/billing-api' in cmd:
+        return 'billing-api'
+    if 'end-to-end' in cmd or 'reservations.bench' in cmd:
         return 'generator'
     return None
 

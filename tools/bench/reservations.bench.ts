@@ -3,8 +3,10 @@
 // workspace sustains with 50 concurrent callers beside the raw PostgreSQL single-row transaction
 // rate of the same run, and how late the deadline scheduler expires 10,000 holds that fall due
 // within one second. Run: npm run bench:reservations (BENCH_RESERVE_RATE,
-// BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS).
+// BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS; BENCH_PHASES=fixed,hot,raw,scheduler
+// runs only those, e.g. while profiling the API with TALLY_APP_NODE_ARGS=--cpu-prof).
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { signToken } from '../../apps/billing-api/src';
 import { CreditsClient } from '@tally/client';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
@@ -17,6 +19,7 @@ const rate = Number(process.env.BENCH_RESERVE_RATE ?? 500);
 const seconds = Number(process.env.BENCH_RESERVE_SECONDS ?? 20);
 const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 1_000);
 const dueItems = Number(process.env.BENCH_DUE_ITEMS ?? 10_000);
+const phases = new Set((process.env.BENCH_PHASES ?? 'fixed,hot,raw,scheduler').split(','));
 const hotCallers = 50;
 const hotSeconds = 10;
 const jwtSecret = randomUUID();
@@ -76,6 +79,9 @@ async function reserveOverHttp(
 /** Fires `rate` reservations a second for `seconds`, spread over the workspaces. */
 async function fixedRate(client: CreditsClient, workspaces: string[]) {
   const latencies: number[] = [];
+  // The generator's own stalls (its GC, its share of the two cores) end up in the latencies.
+  const generatorStalls = monitorEventLoopDelay({ resolution: 1 });
+  generatorStalls.enable();
   const pending: Promise<void>[] = [];
   const started = performance.now();
   const total = rate * seconds;
@@ -87,8 +93,16 @@ async function fixedRate(client: CreditsClient, workspaces: string[]) {
     pending.push(reserveOverHttp(client, workspaceId).then((ms) => void latencies.push(ms)));
   }
   await Promise.all(pending);
+  generatorStalls.disable();
   const elapsedS = (performance.now() - started) / 1_000;
-  return { achievedPerSecond: Math.round(total / elapsedS), latencyMs: summary(latencies) };
+  return {
+    achievedPerSecond: Math.round(total / elapsedS),
+    latencyMs: summary(latencies),
+    generatorEventLoopDelayMs: {
+      p99: Math.round(generatorStalls.percentile(99) / 1e5) / 10,
+      max: Math.round(generatorStalls.max / 1e5) / 10,
+    },
+  };
 }
 
 /** 50 callers on one workspace as fast as they can, each reserving then releasing its hold. */
@@ -194,13 +208,18 @@ async function main(): Promise<void> {
     const report = {
       benchmark: 'reservations',
       workspaces: workspaceCount,
-      fixedRate: { target: rate, seconds, ...(await fixedRate(client, workspaces)) },
-      hotWorkspace: {
-        callers: hotCallers,
-        ...(await hotWorkspace(client, workspaces[0] as string)),
-      },
-      rawSingleRowTransactions: await rawSingleRowRate(database.connectionString),
-      scheduler: await schedulerLateness(store, ledger, workspaces),
+      fixedRate: phases.has('fixed')
+        ? { target: rate, seconds, ...(await fixedRate(client, workspaces)) }
+        : 'skipped',
+      hotWorkspace: phases.has('hot')
+        ? { callers: hotCallers, ...(await hotWorkspace(client, workspaces[0] as string)) }
+        : 'skipped',
+      rawSingleRowTransactions: phases.has('raw')
+        ? await rawSingleRowRate(database.connectionString)
+        : 'skipped',
+      scheduler: phases.has('scheduler')
+        ? await schedulerLateness(store, ledger, workspaces)
+        : 'skipped',
       node: process.version,
     };
     console.log(JSON.stringify(report));

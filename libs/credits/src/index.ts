@@ -16,6 +16,7 @@ export type {
   CreditPackAdded,
   CreditsGrantedEvent,
   CreditGrantExpired,
+  CreditsReserved,
   CreditStatusChanged,
   DebitSplit,
   GrantDebit,

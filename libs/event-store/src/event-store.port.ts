@@ -201,8 +201,10 @@ export interface EventStore {
    * that appends to a stream holding it exclusively, and readers that hold it shared while they
    * check its revision, never interleave: once a reader holds the lock, every such writer has
    * committed (its events are visible) or has not begun. Outside a transaction it holds nothing.
+   * Returns the revision of each of these streams that has events, read once the locks are held
+   * (as streamRevisions would then, in the same round trip).
    */
-  lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<void>;
+  lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<Map<string, bigint>>;
   /** Current revision of each of these streams that has at least one event. */
   streamRevisions(streamNames: string[]): Promise<Map<string, bigint>>;
   /** The last position a subscriber can see now (START when nothing is visible). */

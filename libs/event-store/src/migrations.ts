@@ -4,6 +4,7 @@ import { MIGRATION_0002 } from './migrations/0002-append-function.sql';
 import { MIGRATION_0003 } from './migrations/0003-append-rejects-duplicates.sql';
 import { MIGRATION_0004 } from './migrations/0004-global-order-primary-key.sql';
 import { MIGRATION_0005 } from './migrations/0005-append-from-document.sql';
+import { MIGRATION_0006 } from './migrations/0006-lock-streams-function.sql';
 import type { SqlClient } from './sql-client.port';
 
 // Append-only: each version's SQL is frozen in its own file under migrations/; a change is a new
@@ -11,7 +12,14 @@ import type { SqlClient } from './sql-client.port';
 // checksums applied; it recorded them in the same table, which this runner adopts.
 export const EVENT_STORE_MIGRATIONS: MigrationSet = {
   owner: 'event store',
-  migrations: [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005],
+  migrations: [
+    MIGRATION_0001,
+    MIGRATION_0002,
+    MIGRATION_0003,
+    MIGRATION_0004,
+    MIGRATION_0005,
+    MIGRATION_0006,
+  ],
   versionsTable: 'event_store_schema_versions',
   advisoryLockKey: 7_401_604_001,
 };

@@ -54,8 +54,7 @@ import {
   SELECT_HEAD_POSITION,
   SELECT_LAST_COMMITTED_POSITION,
   SELECT_STREAM_REVISIONS,
-  LOCK_STREAMS_SHARED,
-  LOCK_STREAMS_EXCLUSIVE,
+  LOCK_STREAMS,
 } from './sql/event-store-queries.sql';
 
 // SQLSTATEs of a lost race with a concurrent append of the same event id: retrying sees the id.
@@ -72,6 +71,15 @@ interface AppendRow {
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+interface StreamRevisionRow {
+  stream_name: string;
+  revision: string;
+}
+
+function revisionsOf(rows: StreamRevisionRow[]): Map<string, bigint> {
+  return new Map(rows.map((row) => [row.stream_name, BigInt(row.revision)]));
 }
 
 function assertCount(name: string, value: number, max: number): void {
@@ -257,26 +265,25 @@ export class SqlEventStore implements EventStore {
     );
   }
 
-  async lockStreams(streamNames: string[], mode: 'shared' | 'exclusive'): Promise<void> {
+  async lockStreams(
+    streamNames: string[],
+    mode: 'shared' | 'exclusive',
+  ): Promise<Map<string, bigint>> {
     this.assertOpen();
     assertCount('streamNames.length', streamNames.length, LOOKUP_COUNT_MAX);
-    if (streamNames.length === 0) return;
-    await this.sql.query(mode === 'shared' ? LOCK_STREAMS_SHARED : LOCK_STREAMS_EXCLUSIVE, [
-      streamNames,
-    ]);
+    if (streamNames.length === 0) return new Map();
+    return revisionsOf(
+      await this.sql.query<StreamRevisionRow>(LOCK_STREAMS, [streamNames, mode === 'exclusive']),
+    );
   }
 
   async streamRevisions(streamNames: string[]): Promise<Map<string, bigint>> {
     this.assertOpen();
     assertCount('streamNames.length', streamNames.length, LOOKUP_COUNT_MAX);
-    const revisions = new Map<string, bigint>();
-    if (streamNames.length === 0) return revisions;
-    const rows = await this.sql.query<{ stream_name: string; revision: string }>(
-      SELECT_STREAM_REVISIONS,
-      [streamNames],
+    if (streamNames.length === 0) return new Map();
+    return revisionsOf(
+      await this.sql.query<StreamRevisionRow>(SELECT_STREAM_REVISIONS, [streamNames]),
     );
-    for (const row of rows) revisions.set(row.stream_name, BigInt(row.revision));
-    return revisions;
   }
 
   async headPosition(): Promise<Position> {

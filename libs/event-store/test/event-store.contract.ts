@@ -582,13 +582,15 @@ export function eventStoreContract(
       it('commits what the work appended, and rolls it back when the work throws', async () => {
         const name = stream('transaction');
         await store.transaction(async (inside) => {
-          await inside.lockStreams([name], 'exclusive');
+          expect(await inside.lockStreams([name], 'exclusive')).toEqual(new Map());
           await inside.appendToStream(name, [event()], { expectedRevision: 'no_stream' });
         });
         const failed = new Error('rolled back on purpose');
         await expect(
           store.transaction(async (inside) => {
-            await inside.lockStreams([name], 'shared');
+            expect(await inside.lockStreams([name, stream('other')], 'shared')).toEqual(
+              new Map([[name, 0n]]),
+            );
             await inside.appendToStream(name, [event()], { expectedRevision: 0n });
             throw failed;
           }),

@@ -88,7 +88,7 @@ describe('PostgreSQL event store under concurrent writers', () => {
     const versions = await stores[0]!.sql.query<{ version: number }>(
       'SELECT version FROM event_store_schema_versions ORDER BY version',
     );
-    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3, 4, 5]);
+    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3, 4, 5, 6]);
     await Promise.all(stores.map((store) => store.close()));
   }, 30_000);
 
@@ -167,6 +167,8 @@ describe('PostgreSQL event store under concurrent writers', () => {
     }
   }, 60_000);
 
+  // The reader's one statement starts before the writer commits: its revisions must still come
+  // from after the lock wait, not from the statement's first snapshot.
   it('makes a shared stream lock wait for the exclusive writer, then see its events', async () => {
     const store = await createPostgresEventStore({
       connectionString: database.connectionString,
@@ -187,9 +189,9 @@ describe('PostgreSQL event store under concurrent writers', () => {
       await writerHoldsLock;
       const order: string[] = [];
       const reader = store.transaction(async (inside) => {
-        await inside.lockStreams([name], 'shared');
+        const revisions = await inside.lockStreams([name], 'shared');
         order.push('reader locked');
-        return (await inside.streamRevisions([name])).get(name);
+        return revisions.get(name);
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       order.push('writer commits');

@@ -46,7 +46,7 @@ export {
 export type { PublishedPriceBook, PriceBookCatalog, PublishOutcome } from './price-book-stream';
 export { reserveCommand, releaseCommand, expireDueCommand } from './reservation-commands';
 export type { ReserveRequest } from './reservation-commands';
-export { selectReservation, selectReservations } from './reservation-rows';
+export { reservationMadeBy, selectReservation, selectReservations } from './reservation-rows';
 export type { ReservationView, ReservationStatus } from './reservation-rows';
 export { selectDueWorkspaces, nextDeadlineOf } from './workspace-deadlines';
 export type { DueWorkspace } from './workspace-deadlines';

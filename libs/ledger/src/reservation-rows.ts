@@ -1,4 +1,10 @@
-import { CreditEvent, heldMicroOf, Reservation, WorkspaceState } from '@tally/credits';
+import {
+  CreditEvent,
+  CreditsReserved,
+  heldMicroOf,
+  Reservation,
+  WorkspaceState,
+} from '@tally/credits';
 import type { SqlClient } from '@tally/event-store';
 
 // Every reservation as it is now, written in the transaction that appends the events it follows
@@ -127,22 +133,49 @@ interface StoredReservationRow {
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
-function viewOf(row: StoredReservationRow): ReservationView {
-  const reservation = {
-    amountMicro: BigInt(row.amount_micro),
-    spentMicro: BigInt(row.spent_micro),
-  } as Reservation;
+function viewOf(row: ReservationRow): ReservationView {
   return {
-    reservationId: row.reservation_id,
-    workspaceId: row.workspace_id,
+    reservationId: row.reservationId,
+    workspaceId: row.workspaceId,
     status: row.status,
-    amountMicro: row.amount_micro,
-    spentMicro: row.spent_micro,
-    heldMicro: row.status === 'held' ? heldMicroOf(reservation).toString() : '0',
-    expiresAt: iso(row.expires_at),
-    createdAt: iso(row.created_at),
-    endedAt: row.ended_at === null ? null : iso(row.ended_at),
+    amountMicro: row.amountMicro.toString(),
+    spentMicro: row.spentMicro.toString(),
+    heldMicro: row.status === 'held' ? heldMicroOf(row).toString() : '0',
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    endedAt: row.endedAt,
   };
+}
+
+function rowOf(stored: StoredReservationRow): ReservationRow {
+  return {
+    workspaceId: stored.workspace_id,
+    reservationId: stored.reservation_id,
+    status: stored.status,
+    amountMicro: BigInt(stored.amount_micro),
+    spentMicro: BigInt(stored.spent_micro),
+    expiresAt: iso(stored.expires_at),
+    createdAt: iso(stored.created_at),
+    endedAt: stored.ended_at === null ? null : iso(stored.ended_at),
+  };
+}
+
+/**
+ * The reservation a hold just made is, as its row in the same append says (nothing spent yet),
+ * without reading the row back.
+ */
+export function reservationMadeBy(reserved: CreditsReserved): ReservationView {
+  const { data } = reserved;
+  return viewOf({
+    workspaceId: data.workspaceId,
+    reservationId: data.reservationId,
+    status: 'held',
+    amountMicro: data.amountMicro,
+    spentMicro: 0n,
+    expiresAt: data.expiresAt,
+    createdAt: data.processedAt,
+    endedAt: null,
+  });
 }
 
 const COLUMNS = `workspace_id, reservation_id, status, amount_micro::text, spent_micro::text,
@@ -157,7 +190,7 @@ export async function selectReservation(
     `SELECT ${COLUMNS} FROM tally_reservations WHERE workspace_id = $1 AND reservation_id = $2`,
     [workspaceId, reservationId],
   );
-  return rows[0] === undefined ? null : viewOf(rows[0]);
+  return rows[0] === undefined ? null : viewOf(rowOf(rows[0]));
 }
 
 /** A workspace's reservations, newest first; only the live ones unless `all`. */
@@ -173,5 +206,5 @@ export async function selectReservations(
       ORDER BY created_at DESC, reservation_id LIMIT $3`,
     [workspaceId, all, limit],
   );
-  return rows.map(viewOf);
+  return rows.map((row) => viewOf(rowOf(row)));
 }

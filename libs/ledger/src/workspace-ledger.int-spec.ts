@@ -151,4 +151,19 @@ describe('WorkspaceLedger (real PostgreSQL)', () => {
     expect(outcome?.kind).toBe('applied');
     expect((await loadWorkspace(store, workspaceId)).state.usedThisPeriodMicro).toBe(351n * 1_000n);
   });
+
+  it('appends small calls waiting on a workspace a large call holds once it ends, in order', async () => {
+    const busy = randomUUID();
+    const ledger = new WorkspaceLedger(store, store.sql);
+    await ledger.execute([openPeriod(busy, 1_000_000_000n)]);
+    const large = ledger.execute(Array.from({ length: 50 }, () => debit(busy)));
+    const waiting = ledger.execute([debit(busy, 'code.run')]);
+    const outcomes = await Promise.all([large, waiting]);
+    expect(outcomes.flat().every((outcome) => outcome.kind === 'applied')).toBe(true);
+    const stored = await store.readStream(workspaceStreamName(busy));
+    // The small call was made after the large one: its debit comes after all 50 of them.
+    expect(stored.at(-1)?.type).toBe('CreditDebited');
+    expect(stored.filter((event) => event.type === 'CreditDebited')).toHaveLength(51);
+    expect(JSON.stringify(stored.at(-1)?.data)).toContain('code.run');
+  });
 });

@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { ANY_WORKSPACE, Principal } from './scopes';
@@ -31,7 +32,8 @@ export interface TokenVerifierOptions {
 
 /** Verifies a bearer token with jose and turns its claims into the caller's Principal. */
 export class TokenVerifier {
-  private readonly secret: Uint8Array | undefined;
+  /** A KeyObject made once: given bytes, jose would make one on every verification. */
+  private readonly secret: KeyObject | undefined;
   private readonly algorithms: string[];
 
   constructor(private readonly options: TokenVerifierOptions) {
@@ -40,7 +42,9 @@ export class TokenVerifier {
     if (!Number.isInteger(options.lifetimeMaxSeconds) || options.lifetimeMaxSeconds <= 0)
       throw new Error('assertion failed: the token lifetime maximum must be a positive integer');
     this.secret =
-      options.secret === undefined ? undefined : new TextEncoder().encode(options.secret);
+      options.secret === undefined
+        ? undefined
+        : createSecretKey(new TextEncoder().encode(options.secret));
     this.algorithms = [
       ...(options.secret === undefined ? [] : ['HS256']),
       ...(options.keySet === undefined ? [] : KEY_SET_ALGORITHMS),

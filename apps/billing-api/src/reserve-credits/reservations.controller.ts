@@ -5,6 +5,7 @@ import type { SqlClient } from '@tally/event-store';
 import {
   CommandOutcome,
   releaseCommand,
+  reservationMadeBy,
   reserveCommand,
   ReservationView,
   selectReservation,
@@ -57,8 +58,8 @@ function outcomeOf(outcomes: CommandOutcome[]): CommandOutcome {
 
 /**
  * Reserve, then settle (design section 6): the hold is decided by the ledger on its own state
- * and stored before the answer; the reservation body is read back from the row written in the
- * same transaction (docs/reservations.md).
+ * and stored before the answer; a new hold's body comes from its event, a replay's from the row
+ * the append wrote (docs/reservations.md).
  */
 @ApiTags('reservations')
 @Controller('v1/workspaces/:id/credits/reservations')
@@ -108,8 +109,8 @@ export class ReservationsController {
     );
     response.status(200);
     if (outcome.kind === 'rejected') return this.refused(outcome);
-    const reservation = await this.reservation(params.id, body.reservationId);
     if (outcome.kind === 'duplicate') {
+      const reservation = await this.reservation(params.id, body.reservationId);
       if (reservation.amountMicro !== amountMicro.toString()) {
         throw new ApiException(
           ApiErrorCode.ReservationConflict,
@@ -120,12 +121,13 @@ export class ReservationsController {
       return { allowed: true, reservation, replayed: true };
     }
     const reserved = outcome.events.find((event) => event.type === 'CreditsReserved');
+    if (reserved?.type !== 'CreditsReserved')
+      throw new Error('assertion failed: a hold was applied without CreditsReserved');
     response.status(201);
     return {
       allowed: true,
-      reservation,
-      totalAvailableMicro:
-        reserved?.type === 'CreditsReserved' ? reserved.data.totalAvailableMicro.toString() : '0',
+      reservation: reservationMadeBy(reserved),
+      totalAvailableMicro: reserved.data.totalAvailableMicro.toString(),
     };
   }
 

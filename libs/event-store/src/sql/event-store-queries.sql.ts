@@ -53,16 +53,11 @@ SELECT stream_name, revision::text AS revision
   FROM event_store_streams
  WHERE stream_name = ANY($1::text[]) AND revision >= 0`;
 
-// Stream locks are transaction-scoped advisory locks keyed (namespace, hashtext(name)); the
-// two-integer key space never meets the migration runner's single bigint keys. Taken in name
-// order, so two transactions locking overlapping sets cannot deadlock.
-const STREAM_LOCK_NAMESPACE = 1_952_541_001;
-export const LOCK_STREAMS_SHARED = `
-SELECT count(pg_advisory_xact_lock_shared(${STREAM_LOCK_NAMESPACE}, hashtext(n.name)))::text AS locked
-  FROM (SELECT DISTINCT name FROM unnest($1::text[]) AS u(name) ORDER BY name) n`;
-export const LOCK_STREAMS_EXCLUSIVE = `
-SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_NAMESPACE}, hashtext(n.name)))::text AS locked
-  FROM (SELECT DISTINCT name FROM unnest($1::text[]) AS u(name) ORDER BY name) n`;
+// Stream locks (migration 6): transaction-scoped advisory locks keyed (namespace, hashtext(name))
+// — a key space the migration runner's single bigint keys never meet — and the revisions read once
+// they are held.
+export const LOCK_STREAMS = `
+SELECT stream_name, revision::text AS revision FROM event_store_lock_streams($1::text[], $2::boolean)`;
 
 // Every committed event, visible to subscribers or not yet (an older transaction still open).
 export const SELECT_LAST_COMMITTED_POSITION = `
