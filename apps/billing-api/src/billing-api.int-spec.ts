@@ -225,6 +225,21 @@ describe('billing API over the real stack', () => {
     );
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('MALFORMED_JSON');
+    // Valid JSON that is not an object or array is a body of the wrong shape, not bad JSON.
+    for (const scalar of ['null', '42', '"text"', 'true']) {
+      const answer = await call(
+        'POST',
+        `/v1/workspaces/${workspaceA}/credit-grants`,
+        token,
+        scalar,
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        code: 'VALIDATION_FAILED',
+        message: 'the request body must be a JSON object',
+        details: [{ path: 'body', messages: ['the request body must be a JSON object'] }],
+      });
+    }
     const badGrant = await call('POST', `/v1/workspaces/${workspaceA}/credit-grants`, token, {
       grantType: 'gift',
       credits: '-1',
@@ -235,6 +250,22 @@ describe('billing API over the real stack', () => {
       'credits',
       'grantType',
     ]);
+  });
+
+  it('refuses an unknown query parameter on every API route, naming it', async () => {
+    const token = await tokenFor(workspaceA, 'credits:read');
+    const balance = await call('GET', `/v1/workspaces/${workspaceA}/credits?limt=5`, token);
+    expect(balance).toMatchObject({
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'limt', messages: ['this route takes no query parameters'] }],
+      },
+    });
+    const usage = await call('GET', `/v1/workspaces/${workspaceA}/credits/usage?form=x`, token);
+    expect(usage).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const known = await call('GET', `/v1/workspaces/${workspaceA}/credits/ledger?limit=5`, token);
+    expect(known.status).toBe(200);
   });
 
   it('credits a pack once: 201 first, 200 with no second credit when replayed', async () => {

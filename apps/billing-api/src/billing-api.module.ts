@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { NoQueryParamsInterceptor } from './boundary/no-query-params.interceptor';
 import type { SqlClient } from '@tally/event-store';
 import { PriceBooks, WorkspaceLedger } from '@tally/ledger';
 import type { MessageBus } from '@tally/messaging';
@@ -71,6 +72,7 @@ export class BillingApiModule {
       // by default: see auth/route-access.ts).
       { provide: APP_GUARD, useClass: ThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: NoQueryParamsInterceptor },
       {
         provide: APP_FILTER,
         useFactory: (logger: Logger) => new ApiExceptionFilter(logger),
@@ -80,9 +82,10 @@ export class BillingApiModule {
     return {
       module: BillingApiModule,
       imports: [
-        ThrottlerModule.forRoot([
-          { name: 'default', ttl: 1_000, limit: options.rateLimitPerSecond },
-        ]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 1_000, limit: options.rateLimitPerSecond }],
+          errorMessage: `too many requests: at most ${options.rateLimitPerSecond} a second from one client; retry after the seconds Retry-After gives`,
+        }),
       ],
       controllers: BILLING_API_CONTROLLERS,
       providers,

@@ -19,7 +19,7 @@ import {
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
 import { answerClientErrorsAsJson } from './boundary/client-errors';
-import { requireJsonContentType, verifyUtf8Body } from './boundary/json-body';
+import { requireJsonContentType, verifyJsonBody } from './boundary/json-body';
 import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
 import { HttpMetrics } from './health/http-metrics';
@@ -81,7 +81,7 @@ export async function createBillingApi(
   app.disable('x-powered-by');
   app.use(helmet(HELMET_OPTIONS));
   app.use(requireJsonContentType);
-  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES, verify: verifyUtf8Body });
+  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES, verify: verifyJsonBody });
   app.useGlobalPipes(
     new JsonShapePipe(),
     new ValidationPipe({

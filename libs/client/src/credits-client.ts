@@ -67,21 +67,19 @@ export class CreditsClient {
       reserveBodyOf(request),
     );
     const body = answer.body as ReserveAnswerBody;
-    const available =
-      body.totalAvailableMicro === undefined
-        ? {}
-        : { totalAvailableMicro: BigInt(body.totalAvailableMicro) };
     if (!body.allowed)
       return {
         allowed: false,
         code: 'CREDITS_INSUFFICIENT',
-        totalAvailableMicro: BigInt(body.totalAvailableMicro ?? '0'),
+        totalAvailableMicro: BigInt(body.totalAvailableMicro),
       };
+    const reservation = reservationOf(body.reservation);
+    if ('replayed' in body) return { allowed: true, reservation, replayed: true };
     return {
       allowed: true,
-      reservation: reservationOf(body.reservation),
-      replayed: body.replayed === true,
-      ...available,
+      reservation,
+      replayed: false,
+      totalAvailableMicro: BigInt(body.totalAvailableMicro),
     };
   }
 

@@ -35,6 +35,7 @@ export {
   ActionDto,
   AiUsageDto,
   ACTION_SOURCES,
+  ACTION_KIND_PATTERN,
 } from './messages/action-executed.message';
 export type { ActionSource } from './messages/action-executed.message';
 export {

@@ -12,7 +12,8 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 /**
  * The route also takes its token as `?access_token=`. Only for the balance stream: EventSource
  * cannot send headers. Anywhere else a token in the URL would end up in access logs, proxies
- * and browser history, so the guard ignores it.
+ * and browser history, so the guard ignores it (and the route refuses it as an unknown query
+ * parameter: NoQueryParamsInterceptor).
  */
 export const AcceptQueryToken = (): MethodDecorator => SetMetadata(QUERY_TOKEN_KEY, true);
 

@@ -4,17 +4,28 @@ import { ApiException } from '../errors/api.exception';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export const NOT_AN_OBJECT_TYPE = 'entity.not-object';
+
 /** Thrown from body-parser's verify hook; body-parser keeps the status and the type. */
 class NotUtf8Error extends Error {
   readonly status = 415;
   readonly type = 'encoding.not-utf8';
 }
 
+/** Valid JSON whose top level is not an object or array (body-parser would call it unparsable). */
+class NotAnObjectError extends Error {
+  readonly status = 400;
+  readonly type = NOT_AN_OBJECT_TYPE;
+}
+
+const OPENS_OBJECT_OR_ARRAY = /^[\s]*[[{]/;
+
 /**
  * body-parser's `verify` hook: JSON bodies are UTF-8 (RFC 8259). A body declared in another
- * charset, or whose bytes do not decode, is refused before it is parsed.
+ * charset, or whose bytes do not decode, is refused before it is parsed; so is valid JSON that
+ * is not an object or array (null, 42, "text"), as a body of the wrong shape, not bad JSON.
  */
-export function verifyUtf8Body(
+export function verifyJsonBody(
   _request: Request,
   _response: Response,
   body: Buffer,
@@ -22,11 +33,19 @@ export function verifyUtf8Body(
 ): void {
   if (encoding.toLowerCase() !== 'utf-8')
     throw new NotUtf8Error(`request body must be UTF-8, not ${encoding}`);
+  let text: string;
   try {
-    utf8.decode(body);
+    text = utf8.decode(body);
   } catch {
     throw new NotUtf8Error('request body is not valid UTF-8');
   }
+  if (text.length === 0 || OPENS_OBJECT_OR_ARRAY.test(text)) return;
+  try {
+    JSON.parse(text);
+  } catch {
+    return; // not JSON at all: body-parser says so
+  }
+  throw new NotAnObjectError('the request body must be a JSON object');
 }
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);

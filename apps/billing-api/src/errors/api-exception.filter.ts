@@ -3,6 +3,7 @@ import type { Logger } from '@tally/observability';
 import type { Response } from 'express';
 import { API_ERROR_STATUS, ApiErrorCode } from './api-error-code';
 import { ApiErrorBody, ApiException } from './api.exception';
+import { NOT_AN_OBJECT_TYPE } from '../boundary/json-body';
 
 const codeOfHttpStatus: Record<number, ApiErrorCode> = {
   400: ApiErrorCode.ValidationFailed,
@@ -26,6 +27,14 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
   if (bodyParserType === 'entity.parse.failed') {
     return errorBodyOf(
       new ApiException(ApiErrorCode.MalformedJson, 'request body is not valid JSON'),
+    );
+  }
+  if (bodyParserType === NOT_AN_OBJECT_TYPE) {
+    const message = (error as Error).message;
+    return errorBodyOf(
+      new ApiException(ApiErrorCode.ValidationFailed, message, [
+        { path: 'body', messages: [message] },
+      ]),
     );
   }
   if (bodyParserType === 'entity.too.large') {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ENVELOPE_SCHEMA, PRICE_BOOK_SCHEMA } from './request-schemas';
+import { ENVELOPE_SCHEMAS } from './envelope-schemas';
+import { PRICE_BOOK_SCHEMA } from './request-schemas';
 import { RESPONSE_SCHEMAS } from './response-schemas';
 
 const DESCRIPTION = [
@@ -72,7 +73,7 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
       ...document.components?.schemas,
       ...RESPONSE_SCHEMAS,
       PriceBook: PRICE_BOOK_SCHEMA,
-      Envelope: ENVELOPE_SCHEMA,
+      ...ENVELOPE_SCHEMAS,
     },
   };
   completeSecurity(document);

@@ -30,7 +30,8 @@ const ERROR_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
   [ApiErrorCode.NotFound]: 'no reservation run-42 in workspace ws-1',
   [ApiErrorCode.PayloadTooLarge]: 'request body is too large',
   [ApiErrorCode.UnsupportedMediaType]: 'request body must be application/json',
-  [ApiErrorCode.RateLimited]: 'ThrottlerException: Too Many Requests',
+  [ApiErrorCode.RateLimited]:
+    'too many requests: at most 1000 a second from one client; retry after the seconds Retry-After gives',
   [ApiErrorCode.Unavailable]: 'the identity provider keys cannot be fetched; retry',
 };
 
@@ -48,6 +49,15 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Unavailable',
 };
 
+// The rate limiter's answer says when to come back; every answer it let through carries
+// X-RateLimit-Limit, -Remaining and -Reset (docs/api.md, *Rate limit*).
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'seconds until this client may call again',
+    schema: { type: 'integer' as const, minimum: 0 },
+  },
+};
+
 function errorResponse(status: number, codes: readonly ApiErrorCode[]): MethodDecorator {
   const examples = Object.fromEntries(
     codes.map((code) => [
@@ -58,6 +68,7 @@ function errorResponse(status: number, codes: readonly ApiErrorCode[]): MethodDe
   return ApiResponse({
     status,
     description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.map((code) => `\`${code}\``).join(', ')}`,
+    ...(status === 429 ? { headers: RETRY_AFTER } : {}),
     content: {
       'application/json': {
         schema: {

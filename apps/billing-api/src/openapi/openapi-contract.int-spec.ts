@@ -95,7 +95,7 @@ describe('the billing API against its OpenAPI document, through a generated clie
     try {
       const output = join(file.path, '..', 'generated.ts');
       const result = await runNodeTool('openapi-typescript/bin/cli.js', [file.path, '-o', output]);
-      expect(result.code).toBe(0);
+      if (result.code !== 0) throw new Error(`openapi-typescript failed:\n${result.stderr}`);
       const generated = await readFile(output, 'utf8');
       if (process.env.TALLY_OPENAPI_WRITE === '1') await writeFile(GENERATED, generated);
       expect(await readFile(GENERATED, 'utf8')).toBe(generated);
@@ -251,12 +251,23 @@ describe('the billing API against its OpenAPI document, through a generated clie
       schemaVersion: 1 as const,
       occurredAt: new Date().toISOString(),
       workspaceId: ws,
-      source: 'workflow',
+      source: 'workflow' as const,
       action: { kind: 'record.create' },
     };
     expect(
       (await client(tokens.writer).POST('/v1/events', { body: envelope })).data?.accepted,
     ).toBe(1);
+    // One the contract refuses is listed with a documented code, the rest published.
+    const refused = await client(tokens.writer).POST('/v1/events', {
+      body: [
+        envelope,
+        { ...envelope, eventId: `evt-${randomUUID()}`, action: { kind: 'Bad Kind' } },
+      ],
+    });
+    expect(refused.data).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, code: 'VALIDATION_FAILED', message: expect.any(String) }],
+    });
     expect(
       (await client(tokens.writer).POST('/v1/events', { body: [envelope] })).response.status,
     ).toBe(202);

@@ -2,7 +2,7 @@ import type {
   ReferenceObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { INBOUND_MESSAGE_TYPES, PRICE_BOOK_ENTRIES_MAX } from '@tally/contracts';
+import { PRICE_BOOK_ENTRIES_MAX } from '@tally/contracts';
 
 // The request bodies that have no class-validator DTO (the price book, the bus envelopes): their
 // schemas, and the examples /docs shows. The server's own parsers stay the judges of a body.
@@ -105,21 +105,6 @@ export const PRICE_BOOK_EXAMPLE = {
     },
   },
   fallback: { input: '15', output: '75', cachedInput: '1.5' },
-};
-
-/** One message of the bus (docs/events.md); the ledger's parser checks the rest of it. */
-export const ENVELOPE_SCHEMA: SchemaObject = {
-  type: 'object',
-  description: 'A message envelope as on Kafka (design §2); each type has fields of its own',
-  required: ['type', 'eventId', 'schemaVersion', 'occurredAt', 'workspaceId'],
-  properties: {
-    type: { type: 'string', enum: [...INBOUND_MESSAGE_TYPES] },
-    eventId: { type: 'string' },
-    schemaVersion: { type: 'integer', enum: [1] },
-    occurredAt: { type: 'string', format: 'date-time' },
-    workspaceId: { type: 'string' },
-  },
-  additionalProperties: true,
 };
 
 export const ACTION_EXECUTED_EXAMPLE = {

@@ -3,6 +3,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BILLING_CYCLES, GRANT_TYPES, WORKSPACE_STATUSES } from '@tally/contracts';
+import { ENVELOPE_REJECTION_CODES } from './envelope-schemas';
 import { PRICE_BOOK_SCHEMA } from './request-schemas';
 
 // The bodies the billing API answers with, as OpenAPI 3.0 schemas (components.schemas). The
@@ -156,19 +157,30 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = 
     replayed: { type: 'boolean' },
   }),
   Reservation,
-  ReserveAnswer: {
-    description:
-      '201: held, with `totalAvailableMicro`; 200: `replayed: true` for the same id and amount, or `allowed: false` with `CREDITS_INSUFFICIENT`',
-    type: 'object',
-    required: ['allowed'],
-    properties: {
-      allowed: { type: 'boolean' },
+  ReservationHeld: object(
+    {
+      allowed: { type: 'boolean', enum: [true] },
       reservation: ref('Reservation'),
-      totalAvailableMicro: micro('total available after the hold, or now when refused'),
-      replayed: { type: 'boolean', enum: [true] },
-      code: { type: 'string', enum: ['CREDITS_INSUFFICIENT'] },
+      totalAvailableMicro: micro('total available after the hold'),
     },
-  },
+    '201: the hold was made',
+  ),
+  ReservationReplayed: object(
+    {
+      allowed: { type: 'boolean', enum: [true] },
+      reservation: ref('Reservation'),
+      replayed: { type: 'boolean', enum: [true] },
+    },
+    '200: this id was reserved before with the same amount; the reservation as it is now',
+  ),
+  ReservationRefused: object(
+    {
+      allowed: { type: 'boolean', enum: [false] },
+      code: { type: 'string', enum: ['CREDITS_INSUFFICIENT'] },
+      totalAvailableMicro: micro('total available now'),
+    },
+    '200: not enough available; nothing was held',
+  ),
   PriceBookView: object({
     current: {
       ...PRICE_BOOK_SCHEMA,
@@ -183,7 +195,11 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = 
     accepted: { type: 'integer', minimum: 0 },
     rejected: {
       type: 'array',
-      items: object({ index: { type: 'integer', minimum: 0 }, code: text, message: text }),
+      items: object({
+        index: { type: 'integer', minimum: 0 },
+        code: { type: 'string', enum: [...ENVELOPE_REJECTION_CODES] },
+        message: text,
+      }),
     },
   }),
   HealthReport: object({

@@ -32,8 +32,10 @@ const PublishEventsDocs = (): MethodDecorator =>
     }),
     ApiBody({
       description: 'One message envelope (docs/events.md), or an array of 1 to 1000',
+      // anyOf: the two are disjoint, but example validators that follow the discriminator
+      // would count an array as an envelope too.
       schema: {
-        oneOf: [
+        anyOf: [
           schemaRef('Envelope'),
           {
             type: 'array',

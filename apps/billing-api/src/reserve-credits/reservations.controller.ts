@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { canonicalInstant, instantMsOf, parseMicro } from '@tally/contracts';
 import type { SqlClient } from '@tally/event-store';
 import {
@@ -27,7 +33,8 @@ import {
 } from './reservations.dto';
 
 export type ReserveAnswer =
-  | { allowed: true; reservation: ReservationView; totalAvailableMicro?: string; replayed?: true }
+  | { allowed: true; reservation: ReservationView; totalAvailableMicro: string }
+  | { allowed: true; reservation: ReservationView; replayed: true }
   | { allowed: false; code: 'CREDITS_INSUFFICIENT'; totalAvailableMicro: string };
 
 /** The hold's end: the caller's (later than now, at most 24 h ahead) or 15 minutes from now. */
@@ -48,6 +55,25 @@ function expiresAtOf(body: ReserveBody, nowMs: number): string {
     );
   }
   return canonicalInstant(body.expiresAt);
+}
+
+/**
+ * Release takes no fields: no body, or `{}`. A field is refused (400, as unknown fields are on
+ * every route) rather than ignored, so a caller who meant something by it learns it does nothing.
+ */
+function refuseAnyField(body: unknown): void {
+  if (body === undefined || (isPlainObject(body) && Object.keys(body).length === 0)) return;
+  const fields = isPlainObject(body) ? Object.keys(body) : ['body'];
+  const message = 'release takes no fields: omit the body or send {}';
+  throw new ApiException(
+    ApiErrorCode.ValidationFailed,
+    message,
+    fields.map((path) => ({ path, messages: [message] })),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function outcomeOf(outcomes: CommandOutcome[]): CommandOutcome {
@@ -75,10 +101,10 @@ export class ReservationsController {
     operationId: 'reserveCredits',
     summary: 'Hold credits before work whose cost is known after it',
   })
-  @ApiCreatedResponse({ description: 'Held', schema: schemaRef('ReserveAnswer') })
+  @ApiCreatedResponse({ description: 'Held', schema: schemaRef('ReservationHeld') })
   @ApiOkResponse({
-    description: 'Replayed, or refused (allowed: false)',
-    schema: schemaRef('ReserveAnswer'),
+    description: 'Replayed (the same id and amount), or refused (allowed: false)',
+    schema: { oneOf: [schemaRef('ReservationReplayed'), schemaRef('ReservationRefused')] },
   })
   @ApiErrors(
     ...WORKSPACE_ERRORS,
@@ -158,7 +184,16 @@ export class ReservationsController {
     ApiErrorCode.NotFound,
     ApiErrorCode.CommandRejected,
   )
-  async release(@Param() params: ReservationParams): Promise<ReservationView> {
+  @ApiBody({
+    required: false,
+    description: 'no fields: omit it, or send {}',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+  })
+  async release(
+    @Param() params: ReservationParams,
+    @Body() body: unknown,
+  ): Promise<ReservationView> {
+    refuseAnyField(body);
     await this.reservation(params.id, params.reservationId); // 404 before anything is decided
     const now = new Date().toISOString();
     const outcome = outcomeOf(

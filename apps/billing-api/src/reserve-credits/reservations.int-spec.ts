@@ -123,8 +123,15 @@ describe('reservation routes', () => {
       status: 200,
       body: { status: 'released', heldMicro: '0', spentMicro: '0' },
     });
-    const again = await call('POST', '/credits/reservations/run-42/release', reserver);
+    const again = await call('POST', '/credits/reservations/run-42/release', reserver, {});
     expect(again.body).toEqual(released.body);
+    // It takes no fields: one sent is refused, not ignored.
+    const withField = await call('POST', '/credits/reservations/run-42/release', reserver, {
+      reason: 'done',
+    });
+    expect(withField).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const asArray = await call('POST', '/credits/reservations/run-42/release', reserver, []);
+    expect(asArray).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     expect((await call('POST', '/credits/reservations/nope/release', reserver)).status).toBe(404);
   });
 

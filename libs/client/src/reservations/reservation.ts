@@ -59,7 +59,11 @@ export interface GateAnswer {
 /** The wire bodies, as the served OpenAPI document types them (libs/contracts/src/http). */
 type Schemas = BillingApiComponents['schemas'];
 export type ReservationBody = Schemas['Reservation'];
-export type ReserveAnswerBody = Schemas['ReserveAnswer'];
+/** Any answer of POST …/reservations: held (201), replayed or refused (200). */
+export type ReserveAnswerBody =
+  | Schemas['ReservationHeld']
+  | Schemas['ReservationReplayed']
+  | Schemas['ReservationRefused'];
 export type CheckAnswerBody = Schemas['CheckAnswer'];
 
 export function reservationOf(body: unknown): Reservation {

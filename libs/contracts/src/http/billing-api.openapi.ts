@@ -604,19 +604,36 @@ export interface components {
             /** Format: date-time */
             endedAt: string | null;
         };
-        /** @description 201: held, with `totalAvailableMicro`; 200: `replayed: true` for the same id and amount, or `allowed: false` with `CREDITS_INSUFFICIENT` */
-        ReserveAnswer: {
-            allowed: boolean;
-            reservation?: components["schemas"]["Reservation"];
+        /** @description 201: the hold was made */
+        ReservationHeld: {
+            /** @enum {boolean} */
+            allowed: true;
+            reservation: components["schemas"]["Reservation"];
             /**
-             * @description total available after the hold, or now when refused (µcr, a decimal string)
+             * @description total available after the hold (µcr, a decimal string)
              * @example 5000000
              */
-            totalAvailableMicro?: string;
+            totalAvailableMicro: string;
+        };
+        /** @description 200: this id was reserved before with the same amount; the reservation as it is now */
+        ReservationReplayed: {
             /** @enum {boolean} */
-            replayed?: true;
+            allowed: true;
+            reservation: components["schemas"]["Reservation"];
+            /** @enum {boolean} */
+            replayed: true;
+        };
+        /** @description 200: not enough available; nothing was held */
+        ReservationRefused: {
+            /** @enum {boolean} */
+            allowed: false;
             /** @enum {string} */
-            code?: "CREDITS_INSUFFICIENT";
+            code: "CREDITS_INSUFFICIENT";
+            /**
+             * @description total available now (µcr, a decimal string)
+             * @example 5000000
+             */
+            totalAvailableMicro: string;
         };
         PriceBookView: {
             /** @description The book in force now, as published, with when it was published */
@@ -748,7 +765,8 @@ export interface components {
             accepted: number;
             rejected: {
                 index: number;
-                code: string;
+                /** @enum {string} */
+                code: "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNKNOWN_TYPE" | "UNSUPPORTED_SCHEMA_VERSION" | "VALIDATION_FAILED" | "WORKSPACE_FORBIDDEN" | "INSUFFICIENT_SCOPE";
                 message: string;
             }[];
         };
@@ -892,19 +910,112 @@ export interface components {
                 cacheWriteInput?: string;
             };
         };
-        /** @description A message envelope as on Kafka (design §2); each type has fields of its own */
-        Envelope: {
-            /** @enum {string} */
-            type: "ActionExecuted" | "SubscriptionPeriodStarted" | "CreditPackPurchased" | "CreditsGranted";
+        /** @description An action a workflow or AI service ran, to be priced and debited (credits.action-executed.v1) */
+        ActionExecuted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ActionExecuted";
+            /** @description the producer's idempotency key */
             eventId: string;
             /** @enum {integer} */
             schemaVersion: 1;
             /** Format: date-time */
             occurredAt: string;
             workspaceId: string;
-        } & {
-            [key: string]: unknown;
+            /** @enum {string} */
+            source: "workflow" | "ai-agent" | "ai-chat";
+            /** @description durationMs is required for code.run, recipients for email.send, ai for ai.generate */
+            action: {
+                kind: string;
+                workflowId?: string;
+                workflowRunId?: string;
+                stepId?: string;
+                durationMs?: number;
+                recipients?: number;
+                ai?: {
+                    model: string;
+                    inputTokens: number;
+                    outputTokens: number;
+                    cachedInputTokens?: number;
+                    cacheWriteInputTokens?: number;
+                };
+            };
+            /** @description draws on that reservation first (design §6) */
+            reservationId?: string;
         };
+        /** @description A billing period began (billing.subscription.v1; needs credits:admin over HTTP) */
+        SubscriptionPeriodStarted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SubscriptionPeriodStarted";
+            /** @description the producer's idempotency key */
+            eventId: string;
+            /** @enum {integer} */
+            schemaVersion: 1;
+            /** Format: date-time */
+            occurredAt: string;
+            workspaceId: string;
+            /** @enum {string} */
+            cycle: "monthly" | "yearly";
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** @description overrides the cycle's allocation (µcr, a decimal string) */
+            allocationMicro?: string;
+        };
+        /** @description A pack was paid for (billing.subscription.v1; needs credits:admin over HTTP) */
+        CreditPackPurchased: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CreditPackPurchased";
+            /** @description the producer's idempotency key */
+            eventId: string;
+            /** @enum {integer} */
+            schemaVersion: 1;
+            /** Format: date-time */
+            occurredAt: string;
+            workspaceId: string;
+            /**
+             * @description credits, a decimal string with at most 6 decimals
+             * @example 50
+             */
+            credits: string;
+            paymentRef: string;
+        };
+        /** @description An operator granted credits (billing.subscription.v1; needs credits:admin over HTTP) */
+        CreditsGranted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CreditsGranted";
+            /** @description the producer's idempotency key */
+            eventId: string;
+            /** @enum {integer} */
+            schemaVersion: 1;
+            /** Format: date-time */
+            occurredAt: string;
+            workspaceId: string;
+            /** @enum {string} */
+            grantType: "compensation" | "onboarding" | "sales";
+            /**
+             * @description credits, a decimal string with at most 6 decimals
+             * @example 50
+             */
+            credits: string;
+            reference: string;
+            /** Format: date-time */
+            expiresAt?: string;
+        };
+        /** @description One message envelope as on Kafka (design §2), told apart by `type` */
+        Envelope: components["schemas"]["ActionExecuted"] | components["schemas"]["SubscriptionPeriodStarted"] | components["schemas"]["CreditPackPurchased"] | components["schemas"]["CreditsGranted"];
     };
     responses: never;
     parameters: never;
@@ -974,6 +1085,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1075,6 +1188,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1170,6 +1285,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1269,6 +1386,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1392,6 +1511,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1499,6 +1620,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1643,6 +1766,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1787,6 +1912,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1879,6 +2006,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2020,6 +2149,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2071,13 +2202,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Replayed, or refused (allowed: false) */
+            /** @description Replayed (the same id and amount), or refused (allowed: false) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReserveAnswer"];
+                    "application/json": components["schemas"]["ReservationReplayed"] | components["schemas"]["ReservationRefused"];
                 };
             };
             /** @description Held */
@@ -2086,7 +2217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReserveAnswer"];
+                    "application/json": components["schemas"]["ReservationHeld"];
                 };
             };
             /** @description Bad request: `MALFORMED_REQUEST`, `INVALID_WORKSPACE_ID`, `VALIDATION_FAILED`, `MALFORMED_JSON`, `COMMAND_REJECTED` */
@@ -2164,6 +2295,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2273,6 +2406,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2320,7 +2455,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description no fields: omit it, or send {} */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description The reservation after the release (unchanged if it had ended) */
             200: {
@@ -2406,6 +2546,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2527,6 +2669,8 @@ export interface operations {
             /** @description Too many requests: `RATE_LIMITED` */
             429: {
                 headers: {
+                    /** @description seconds until this client may call again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
