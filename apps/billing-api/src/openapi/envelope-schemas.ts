@@ -62,7 +62,11 @@ const action: SchemaObject = {
   description: 'durationMs is required for code.run, recipients for email.send, ai for ai.generate',
   required: ['kind'],
   properties: {
-    kind: { type: 'string', maxLength: ACTION_KIND_LENGTH_MAX, pattern: ACTION_KIND_PATTERN.source },
+    kind: {
+      type: 'string',
+      maxLength: ACTION_KIND_LENGTH_MAX,
+      pattern: ACTION_KIND_PATTERN.source,
+    },
     workflowId: identifier,
     workflowRunId: identifier,
     stepId: identifier,

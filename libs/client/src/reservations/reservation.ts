@@ -61,9 +61,7 @@ type Schemas = BillingApiComponents['schemas'];
 export type ReservationBody = Schemas['Reservation'];
 /** Any answer of POST …/reservations: held (201), replayed or refused (200). */
 export type ReserveAnswerBody =
-  | Schemas['ReservationHeld']
-  | Schemas['ReservationReplayed']
-  | Schemas['ReservationRefused'];
+  Schemas['ReservationHeld'] | Schemas['ReservationReplayed'] | Schemas['ReservationRefused'];
 export type CheckAnswerBody = Schemas['CheckAnswer'];
 
 export function reservationOf(body: unknown): Reservation {
