@@ -1,6 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+import type {
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { API_ERROR_STATUS, ApiErrorCode } from '../errors/api-error-code';
+import { ERROR_DETAILS } from './error-details-schemas';
+import { PRICE_BOOK_EXAMPLE } from './request-schemas';
+
+type Schema = SchemaObject | ReferenceObject;
 
 // One decorator documents the error answers of a route: the codes it can return, grouped by
 // their status (the one table in api-error-code.ts), each with the shared error body whose
@@ -35,6 +43,38 @@ const ERROR_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
   [ApiErrorCode.Unavailable]: 'the identity provider keys cannot be fetched; retry',
 };
 
+/** Examples of `details` for the codes that carry them (the rest: null). */
+const ERROR_DETAIL_EXAMPLES: Partial<Record<ApiErrorCode, unknown>> = {
+  [ApiErrorCode.ValidationFailed]: [
+    { path: 'amountMicro', messages: ['amountMicro must be above 0'] },
+  ],
+  [ApiErrorCode.TooManyEvents]: { count: 0, limit: 1000 },
+  [ApiErrorCode.InsufficientScope]: { required: 'credits:reserve' },
+  [ApiErrorCode.InvalidPackSize]: { packSizes: ['10', '50', '100', '500'] },
+  [ApiErrorCode.CommandRejected]: { reason: 'LIVE_RESERVATIONS_LIMIT_REACHED' },
+  [ApiErrorCode.IdempotencyConflict]: {
+    applied: { paymentRef: 'pay-1', credits: '50', creditsMicro: '50000000' },
+  },
+  [ApiErrorCode.ReservationConflict]: {
+    reservation: {
+      reservationId: 'run-42',
+      workspaceId: 'ws-1',
+      status: 'held',
+      amountMicro: '75000000',
+      spentMicro: '0',
+      heldMicro: '75000000',
+      expiresAt: '2026-11-25T10:15:00.000Z',
+      createdAt: '2026-11-25T10:00:00.000Z',
+      endedAt: null,
+    },
+  },
+  [ApiErrorCode.PriceBookConflict]: {
+    published: { ...PRICE_BOOK_EXAMPLE, publishedAt: '2026-12-01T09:00:00.000Z' },
+  },
+  [ApiErrorCode.PayloadTooLarge]: { limitBytes: 2097152 },
+  [ApiErrorCode.UnsupportedMediaType]: { contentType: 'text/plain' },
+};
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request',
   401: 'No valid token',
@@ -62,25 +102,47 @@ function errorResponse(status: number, codes: readonly ApiErrorCode[]): MethodDe
   const examples = Object.fromEntries(
     codes.map((code) => [
       code,
-      { value: { code, message: ERROR_MESSAGES[code] ?? code.toLowerCase(), details: null } },
+      {
+        value: {
+          code,
+          message: ERROR_MESSAGES[code] ?? code.toLowerCase(),
+          details: ERROR_DETAIL_EXAMPLES[code] ?? null,
+        },
+      },
     ]),
   );
   return ApiResponse({
     status,
     description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.map((code) => `\`${code}\``).join(', ')}`,
     ...(status === 429 ? { headers: RETRY_AFTER } : {}),
-    content: {
-      'application/json': {
-        schema: {
-          allOf: [
-            { $ref: '#/components/schemas/ApiError' },
-            { type: 'object', properties: { code: { type: 'string', enum: [...codes] } } },
-          ],
-        },
-        examples,
-      },
-    },
+    content: { 'application/json': { schema: errorSchemaOf(codes), examples } },
   });
+}
+
+// OpenAPI 3.0 has no null type: a nullable object whose only value is null.
+const ALWAYS_NULL: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  enum: [null],
+  description: 'null for this code',
+};
+
+/** The shared error body, its `code` one of these, its `details` what each of them sends. */
+function errorSchemaOf(codes: readonly ApiErrorCode[]): SchemaObject {
+  const withCode = (allowed: readonly ApiErrorCode[], details?: Schema): SchemaObject => ({
+    allOf: [
+      { $ref: '#/components/schemas/ApiError' },
+      {
+        type: 'object',
+        properties: {
+          code: { type: 'string', enum: [...allowed] },
+          details: details ?? ALWAYS_NULL,
+        },
+      },
+    ],
+  });
+  if (codes.length === 1) return withCode(codes, ERROR_DETAILS[codes[0] as ApiErrorCode]);
+  return { oneOf: codes.map((code) => withCode([code], ERROR_DETAILS[code])) };
 }
 
 /** Documents the error answers of a route from the codes it can return. */

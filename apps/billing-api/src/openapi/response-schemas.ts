@@ -181,13 +181,14 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = 
     },
     '200: not enough available; nothing was held',
   ),
+  PublishedPriceBook: {
+    ...PRICE_BOOK_SCHEMA,
+    description: 'A book as published, with when it was published',
+    required: [...(PRICE_BOOK_SCHEMA.required ?? []), 'publishedAt'],
+    properties: { ...PRICE_BOOK_SCHEMA.properties, publishedAt: instant },
+  },
   PriceBookView: object({
-    current: {
-      ...PRICE_BOOK_SCHEMA,
-      description: 'The book in force now, as published, with when it was published',
-      required: [...(PRICE_BOOK_SCHEMA.required ?? []), 'publishedAt'],
-      properties: { ...PRICE_BOOK_SCHEMA.properties, publishedAt: instant },
-    },
+    current: ref('PublishedPriceBook'),
     versions: { type: 'array', items: object(priceBookVersion) },
   }),
   PriceBookReceipt: object({ ...priceBookVersion, replayed: { type: 'boolean' } }),

@@ -635,92 +635,45 @@ export interface components {
              */
             totalAvailableMicro: string;
         };
-        PriceBookView: {
-            /** @description The book in force now, as published, with when it was published */
-            current: {
-                version: string;
-                /**
-                 * Format: date-time
-                 * @description not earlier than now
-                 */
-                effectiveAt: string;
+        /** @description A book as published, with when it was published */
+        PublishedPriceBook: {
+            version: string;
+            /**
+             * Format: date-time
+             * @description not earlier than now
+             */
+            effectiveAt: string;
+            /**
+             * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+             * @example 2.5
+             */
+            stepDefaultMicro: string;
+            /** @description flat price per action kind; not code.run, email.send or ai.generate */
+            kinds: {
+                [key: string]: string;
+            };
+            codeRun: {
                 /**
                  * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
                  * @example 2.5
                  */
-                stepDefaultMicro: string;
-                /** @description flat price per action kind; not code.run, email.send or ai.generate */
-                kinds: {
-                    [key: string]: string;
-                };
-                codeRun: {
-                    /**
-                     * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                     * @example 2.5
-                     */
-                    baseMicro: string;
-                    /**
-                     * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                     * @example 2.5
-                     */
-                    perMsMicro: string;
-                };
-                emailSend: {
-                    /**
-                     * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                     * @example 2.5
-                     */
-                    perRecipientMicro: string;
-                };
-                /** @description per model name (1–200 printable ASCII characters) */
-                models: {
-                    [key: string]: {
-                        /**
-                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                         * @example 2.5
-                         */
-                        input: string;
-                        /**
-                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                         * @example 2.5
-                         */
-                        output: string;
-                        /**
-                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                         * @example 2.5
-                         */
-                        cachedInput: string;
-                        /**
-                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                         * @example 2.5
-                         */
-                        cacheWriteInput?: string;
-                        longContext?: {
-                            /**
-                             * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                             * @example 2.5
-                             */
-                            input: string;
-                            /**
-                             * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                             * @example 2.5
-                             */
-                            output: string;
-                            /**
-                             * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                             * @example 2.5
-                             */
-                            cachedInput: string;
-                            /**
-                             * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
-                             * @example 2.5
-                             */
-                            cacheWriteInput?: string;
-                            aboveInputTokens: number;
-                        };
-                    };
-                };
-                fallback: {
+                baseMicro: string;
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                perMsMicro: string;
+            };
+            emailSend: {
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                perRecipientMicro: string;
+            };
+            /** @description per model name (1–200 printable ASCII characters) */
+            models: {
+                [key: string]: {
                     /**
                      * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
                      * @example 2.5
@@ -741,10 +694,58 @@ export interface components {
                      * @example 2.5
                      */
                     cacheWriteInput?: string;
+                    longContext?: {
+                        /**
+                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                         * @example 2.5
+                         */
+                        input: string;
+                        /**
+                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                         * @example 2.5
+                         */
+                        output: string;
+                        /**
+                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                         * @example 2.5
+                         */
+                        cachedInput: string;
+                        /**
+                         * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                         * @example 2.5
+                         */
+                        cacheWriteInput?: string;
+                        aboveInputTokens: number;
+                    };
                 };
-                /** Format: date-time */
-                publishedAt: string;
             };
+            fallback: {
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                input: string;
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                output: string;
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                cachedInput: string;
+                /**
+                 * @description µcr per unit, a decimal string: 0 to 999999999.999999, at most 6 decimals
+                 * @example 2.5
+                 */
+                cacheWriteInput?: string;
+            };
+            /** Format: date-time */
+            publishedAt: string;
+        };
+        PriceBookView: {
+            current: components["schemas"]["PublishedPriceBook"];
             versions: {
                 version: string;
                 /** Format: date-time */
@@ -1052,10 +1053,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1067,6 +1089,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1076,10 +1103,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Too many requests: `RATE_LIMITED` */
@@ -1093,6 +1132,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1105,6 +1149,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1117,6 +1166,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1155,10 +1209,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1170,6 +1245,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1179,10 +1259,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Too many requests: `RATE_LIMITED` */
@@ -1196,6 +1288,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1208,6 +1305,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1220,6 +1322,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1252,10 +1359,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1267,6 +1395,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1276,10 +1409,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Too many requests: `RATE_LIMITED` */
@@ -1293,6 +1438,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1305,6 +1455,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1317,6 +1472,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1353,10 +1513,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1368,6 +1549,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1377,10 +1563,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Too many requests: `RATE_LIMITED` */
@@ -1394,6 +1592,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1406,6 +1609,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1418,6 +1626,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1454,10 +1667,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1469,6 +1711,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1478,10 +1725,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Body too large: `PAYLOAD_TOO_LARGE` */
@@ -1493,6 +1752,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -1505,6 +1767,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -1519,6 +1784,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1531,6 +1801,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1543,6 +1818,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1587,10 +1867,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1602,6 +1903,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1611,10 +1917,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Too many requests: `RATE_LIMITED` */
@@ -1628,6 +1946,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1640,6 +1963,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1652,6 +1980,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1697,10 +2030,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "INVALID_PACK_SIZE" | "COMMAND_REJECTED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_PACK_SIZE";
+                        details?: {
+                            packSizes: string[];
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "COMMAND_REJECTED";
+                        details?: {
+                            /** @description the ledger's refusal code (docs/api.md) */
+                            reason: string;
+                        };
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1712,6 +2087,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1721,10 +2101,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Conflicts with what was applied: `IDEMPOTENCY_CONFLICT` */
@@ -1736,6 +2128,22 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "IDEMPOTENCY_CONFLICT";
+                        details?: {
+                            /** @description what was applied under this paymentRef (a pack) or reference (a grant) */
+                            applied: {
+                                paymentRef: string;
+                                credits: string;
+                                creditsMicro: string;
+                            } | {
+                                reference: string;
+                                /** @enum {string} */
+                                grantType: "compensation" | "onboarding" | "sales";
+                                credits: string;
+                                creditsMicro: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                            };
+                        };
                     };
                 };
             };
@@ -1748,6 +2156,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -1760,6 +2171,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -1774,6 +2188,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1786,6 +2205,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1798,6 +2222,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1843,10 +2272,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "COMMAND_REJECTED";
+                        details?: {
+                            /** @description the ledger's refusal code (docs/api.md) */
+                            reason: string;
+                        };
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -1858,6 +2323,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1867,10 +2337,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Conflicts with what was applied: `IDEMPOTENCY_CONFLICT` */
@@ -1882,6 +2364,22 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "IDEMPOTENCY_CONFLICT";
+                        details?: {
+                            /** @description what was applied under this paymentRef (a pack) or reference (a grant) */
+                            applied: {
+                                paymentRef: string;
+                                credits: string;
+                                creditsMicro: string;
+                            } | {
+                                reference: string;
+                                /** @enum {string} */
+                                grantType: "compensation" | "onboarding" | "sales";
+                                credits: string;
+                                creditsMicro: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                            };
+                        };
                     };
                 };
             };
@@ -1894,6 +2392,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -1906,6 +2407,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -1920,6 +2424,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1932,6 +2441,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1944,6 +2458,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1976,6 +2495,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -1988,6 +2512,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2000,6 +2529,10 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
                     };
                 };
             };
@@ -2014,6 +2547,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2026,6 +2564,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2038,6 +2581,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2080,10 +2628,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "PRICE_BOOK_RETROACTIVE";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "PRICE_BOOK_RETROACTIVE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2095,6 +2672,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2104,10 +2686,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Conflicts with what was applied: `PRICE_BOOK_CONFLICT` */
@@ -2119,6 +2713,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PRICE_BOOK_CONFLICT";
+                        details?: {
+                            published: components["schemas"]["PublishedPriceBook"];
+                        };
                     };
                 };
             };
@@ -2131,6 +2728,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -2143,6 +2743,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -2157,6 +2760,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2169,6 +2777,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2181,6 +2794,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2226,10 +2844,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "COMMAND_REJECTED";
+                        details?: {
+                            /** @description the ledger's refusal code (docs/api.md) */
+                            reason: string;
+                        };
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2241,6 +2895,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2250,10 +2909,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Conflicts with what was applied: `RESERVATION_CONFLICT` */
@@ -2265,6 +2936,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RESERVATION_CONFLICT";
+                        details?: {
+                            reservation: components["schemas"]["Reservation"];
+                        };
                     };
                 };
             };
@@ -2277,6 +2951,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -2289,6 +2966,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -2303,6 +2983,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2315,6 +3000,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2327,6 +3017,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2361,10 +3056,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2376,6 +3092,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2385,10 +3106,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Not found: `NOT_FOUND` */
@@ -2400,6 +3133,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2414,6 +3152,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2426,6 +3169,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2438,6 +3186,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2477,10 +3230,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "INVALID_WORKSPACE_ID" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "COMMAND_REJECTED";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_WORKSPACE_ID";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "COMMAND_REJECTED";
+                        details?: {
+                            /** @description the ledger's refusal code (docs/api.md) */
+                            reason: string;
+                        };
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2492,6 +3281,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2501,10 +3295,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE" | "WORKSPACE_FORBIDDEN";
-                    };
+                        code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "WORKSPACE_FORBIDDEN";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    });
                 };
             };
             /** @description Not found: `NOT_FOUND` */
@@ -2516,6 +3322,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2528,6 +3339,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -2540,6 +3354,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -2554,6 +3371,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2566,6 +3388,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2578,6 +3405,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2612,10 +3444,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "TOO_MANY_EVENTS";
-                    };
+                        code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_JSON";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_EVENTS";
+                        details?: {
+                            count: number;
+                            limit: number;
+                        };
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2627,6 +3487,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2639,6 +3504,10 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "INSUFFICIENT_SCOPE";
+                        details?: {
+                            /** @description the scope the route needs */
+                            required: string | null;
+                        };
                     };
                 };
             };
@@ -2651,6 +3520,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            limitBytes: number;
+                        } | null;
                     };
                 };
             };
@@ -2663,6 +3535,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            contentType: string | null;
+                        } | null;
                     };
                 };
             };
@@ -2677,6 +3552,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2689,6 +3569,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2701,6 +3586,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "UNAVAILABLE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2733,6 +3623,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2745,6 +3640,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2787,6 +3687,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "MALFORMED_REQUEST";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
@@ -2799,6 +3704,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "HEADERS_TOO_LARGE";
+                        /**
+                         * @description null for this code
+                         * @enum {object|null}
+                         */
+                        details?: never | null;
                     };
                 };
             };
