@@ -141,6 +141,18 @@ export interface SubscribeToAllOptions {
  * global order that subscribers can trust: reading from a checkpoint never skips an event that a
  * slower concurrent transaction commits later.
  */
+/** Returns the placeholder (`$n`) of a value bound as a parameter of the statement. */
+export type BindParameter = (value: unknown) => string;
+
+/**
+ * Data-modifying statements (INSERT, UPDATE or DELETE, no trailing semicolon) run as parts of the
+ * append's one statement, so they commit or roll back with it and cost no round trip of their
+ * own. Each may read `appended (stream_index, duplicate_count)`: one row per append, 1-based in
+ * input order, `duplicate_count` > 0 when some of its events were stored before (its state is
+ * then someone else's: skip its rows). All parts see the database as it was before the statement.
+ */
+export type AlongsideWrites = (bind: BindParameter) => string[];
+
 export interface EventStore {
   /** Appends to one stream under an optional expected-revision check (default 'any'). */
   appendToStream(
@@ -153,10 +165,12 @@ export interface EventStore {
    * input order. `rejectDuplicates`: instead of skipping already stored ids, fail the whole
    * append with DuplicateEventError (for callers whose later events depend on earlier ones).
    * Throws EventDataRejectedError when PostgreSQL refuses the events' content (nothing appended).
+   * `alongside`: the caller's own writes that follow from these events, made in the append's own
+   * statement — atomic with it, and in the same round trip (see AlongsideWrites).
    */
   appendMany(
     appends: StreamAppend[],
-    options?: { rejectDuplicates?: boolean },
+    options?: { rejectDuplicates?: boolean; alongside?: AlongsideWrites },
   ): Promise<AppendResult[]>;
   /** Reads one stream in revision order. An unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

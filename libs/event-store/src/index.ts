@@ -1,5 +1,7 @@
 export type {
+  AlongsideWrites,
   AppendResult,
+  BindParameter,
   EventData,
   EventFilter,
   EventStore,

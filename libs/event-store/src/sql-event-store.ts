@@ -18,6 +18,7 @@ import {
   SUBSCRIPTION_BATCH_SIZE_DEFAULT,
 } from './event-store.limits';
 import type {
+  AlongsideWrites,
   AppendResult,
   EventFilter,
   EventRange,
@@ -82,6 +83,23 @@ function revisionsOf(rows: StreamRevisionRow[]): Map<string, bigint> {
   return new Map(rows.map((row) => [row.stream_name, BigInt(row.revision)]));
 }
 
+/**
+ * The append's one statement: the function call alone, or with the caller's writes as
+ * data-modifying parts of a WITH query that read its rows as `appended` (AlongsideWrites).
+ * PostgreSQL runs every data-modifying part exactly once, whether the result reads it or not.
+ */
+function appendStatement(parameters: unknown[], alongside: AlongsideWrites | undefined): string {
+  const writes =
+    alongside?.((value) => {
+      parameters.push(value);
+      return `$${parameters.length}`;
+    }) ?? [];
+  if (writes.length === 0) return CALL_APPEND_FUNCTION;
+  const parts = writes.map((write, index) => `alongside_${index + 1} AS (${write})`);
+  return `WITH appended AS MATERIALIZED (${CALL_APPEND_FUNCTION}), ${parts.join(', ')}
+SELECT * FROM appended`;
+}
+
 function assertCount(name: string, value: number, max: number): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new EventStoreError(
@@ -117,14 +135,18 @@ export class SqlEventStore implements EventStore {
 
   async appendMany(
     appends: StreamAppend[],
-    options: { rejectDuplicates?: boolean } = {},
+    options: { rejectDuplicates?: boolean; alongside?: AlongsideWrites } = {},
   ): Promise<AppendResult[]> {
     this.assertOpen();
     if (appends.length === 0) return [];
-    const parameters = [...encodeAppendParameters(appends), options.rejectDuplicates ?? false];
+    const parameters: unknown[] = [
+      ...encodeAppendParameters(appends),
+      options.rejectDuplicates ?? false,
+    ];
+    const statement = appendStatement(parameters, options.alongside);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const rows = await this.sql.query<AppendRow>(CALL_APPEND_FUNCTION, parameters);
+        const rows = await this.sql.query<AppendRow>(statement, parameters);
         return rows.map((row) => {
           const append = appends[row.stream_index - 1];
           if (!append)

@@ -268,6 +268,46 @@ export function eventStoreContract(
         expect(await store.streamRevisions([a, b])).toEqual(new Map([[b, 0n]]));
       });
 
+      it('makes the writes alongside in the same statement: with the append, or not at all', async () => {
+        await store.sql.query(
+          'CREATE TABLE IF NOT EXISTS contract_alongside (stream_name text, stream_index int, duplicate_count int)',
+        );
+        const [a, b] = [stream('alongside-a'), stream('alongside-b')];
+        const stored = event();
+        await store.appendToStream(b, [stored]);
+        const alongside = (bind: (value: unknown) => string) => [
+          `INSERT INTO contract_alongside
+           SELECT u.name, a.stream_index, a.duplicate_count
+             FROM appended a JOIN unnest(${bind([a, b])}::text[]) WITH ORDINALITY AS u(name, i)
+               ON u.i = a.stream_index`,
+        ];
+        const rows = () =>
+          store.sql.query<{ stream_name: string; stream_index: number; duplicate_count: number }>(
+            'SELECT stream_name, stream_index, duplicate_count FROM contract_alongside WHERE stream_name = ANY($1::text[]) ORDER BY stream_index',
+            [[a, b]],
+          );
+        const refused = store.appendMany(
+          [
+            { streamName: a, events: events(1), expectedRevision: 'no_stream' },
+            { streamName: b, events: events(1), expectedRevision: 'no_stream' },
+          ],
+          { alongside },
+        );
+        await expect(refused).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION' });
+        expect(await rows()).toEqual([]);
+        await store.appendMany(
+          [
+            { streamName: a, events: events(1), expectedRevision: 'no_stream' },
+            { streamName: b, events: [stored], expectedRevision: 'any' },
+          ],
+          { alongside },
+        );
+        expect(await rows()).toEqual([
+          { stream_name: a, stream_index: 1, duplicate_count: 0 },
+          { stream_name: b, stream_index: 2, duplicate_count: 1 },
+        ]);
+      });
+
       it('fails the whole append on an already stored id when asked to reject duplicates', async () => {
         const [a, b] = [stream('reject-a'), stream('reject-b')];
         const stored = event();

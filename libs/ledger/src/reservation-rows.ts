@@ -5,7 +5,8 @@ import {
   Reservation,
   WorkspaceState,
 } from '@tally/credits';
-import type { SqlClient } from '@tally/event-store';
+import type { BindParameter, SqlClient } from '@tally/event-store';
+import { ofCleanAppend } from './alongside-rows';
 
 // Every reservation as it is now, written in the transaction that appends the events it follows
 // from (table tally_reservations, ledger migration 6): the routes answer with it after their
@@ -96,28 +97,38 @@ export function reservationRowsOf(
   return [...rows.values()];
 }
 
-export async function writeReservationRows(sql: SqlClient, rows: ReservationRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql.query(
+/**
+ * The upsert of these rows, as part of an append's statement: `streamIndexes[i]` is the index of
+ * the append row i follows from (alongside-rows.ts).
+ */
+export function reservationRowWrites(
+  bind: BindParameter,
+  rows: ReservationRow[],
+  streamIndexes: number[],
+): string[] {
+  if (rows.length === 0) return [];
+  return [
     `INSERT INTO tally_reservations AS r
        (workspace_id, reservation_id, status, amount_micro, spent_micro, expires_at, created_at, ended_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],
-       $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+     SELECT u.workspace_id, u.reservation_id, u.status, u.amount_micro, u.spent_micro,
+            u.expires_at, u.created_at, u.ended_at
+       FROM unnest(${bind(rows.map((row) => row.workspaceId))}::text[],
+                   ${bind(rows.map((row) => row.reservationId))}::text[],
+                   ${bind(rows.map((row) => row.status))}::text[],
+                   ${bind(rows.map((row) => row.amountMicro.toString()))}::bigint[],
+                   ${bind(rows.map((row) => row.spentMicro.toString()))}::bigint[],
+                   ${bind(rows.map((row) => row.expiresAt))}::timestamptz[],
+                   ${bind(rows.map((row) => row.createdAt))}::timestamptz[],
+                   ${bind(rows.map((row) => row.endedAt))}::timestamptz[],
+                   ${bind(streamIndexes)}::int[])
+            AS u(workspace_id, reservation_id, status, amount_micro, spent_micro, expires_at,
+                 created_at, ended_at, stream_index)
+      WHERE ${ofCleanAppend('u')}
      ON CONFLICT (workspace_id, reservation_id) DO UPDATE SET
        status = excluded.status, amount_micro = excluded.amount_micro,
        spent_micro = excluded.spent_micro, expires_at = excluded.expires_at,
        ended_at = excluded.ended_at`,
-    [
-      rows.map((row) => row.workspaceId),
-      rows.map((row) => row.reservationId),
-      rows.map((row) => row.status),
-      rows.map((row) => row.amountMicro.toString()),
-      rows.map((row) => row.spentMicro.toString()),
-      rows.map((row) => row.expiresAt),
-      rows.map((row) => row.createdAt),
-      rows.map((row) => row.endedAt),
-    ],
-  );
+  ];
 }
 
 interface StoredReservationRow {

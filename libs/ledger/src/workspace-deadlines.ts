@@ -1,5 +1,6 @@
 import { WorkspaceState } from '@tally/credits';
-import type { SqlClient } from '@tally/event-store';
+import type { BindParameter, SqlClient } from '@tally/event-store';
+import { ofCleanAppend } from './alongside-rows';
 
 // Each workspace's next deadline — the soonest `expiresAt` of an open grant or a live
 // reservation — kept in tally_workspace_deadlines (ledger migration 6) by the append that
@@ -21,22 +22,50 @@ export interface DeadlineChange {
   dueAt: string | null;
 }
 
-export async function writeDeadlines(sql: SqlClient, changes: DeadlineChange[]): Promise<void> {
+/**
+ * The statements that set these deadlines: upsert the due ones, delete the rest. With
+ * `streamIndexes` (one per change), parts of an append's statement that skip the changes of an
+ * append that found events stored before (alongside-rows.ts).
+ */
+export function deadlineWrites(
+  bind: BindParameter,
+  changes: DeadlineChange[],
+  streamIndexes?: number[],
+): string[] {
+  const indexesOf = (kept: (change: DeadlineChange) => boolean) =>
+    streamIndexes?.filter((_, index) => kept(changes[index] as DeadlineChange)) ?? [];
+  const keep = streamIndexes === undefined ? 'TRUE' : ofCleanAppend('u');
   const due = changes.filter((change) => change.dueAt !== null);
   const none = changes.filter((change) => change.dueAt === null);
-  if (due.length > 0) {
-    await sql.query(
-      `INSERT INTO tally_workspace_deadlines (workspace_id, due_at)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[])
-       ON CONFLICT (workspace_id) DO UPDATE SET due_at = excluded.due_at`,
-      [due.map((change) => change.workspaceId), due.map((change) => change.dueAt)],
-    );
-  }
-  if (none.length > 0) {
-    await sql.query(`DELETE FROM tally_workspace_deadlines WHERE workspace_id = ANY($1::text[])`, [
-      none.map((change) => change.workspaceId),
-    ]);
-  }
+  const writes: string[] = [];
+  if (due.length > 0)
+    writes.push(`INSERT INTO tally_workspace_deadlines (workspace_id, due_at)
+       SELECT u.workspace_id, u.due_at
+         FROM unnest(${bind(due.map((change) => change.workspaceId))}::text[],
+                     ${bind(due.map((change) => change.dueAt))}::timestamptz[],
+                     ${bind(indexesOf((change) => change.dueAt !== null))}::int[])
+              AS u(workspace_id, due_at, stream_index)
+        WHERE ${keep}
+       ON CONFLICT (workspace_id) DO UPDATE SET due_at = excluded.due_at`);
+  if (none.length > 0)
+    writes.push(`DELETE FROM tally_workspace_deadlines d
+        USING unnest(${bind(none.map((change) => change.workspaceId))}::text[],
+                     ${bind(indexesOf((change) => change.dueAt === null))}::int[])
+              AS u(workspace_id, stream_index)
+        WHERE d.workspace_id = u.workspace_id AND ${keep}`);
+  return writes;
+}
+
+/** Sets these deadlines on their own (the scheduler repairing rows behind their state). */
+export async function writeDeadlines(sql: SqlClient, changes: DeadlineChange[]): Promise<void> {
+  const parameters: unknown[] = [];
+  const writes = deadlineWrites((value) => {
+    parameters.push(value);
+    return `$${parameters.length}`;
+  }, changes);
+  if (writes.length === 0) return;
+  const parts = writes.map((write, index) => `w${index + 1} AS (${write})`);
+  await sql.query(`WITH ${parts.join(', ')} SELECT 1`, parameters);
 }
 
 export interface DueWorkspace {

@@ -9,6 +9,7 @@ import {
 } from '@tally/credits';
 import { encodeCreditEvent } from './credit-event.codec';
 import {
+  AlongsideWrites,
   AppendResult,
   DuplicateEventError,
   EventData,
@@ -19,8 +20,8 @@ import {
 } from '@tally/event-store';
 import { ledgerMigrated } from './ledger.migrations';
 import { loadPriceBooks, PRICE_BOOKS_STREAM } from './price-book-stream';
-import { reservationRowsOf, writeReservationRows } from './reservation-rows';
-import { nextDeadlineOf, writeDeadlines } from './workspace-deadlines';
+import { reservationRowsOf, reservationRowWrites } from './reservation-rows';
+import { deadlineWrites, nextDeadlineOf } from './workspace-deadlines';
 import { storedEventId } from './event-ids';
 import { LedgerErrorCode, RefusalCode } from './ledger-error-code';
 import { carriesContent, replayConflictOf } from './replay-conflicts';
@@ -133,43 +134,28 @@ export class WorkspaceLedger {
   }
 
   /**
-   * Appends in one transaction that writes the ledger's own rows that follow from the events
+   * Appends in one statement that also writes the ledger's own rows that follow from the events
    * (reservations as they are now, each workspace's next deadline). When the events price an
-   * action, it first holds the price books' stream shared and checks its revision (the books the
-   * actions were priced by are still the newest); a batch that prices nothing (holds, releases,
-   * expiries, packs) does not depend on the books.
+   * action, the statement runs in a transaction that first holds the price books' stream shared
+   * and checks its revision (the books the actions were priced by are still the newest); a batch
+   * that prices nothing (holds, releases, expiries, packs) does not depend on the books, and is
+   * one round trip.
    */
   private async appendPriced(
     decided: DecidedWorkspace[],
     pricedAt: bigint,
     rejectDuplicates: boolean,
   ): Promise<AppendResult[]> {
+    const appends = decided.map((entry) => entry.append);
+    const options = { rejectDuplicates, alongside: ledgerRowsOf(decided) };
     const pricesActions = decided.some((entry) =>
       entry.decided.some((event) => event.type === 'CreditDebited'),
     );
-    return await this.store.transaction(async (inside, sql) => {
-      if (pricesActions) {
-        const revisions = await inside.lockStreams([PRICE_BOOKS_STREAM], 'shared');
-        if (revisions.get(PRICE_BOOKS_STREAM) !== pricedAt) throw new PriceBooksChanged();
-      }
-      const results = await inside.appendMany(
-        decided.map((entry) => entry.append),
-        { rejectDuplicates },
-      );
-      // A workspace some of whose events were stored by another writer meanwhile has a guessed
-      // state (its cache is dropped): its rows are left to that writer.
-      const written = decided.filter((_, index) => results[index]?.duplicateCount === 0);
-      await writeReservationRows(
-        sql,
-        written.flatMap((entry) => reservationRowsOf(entry.state, entry.decided)),
-      );
-      await writeDeadlines(
-        sql,
-        written
-          .map((entry) => ({ workspaceId: entry.workspaceId, dueAt: nextDeadlineOf(entry.state) }))
-          .filter((change, index) => change.dueAt !== written[index]?.deadlineBefore),
-      );
-      return results;
+    if (!pricesActions) return await this.store.appendMany(appends, options);
+    return await this.store.transaction(async (inside) => {
+      const revisions = await inside.lockStreams([PRICE_BOOKS_STREAM], 'shared');
+      if (revisions.get(PRICE_BOOKS_STREAM) !== pricedAt) throw new PriceBooksChanged();
+      return await inside.appendMany(appends, options);
     });
   }
 
@@ -507,6 +493,34 @@ export class WorkspaceLedger {
 }
 
 /** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
+/**
+ * The ledger's rows that follow from a batch, written alongside its append: each workspace's
+ * reservations as its events left them, and its next deadline where the batch changed it.
+ */
+function ledgerRowsOf(decided: DecidedWorkspace[]): AlongsideWrites {
+  const reservations = decided.flatMap((entry, index) =>
+    reservationRowsOf(entry.state, entry.decided).map((row) => ({ row, streamIndex: index + 1 })),
+  );
+  const deadlines = decided.flatMap((entry, index) => {
+    const dueAt = nextDeadlineOf(entry.state);
+    return dueAt === entry.deadlineBefore
+      ? []
+      : [{ change: { workspaceId: entry.workspaceId, dueAt }, streamIndex: index + 1 }];
+  });
+  return (bind) => [
+    ...reservationRowWrites(
+      bind,
+      reservations.map((each) => each.row),
+      reservations.map((each) => each.streamIndex),
+    ),
+    ...deadlineWrites(
+      bind,
+      deadlines.map((each) => each.change),
+      deadlines.map((each) => each.streamIndex),
+    ),
+  ];
+}
+
 function rejectionOf(error: unknown): CommandOutcome {
   if (error instanceof CreditsDomainError)
     return { kind: 'rejected', code: error.code, message: error.message, details: error.details };
