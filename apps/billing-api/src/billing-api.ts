@@ -19,7 +19,7 @@ import {
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
 import { answerClientErrorsAsJson } from './boundary/client-errors';
-import { requireJsonContentType, verifyJsonBody } from './boundary/json-body';
+import { isJsonBodyToRead, requireJsonContentType, verifyJsonBody } from './boundary/json-body';
 import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
 import { HttpMetrics } from './health/http-metrics';
@@ -81,7 +81,11 @@ export async function createBillingApi(
   app.disable('x-powered-by');
   app.use(helmet(HELMET_OPTIONS));
   app.use(requireJsonContentType);
-  app.useBodyParser('json', { limit: BODY_SIZE_MAX_BYTES, verify: verifyJsonBody });
+  app.useBodyParser('json', {
+    limit: BODY_SIZE_MAX_BYTES,
+    verify: verifyJsonBody,
+    type: isJsonBodyToRead,
+  });
   app.useGlobalPipes(
     new JsonShapePipe(),
     new ValidationPipe({

@@ -51,6 +51,15 @@ export function verifyJsonBody(
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
 /**
+ * body-parser's `type` test: a JSON body of a method that takes one. A body sent with GET (no
+ * route reads one; RFC 9110 gives it no meaning) is left unread, so it can neither fail a read
+ * route nor answer with a status that route does not document.
+ */
+export function isJsonBodyToRead(request: Request): boolean {
+  return !BODYLESS_METHODS.has(request.method) && Boolean(request.is('application/json'));
+}
+
+/**
  * Every request body is JSON. Without this, a body sent as text/plain is never parsed and
  * reaches the handler as an empty object.
  */

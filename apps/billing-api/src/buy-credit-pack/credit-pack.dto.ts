@@ -1,6 +1,6 @@
+import { POSITIVE_CREDITS_PATTERN } from '../openapi/request-schemas';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  CREDITS_PATTERN,
   GRANT_TYPES,
   GrantType,
   IDENTIFIER_LENGTH_MAX,
@@ -13,7 +13,7 @@ import { IsIn, IsString, Length } from 'class-validator';
 export class BuyCreditPackBody {
   @ApiProperty({
     example: '10',
-    pattern: CREDITS_PATTERN.source,
+    pattern: POSITIVE_CREDITS_PATTERN,
     description: 'Pack size in credits (10, 50, 100 or 500 by default)',
   })
   @IsCreditsAmount()
@@ -35,7 +35,7 @@ export class GrantCreditsBody {
   @IsIn(GRANT_TYPES)
   grantType!: GrantType;
 
-  @ApiProperty({ example: '5', pattern: CREDITS_PATTERN.source, description: 'Credits' })
+  @ApiProperty({ example: '5', pattern: POSITIVE_CREDITS_PATTERN, description: 'Credits' })
   @IsCreditsAmount()
   credits!: string;
 
@@ -49,7 +49,12 @@ export class GrantCreditsBody {
   @Length(1, IDENTIFIER_LENGTH_MAX)
   reference!: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', format: 'date-time' })
+  // No example value here: a fixed instant goes stale; the route's body example has one.
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'when the grant lapses; an instant already past is recorded and lapses at once (so a late replay still answers as a replay)',
+  })
   @IsOptionalField()
   @IsInstant()
   expiresAt?: string;

@@ -66,18 +66,29 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
         ),
       );
     }
-    const code = codeOfHttpStatus[error.getStatus()];
-    if (code !== undefined) return errorBodyOf(new ApiException(code, error.message));
+    const status = error.getStatus();
+    if (codeOfHttpStatus[status] !== undefined)
+      return errorBodyOf(refusalOf(status, error.message));
   }
   // Express middleware (body-parser on a body that does not match its Content-Encoding, the
   // static files of /docs) raises http-errors with a client status of their own: the caller's
   // fault, so a 4xx with the error body, never a 500.
   const clientStatus = clientStatusOf(error);
-  if (clientStatus !== null) {
-    const code = codeOfHttpStatus[clientStatus] ?? ApiErrorCode.ValidationFailed;
-    return errorBodyOf(new ApiException(code, (error as Error).message || 'bad request'));
-  }
+  if (clientStatus !== null)
+    return errorBodyOf(refusalOf(clientStatus, (error as Error).message || 'bad request'));
   return errorBodyOf(new ApiException(ApiErrorCode.Internal, 'internal error; it was logged'));
+}
+
+/**
+ * A refusal raised below the routes (Express, body-parser, Nest: a path parameter that is not
+ * valid percent-encoding, a body that does not match its Content-Encoding): its code by status,
+ * with the details that code documents (VALIDATION_FAILED: one entry, for the request).
+ */
+function refusalOf(status: number, message: string): ApiException {
+  const code = codeOfHttpStatus[status] ?? ApiErrorCode.ValidationFailed;
+  return code === ApiErrorCode.ValidationFailed
+    ? new ApiException(code, message, [{ path: 'request', messages: [message] }])
+    : new ApiException(code, message);
 }
 
 function clientStatusOf(error: unknown): number | null {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canonicalInstant, formatMicroAsCredits, parseCreditsToMicro } from '@tally/contracts';
 import { keyedCommandOf, WorkspaceLedger } from '@tally/ledger';
 import type { Response } from 'express';
@@ -10,6 +10,7 @@ import { GrantCreditsBody } from '../buy-credit-pack/credit-pack.dto';
 import { statusOfOutcome } from '../buy-credit-pack/ledger-outcome';
 import { ApiErrorCode } from '../errors/api-error-code';
 import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
+import { EXAMPLE_FUTURE_INSTANT } from '../openapi/request-schemas';
 import { schemaRef } from '../openapi/response-schemas';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
 
@@ -32,6 +33,19 @@ export class CreditGrantsController {
 
   @Post()
   @ApiOperation({ operationId: 'grantCredits', summary: 'Grant credits, idempotent by reference' })
+  @ApiBody({
+    type: GrantCreditsBody,
+    examples: {
+      grant: {
+        value: {
+          grantType: 'compensation',
+          credits: '25',
+          reference: 'support-ticket-4711',
+          expiresAt: EXAMPLE_FUTURE_INSTANT,
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ description: 'Applied', schema: schemaRef('CreditGrantReceipt') })
   @ApiOkResponse({
     description: 'Already applied (replayed: true)',

@@ -1,5 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type {
+  HeaderObject,
+  ReferenceObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ENVELOPE_SCHEMAS } from './envelope-schemas';
 import { PRICE_BOOK_SCHEMA } from './request-schemas';
 import { RESPONSE_SCHEMAS } from './response-schemas';
@@ -21,6 +25,28 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
  * `security: []`. A scoped route got its requirement and `x-required-scopes` from
  * `@RequireScope`; its description names the scope.
  */
+const RATE_LIMIT_HEADERS: Record<string, ReferenceObject> = Object.fromEntries(
+  ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'].map((name) => [
+    name,
+    { $ref: `#/components/headers/${name}` },
+  ]),
+);
+
+const RATE_LIMIT_HEADER_COMPONENTS: Record<string, HeaderObject> = {
+  'X-RateLimit-Limit': {
+    description: 'requests this client may make per second',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'requests left in this second',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'X-RateLimit-Reset': {
+    description: 'seconds until the count starts again',
+    schema: { type: 'integer', minimum: 0 },
+  },
+};
+
 function completeSecurity(document: OpenAPIObject): void {
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
@@ -33,6 +59,11 @@ function completeSecurity(document: OpenAPIObject): void {
       }
       const needs = `Needs the scope ${scopes.map((scope) => `\`${scope}\``).join(', ')}.`;
       operation.description = [operation.description, needs].filter(Boolean).join('\n\n');
+      // Routes behind a token are rate limited: each answer let through says how far.
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (!status.startsWith('2') || response === undefined || '$ref' in response) continue;
+        response.headers = { ...response.headers, ...RATE_LIMIT_HEADERS };
+      }
     }
   }
 }
@@ -69,6 +100,7 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   document.components = {
     ...document.components,
+    headers: { ...document.components?.headers, ...RATE_LIMIT_HEADER_COMPONENTS },
     schemas: {
       ...document.components?.schemas,
       ...RESPONSE_SCHEMAS,

@@ -8,16 +8,15 @@ import {
   ACTION_SOURCES,
   BILLING_CYCLES,
   ContractErrorCode,
-  CREDITS_PATTERN,
   DURATION_MS_MAX,
   GRANT_TYPES,
   IDENTIFIER_LENGTH_MAX,
-  MICRO_PATTERN,
   RECIPIENTS_MAX,
   RESERVATION_ID_PATTERN,
   TOKENS_MAX,
   WORKSPACE_ID_PATTERN,
 } from '@tally/contracts';
+import { MICRO_AMOUNT_PATTERN, POSITIVE_CREDITS_PATTERN } from './request-schemas';
 import { ApiErrorCode } from '../errors/api-error-code';
 
 // The bus messages POST /v1/events takes (design §2, docs/events.md), one schema per type, built
@@ -30,7 +29,7 @@ const instant: SchemaObject = { type: 'string', format: 'date-time' };
 const tokens: SchemaObject = { type: 'integer', minimum: 0, maximum: TOKENS_MAX };
 const credits: SchemaObject = {
   type: 'string',
-  pattern: CREDITS_PATTERN.source,
+  pattern: POSITIVE_CREDITS_PATTERN,
   description: 'credits, a decimal string with at most 6 decimals',
   example: '50',
 };
@@ -110,7 +109,7 @@ const ENVELOPES: Record<string, SchemaObject> = {
       periodEnd: instant,
       allocationMicro: {
         type: 'string',
-        pattern: MICRO_PATTERN.source,
+        pattern: MICRO_AMOUNT_PATTERN,
         description: "overrides the cycle's allocation (µcr, a decimal string)",
       },
     },

@@ -34,9 +34,11 @@ export const ERROR_DETAILS: Partial<Record<ApiErrorCode, Schema>> = {
     count: { type: 'integer', minimum: 0 },
     limit: { type: 'integer', minimum: 1 },
   }),
-  [ApiErrorCode.InsufficientScope]: object({
-    required: { ...text, nullable: true, description: 'the scope the route needs' },
-  }),
+  // Null only if a refusal came from below the routes (never from Tally's own guard).
+  [ApiErrorCode.InsufficientScope]: object(
+    { required: { ...text, nullable: true, description: 'the scope the route needs' } },
+    true,
+  ),
   [ApiErrorCode.InvalidPackSize]: object({ packSizes: { type: 'array', items: text } }),
   [ApiErrorCode.CommandRejected]: object({
     reason: { ...text, description: "the ledger's refusal code (docs/api.md)" },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import createClient, { Client } from 'openapi-fetch';
@@ -307,6 +308,77 @@ describe('the billing API against its OpenAPI document, through a generated clie
       contract.check('GET', path, answer.status, answer.type, answer.body);
       expect(answer.status).toBe(400);
     }
+  });
+
+  it('answers refusals raised below the routes with the shapes the document gives them', async () => {
+    // Checked against the document as the templated route each URL is.
+    const check = async (
+      method: string,
+      url: string,
+      schemaPath: string,
+      init: RequestInit = {},
+    ): Promise<{ status: number; body: { code?: string; details?: unknown } }> => {
+      const response = await fetch(`${api.baseUrl}${url}`, {
+        method,
+        ...init,
+        headers: { authorization: `Bearer ${tokens.reader}`, ...init.headers },
+      });
+      const type = response.headers.get('content-type') ?? '';
+      const body = (await response.json()) as { code?: string; details?: unknown };
+      contract.check(method, schemaPath, response.status, type, body);
+      return { status: response.status, body };
+    };
+    const badEncoding = await check(
+      'GET',
+      '/v1/workspaces/%zz/credits',
+      '/v1/workspaces/{id}/credits',
+    );
+    expect(badEncoding.status).toBe(400);
+    expect(badEncoding.body.details).toEqual([{ path: 'request', messages: [expect.any(String)] }]);
+    const notGzip = await check(
+      'POST',
+      `/v1/workspaces/${ws}/credits/check`,
+      '/v1/workspaces/{id}/credits/check',
+      { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{}' },
+    );
+    expect(notGzip.status).toBe(400);
+    // A body sent with GET is left unread: not even bad JSON can fail a read route.
+    const withBody = await new Promise<{ status: number; type: string; body: unknown }>(
+      (resolve, reject) => {
+        const sent = request(
+          `${api.baseUrl}/v1/workspaces/${ws}/credits`,
+          {
+            method: 'GET',
+            headers: {
+              authorization: `Bearer ${tokens.reader}`,
+              'content-type': 'application/json',
+              'content-length': '10', // '{"not json'
+            },
+          },
+          (answer) => {
+            let text = '';
+            answer.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            answer.on('end', () =>
+              resolve({
+                status: answer.statusCode ?? 0,
+                type: answer.headers['content-type'] ?? '',
+                body: JSON.parse(text),
+              }),
+            );
+          },
+        );
+        sent.on('error', reject);
+        sent.end('{"not json');
+      },
+    );
+    contract.check(
+      'GET',
+      '/v1/workspaces/{id}/credits',
+      withBody.status,
+      withBody.type,
+      withBody.body,
+    );
+    expect(withBody.status).toBe(200);
   });
 
   it('covered every operation of the document with a success and an error', () => {

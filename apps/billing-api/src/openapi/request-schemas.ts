@@ -9,6 +9,13 @@ import { PRICE_BOOK_ENTRIES_MAX } from '@tally/contracts';
 
 type Schema = SchemaObject | ReferenceObject;
 
+// The amounts the server takes, as patterns a generated client can check before sending: µcr
+// integers up to AMOUNT_MICRO_MAX (10^15, parseMicro), and credits above zero with at most 6
+// decimals (IsCreditsAmount).
+export const MICRO_AMOUNT_PATTERN = '^(0|[1-9][0-9]{0,14}|1000000000000000)$';
+export const POSITIVE_MICRO_AMOUNT_PATTERN = '^([1-9][0-9]{0,14}|1000000000000000)$';
+export const POSITIVE_CREDITS_PATTERN = '^(?!0(\\.0+)?$)(0|[1-9][0-9]{0,8})(\\.[0-9]{1,6})?$';
+
 const rate: SchemaObject = {
   type: 'string',
   pattern: '^\\d{1,9}(\\.\\d{1,6})?$',
@@ -81,9 +88,20 @@ export const PRICE_BOOK_SCHEMA: SchemaObject = {
   },
 };
 
+/**
+ * The first instant of the month a year after the process started: an example instant that
+ * stays in the future while a server runs. Only in media-type examples (which /docs sends, and
+ * generated types leave out), never in schemas.
+ */
+const exampleMonth = (() => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear() + 1, now.getUTCMonth(), 1));
+})();
+export const EXAMPLE_FUTURE_INSTANT = exampleMonth.toISOString();
+
 export const PRICE_BOOK_EXAMPLE = {
-  version: '2027-01',
-  effectiveAt: '2027-01-01T00:00:00Z',
+  version: EXAMPLE_FUTURE_INSTANT.slice(0, 7),
+  effectiveAt: EXAMPLE_FUTURE_INSTANT,
   stepDefaultMicro: '100',
   kinds: { 'record.create': '100', 'http.request': '1000', 'web.search': '10000' },
   codeRun: { baseMicro: '100', perMsMicro: '0.1' },

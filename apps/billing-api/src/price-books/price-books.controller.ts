@@ -49,7 +49,7 @@ export class PriceBooksController {
     description: 'The book in force now and every published version',
     schema: schemaRef('PriceBookView'),
   })
-  @ApiErrors(...AUTH_ERRORS)
+  @ApiErrors(...AUTH_ERRORS, ApiErrorCode.ValidationFailed)
   async current(): Promise<PriceBookView> {
     const { current, versions } = await this.priceBooks.current();
     return {

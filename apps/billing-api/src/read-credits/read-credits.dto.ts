@@ -1,9 +1,9 @@
+import { MICRO_AMOUNT_PATTERN } from '../openapi/request-schemas';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DAY_MS,
   instantMsOf,
   IsMicroAmount,
-  MICRO_PATTERN,
   IsOptionalField,
   utcDayMsOf,
   WORKSPACE_ID_PATTERN,
@@ -88,7 +88,7 @@ export class CheckCreditsBody {
   @ApiPropertyOptional({
     description: 'µcr the caller expects to spend; default: any amount above zero',
     example: '1000000',
-    pattern: MICRO_PATTERN.source,
+    pattern: MICRO_AMOUNT_PATTERN,
   })
   @IsOptionalField()
   @IsMicroAmount()

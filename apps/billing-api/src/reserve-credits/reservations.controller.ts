@@ -95,6 +95,12 @@ export class ReservationsController {
     operationId: 'reserveCredits',
     summary: 'Hold credits before work whose cost is known after it',
   })
+  // The example leaves expiresAt out (15 minutes): any fixed instant is soon past, and /docs
+  // would fill one in from the schema.
+  @ApiBody({
+    type: ReserveBody,
+    examples: { hold: { value: { reservationId: 'run-42', amountMicro: '75000000' } } },
+  })
   @ApiCreatedResponse({ description: 'Held', schema: schemaRef('ReservationHeld') })
   @ApiOkResponse({
     description: 'Replayed (the same id and amount), or refused (allowed: false)',

@@ -1,9 +1,9 @@
+import { POSITIVE_MICRO_AMOUNT_PATTERN } from '../openapi/request-schemas';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInstant,
   IsMicroAmount,
   IsOptionalField,
-  MICRO_PATTERN,
   RESERVATION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,
   WORKSPACE_ID_RULE,
@@ -30,7 +30,7 @@ export class ReserveBody {
 
   @ApiProperty({
     example: '75000000',
-    pattern: MICRO_PATTERN.source,
+    pattern: POSITIVE_MICRO_AMOUNT_PATTERN,
     description: 'µcr to hold, an integer string above 0',
   })
   @IsMicroAmount()

@@ -28,8 +28,25 @@ const STREAM_DESCRIPTION =
   'sent at once and on every change, and `heartbeat` (empty data; id: the last position sent, ' +
   'so EventSource keeps it) every 15 s. The stream ends when the token expires.';
 
+// One frame of each event, the balance as the stream sends it (every Balance field but forecast).
+const STREAMED_BALANCE_EXAMPLE = {
+  workspaceId: 'ws-1',
+  status: 'active',
+  period: { cycle: 'monthly', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
+  allocationMicro: '5000000',
+  allocationRemainingMicro: '4999900',
+  rolloverMicro: '0',
+  grantedMicro: '0',
+  purchasedMicro: '0',
+  overdraftMicro: '0',
+  reservedMicro: '0',
+  usedThisPeriodMicro: '100',
+  totalAvailableMicro: '4999900',
+  position: '42',
+  updatedAt: '2026-11-25T10:00:00.000Z',
+};
 const STREAM_EXAMPLE =
-  'event: balance\nid: 42\ndata: {"workspaceId":"ws-1","status":"active","totalAvailableMicro":"4999900"}\n\n' +
+  `event: balance\nid: 42\ndata: ${JSON.stringify(STREAMED_BALANCE_EXAMPLE)}\n\n` +
   'event: heartbeat\nid: 42\ndata: \n\n';
 
 /**

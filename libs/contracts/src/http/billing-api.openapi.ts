@@ -365,7 +365,7 @@ export interface components {
             reference: string;
             /**
              * Format: date-time
-             * @example 2027-01-01T00:00:00.000Z
+             * @description when the grant lapses; an instant already past is recorded and lapses at once (so a late replay still answers as a replay)
              */
             expiresAt?: string;
         };
@@ -1021,7 +1021,14 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description requests this client may make per second */
+        "X-RateLimit-Limit": number;
+        /** @description requests left in this second */
+        "X-RateLimit-Remaining": number;
+        /** @description seconds until the count starts again */
+        "X-RateLimit-Reset": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1041,6 +1048,9 @@ export interface operations {
             /** @description The balance (no_plan, all "0", before any event) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1109,7 +1119,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -1197,6 +1207,9 @@ export interface operations {
             /** @description The days of [from, to) with usage */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1265,7 +1278,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -1347,6 +1360,9 @@ export interface operations {
             /** @description Closed periods */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1415,7 +1431,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -1501,6 +1517,9 @@ export interface operations {
             /** @description One page; nextCursor is null on the last */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1569,7 +1588,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -1655,6 +1674,9 @@ export interface operations {
             /** @description allowed when total available ≥ max(requiredMicro, 1) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,7 +1753,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -1846,13 +1868,16 @@ export interface operations {
             /** @description text/event-stream of `balance` and `heartbeat` events until the token expires */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example event: balance
                      *     id: 42
-                     *     data: {"workspaceId":"ws-1","status":"active","totalAvailableMicro":"4999900"}
+                     *     data: {"workspaceId":"ws-1","status":"active","period":{"cycle":"monthly","start":"2026-11-01T00:00:00.000Z","end":"2026-12-01T00:00:00.000Z"},"allocationMicro":"5000000","allocationRemainingMicro":"4999900","rolloverMicro":"0","grantedMicro":"0","purchasedMicro":"0","overdraftMicro":"0","reservedMicro":"0","usedThisPeriodMicro":"100","totalAvailableMicro":"4999900","position":"42","updatedAt":"2026-11-25T10:00:00.000Z"}
                      *
                      *     event: heartbeat
                      *     id: 42
@@ -1923,7 +1948,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -2009,6 +2034,9 @@ export interface operations {
             /** @description Already applied (replayed: true) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2018,6 +2046,9 @@ export interface operations {
             /** @description Applied */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2107,7 +2138,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -2251,6 +2282,9 @@ export interface operations {
             /** @description Already applied (replayed: true) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2260,6 +2294,9 @@ export interface operations {
             /** @description Applied */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2343,7 +2380,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -2480,19 +2517,22 @@ export interface operations {
             /** @description The book in force now and every published version */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PriceBookView"];
                 };
             };
-            /** @description Bad request: `MALFORMED_REQUEST` */
+            /** @description Bad request: `MALFORMED_REQUEST`, `VALIDATION_FAILED` */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"] & {
+                    "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "MALFORMED_REQUEST";
                         /**
@@ -2500,7 +2540,15 @@ export interface operations {
                          * @enum {object|null}
                          */
                         details?: never | null;
-                    };
+                    }) | (components["schemas"]["ApiError"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                        /** @description one entry per refused field; `path` is the field, dotted for nested ones */
+                        details?: {
+                            path: string;
+                            messages: string[];
+                        }[];
+                    });
                 };
             };
             /** @description No valid token: `UNAUTHENTICATED` */
@@ -2532,7 +2580,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     };
                 };
             };
@@ -2607,6 +2655,9 @@ export interface operations {
             /** @description The same version with the same content again */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2616,6 +2667,9 @@ export interface operations {
             /** @description Published */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,7 +2746,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -2823,6 +2877,9 @@ export interface operations {
             /** @description Replayed (the same id and amount), or refused (allowed: false) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2832,6 +2889,9 @@ export interface operations {
             /** @description Held */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,7 +2975,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -3044,6 +3104,9 @@ export interface operations {
             /** @description The reservation */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,7 +3175,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -3218,6 +3281,9 @@ export interface operations {
             /** @description The reservation after the release (unchanged if it had ended) */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3301,7 +3367,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
                         code?: "WORKSPACE_FORBIDDEN";
@@ -3432,6 +3498,9 @@ export interface operations {
             /** @description On the bus (embedded: appended) */
             202: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3507,7 +3576,7 @@ export interface operations {
                         details?: {
                             /** @description the scope the route needs */
                             required: string | null;
-                        };
+                        } | null;
                     };
                 };
             };
