@@ -2,9 +2,11 @@
 // through @tally/client: reserve latency at a fixed rate over many workspaces, the rate one hot
 // workspace sustains with 50 concurrent callers beside the raw PostgreSQL single-row transaction
 // rate of the same run, and how late the deadline scheduler expires 10,000 holds that fall due
-// within one second. Run: npm run bench:reservations (BENCH_RESERVE_RATE,
-// BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS; BENCH_PHASES=fixed,hot,raw,scheduler
+// within one second; and where the latency goes: the same holds through a ledger in this process
+// (no API), and HTTP calls to a server that does nothing. Run: npm run bench:reservations (BENCH_RESERVE_RATE,
+// BENCH_RESERVE_SECONDS, BENCH_WORKSPACES, BENCH_DUE_ITEMS; BENCH_PHASES=fixed,parts,hot,raw,scheduler
 // runs only those, e.g. while profiling the API with TALLY_APP_NODE_ARGS=--cpu-prof).
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { signToken } from '../../apps/billing-api/src';
@@ -19,7 +21,7 @@ const rate = Number(process.env.BENCH_RESERVE_RATE ?? 500);
 const seconds = Number(process.env.BENCH_RESERVE_SECONDS ?? 20);
 const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 1_000);
 const dueItems = Number(process.env.BENCH_DUE_ITEMS ?? 10_000);
-const phases = new Set((process.env.BENCH_PHASES ?? 'fixed,hot,raw,scheduler').split(','));
+const phases = new Set((process.env.BENCH_PHASES ?? 'fixed,parts,hot,raw,scheduler').split(','));
 const hotCallers = 50;
 const hotSeconds = 10;
 const jwtSecret = randomUUID();
@@ -76,8 +78,8 @@ async function reserveOverHttp(
   return latencyMs;
 }
 
-/** Fires `rate` reservations a second for `seconds`, spread over the workspaces. */
-async function fixedRate(client: CreditsClient, workspaces: string[]) {
+/** Fires `rate` calls a second for `seconds`; `call(index)` makes one and returns its latency. */
+async function fixedRate(call: (index: number) => Promise<number>) {
   const latencies: number[] = [];
   // The generator's own stalls (its GC, its share of the two cores) end up in the latencies.
   const generatorStalls = monitorEventLoopDelay({ resolution: 1 });
@@ -89,8 +91,7 @@ async function fixedRate(client: CreditsClient, workspaces: string[]) {
     const due = started + (index * 1_000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const workspaceId = workspaces[index % workspaces.length] as string;
-    pending.push(reserveOverHttp(client, workspaceId).then((ms) => void latencies.push(ms)));
+    pending.push(call(index).then((ms) => void latencies.push(ms)));
   }
   await Promise.all(pending);
   generatorStalls.disable();
@@ -103,6 +104,67 @@ async function fixedRate(client: CreditsClient, workspaces: string[]) {
       max: Math.round(generatorStalls.max / 1e5) / 10,
     },
   };
+}
+
+/** The same hold decided and stored by a ledger in this process: the API's part left out. */
+async function reserveInLedger(ledger: WorkspaceLedger, workspaceId: string): Promise<number> {
+  const started = performance.now();
+  const request = { workspaceId, reservationId: randomUUID(), amountMicro: 1_000n };
+  const expiresAt = new Date(Date.now() + 15 * 60_000).toISOString();
+  const [outcome] = await ledger.execute([
+    reserveCommand({ ...request, expiresAt }, new Date().toISOString()),
+  ]);
+  if (outcome?.kind !== 'applied') throw new Error(`hold not made: ${JSON.stringify(outcome)}`);
+  return performance.now() - started;
+}
+
+/**
+ * The fixed rate through the ledger alone. The API's process has written to these workspaces
+ * since this ledger cached them: it forgets them and loads each once before measuring, as the
+ * API's ledger had them loaded (else the phase would measure conflict retries).
+ */
+async function ledgerOnly(ledger: WorkspaceLedger, workspaces: string[]) {
+  ledger.forgetAll();
+  for (let from = 0; from < workspaces.length; from += 100)
+    await Promise.all(workspaces.slice(from, from + 100).map((id) => reserveInLedger(ledger, id)));
+  return await fixedRate((index) =>
+    reserveInLedger(ledger, workspaces[index % workspaces.length] as string),
+  );
+}
+
+// The floor of one HTTP call on this machine: a bare node:http server in its own process that
+// answers every POST with a small JSON body, called the way the client calls the API.
+const BARE_SERVER = `require('node:http').createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    response.setHeader('content-type', 'application/json');
+    response.end('{"allowed":true}');
+  });
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+
+async function withBareServer<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8').trim())),
+    );
+    return await work(`http://127.0.0.1:${port}/`);
+  } finally {
+    child.kill();
+  }
+}
+
+async function bareHttpCall(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+    body: JSON.stringify({ reservationId: randomUUID(), amountMicro: '1000' }),
+  });
+  await response.json();
+  return performance.now() - started;
 }
 
 /** 50 callers on one workspace as fast as they can, each reserving then releasing its hold. */
@@ -204,12 +266,22 @@ async function main(): Promise<void> {
     const token = await signToken({ workspaceId: '*', scope: 'credits:reserve' }, jwtSecret, 3_600);
     // No retries: a failed call fails the run rather than hiding in the latencies.
     const client = new CreditsClient({ baseUrl, token, retry: { attemptsMax: 1 } });
-    await fixedRate(client, workspaces.slice(0, 50)); // warm-up, not reported
+    const overHttp = (index: number) =>
+      reserveOverHttp(client, workspaces[index % workspaces.length] as string);
+    await fixedRate(overHttp); // warm-up, not reported
     const report = {
       benchmark: 'reservations',
       workspaces: workspaceCount,
       fixedRate: phases.has('fixed')
-        ? { target: rate, seconds, ...(await fixedRate(client, workspaces)) }
+        ? { target: rate, seconds, ...(await fixedRate(overHttp)) }
+        : 'skipped',
+      // Where the latency goes: the ledger alone, and an HTTP call to a server that does nothing.
+      fixedRateLedgerOnly: phases.has('parts') ? await ledgerOnly(ledger, workspaces) : 'skipped',
+      fixedRateBareHttp: phases.has('parts')
+        ? await withBareServer(async (url) => {
+            await fixedRate(() => bareHttpCall(url)); // warm-up, not reported
+            return await fixedRate(() => bareHttpCall(url));
+          })
         : 'skipped',
       hotWorkspace: phases.has('hot')
         ? { callers: hotCallers, ...(await hotWorkspace(client, workspaces[0] as string)) }
