@@ -365,6 +365,16 @@ describe('billing API over the real stack', () => {
     );
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.code).toBe('TOO_MANY_EVENTS');
+    // An empty body is no body, whether or not it claims to be JSON.
+    for (const headers of [{}, { 'content-type': 'application/json' }]) {
+      const empty = await fetch(`${baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        body: '',
+      });
+      expect(empty.status).toBe(400);
+      expect(((await empty.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+    }
   });
 
   it('pushes the balance over server-sent events, then again when it changes', async () => {

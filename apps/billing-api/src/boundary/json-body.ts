@@ -53,10 +53,15 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 /**
  * body-parser's `type` test: a JSON body of a method that takes one. A body sent with GET (no
  * route reads one; RFC 9110 gives it no meaning) is left unread, so it can neither fail a read
- * route nor answer with a status that route does not document.
+ * route nor answer with a status that route does not document. An empty body (Content-Length: 0)
+ * is no body, whatever its Content-Type says (body-parser would make it `{}`).
  */
 export function isJsonBodyToRead(request: Request): boolean {
-  return !BODYLESS_METHODS.has(request.method) && Boolean(request.is('application/json'));
+  return (
+    !BODYLESS_METHODS.has(request.method) &&
+    request.headers['content-length'] !== '0' &&
+    Boolean(request.is('application/json'))
+  );
 }
 
 /**
