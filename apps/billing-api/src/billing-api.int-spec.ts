@@ -259,13 +259,22 @@ describe('billing API over the real stack', () => {
       status: 400,
       body: {
         code: 'VALIDATION_FAILED',
-        details: [{ path: 'limt', messages: ['this route takes no query parameters'] }],
+        details: [{ path: 'limt', messages: ['not a query parameter of this route'] }],
       },
     });
     const usage = await call('GET', `/v1/workspaces/${workspaceA}/credits/usage?form=x`, token);
     expect(usage).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     const known = await call('GET', `/v1/workspaces/${workspaceA}/credits/ledger?limit=5`, token);
     expect(known.status).toBe(200);
+    // An integer is written in decimal digits: Number() alone would read these as 16 and 1.
+    for (const limit of ['0x10', '%201', '1e1']) {
+      const odd = await call(
+        'GET',
+        `/v1/workspaces/${workspaceA}/credits/ledger?limit=${limit}`,
+        token,
+      );
+      expect({ limit, status: odd.status }).toEqual({ limit, status: 400 });
+    }
   });
 
   it('credits a pack once: 201 first, 200 with no second credit when replayed', async () => {
@@ -366,7 +375,8 @@ describe('billing API over the real stack', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.code).toBe('TOO_MANY_EVENTS');
     // An empty body is no body, whether or not it claims to be JSON.
-    for (const headers of [{}, { 'content-type': 'application/json' }]) {
+    const contentTypes: Record<string, string>[] = [{}, { 'content-type': 'application/json' }];
+    for (const headers of contentTypes) {
       const empty = await fetch(`${baseUrl}/v1/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, ...headers },

@@ -44,7 +44,7 @@ export class NoQueryParamsInterceptor implements NestInterceptor {
           : null;
       const names = Object.keys(request.query ?? {}).filter((name) => name !== tokenName);
       if (names.length > 0) {
-        const message = 'this route takes no query parameters';
+        const message = 'not a query parameter of this route';
         throw new ApiException(
           ApiErrorCode.ValidationFailed,
           `${message}: ${names.join(', ')}`,

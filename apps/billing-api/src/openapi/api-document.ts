@@ -68,6 +68,26 @@ function completeSecurity(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * The bodies checked by class-validator DTOs refuse unknown fields (the global ValidationPipe's
+ * forbidNonWhitelisted): their schemas say so. A body given by a schema of its own (the price
+ * book, the bus envelopes, which accept unknown fields by contract) is not a DTO and is left alone.
+ */
+function closeDtoBodies(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const body = pathItem[method]?.requestBody;
+      const schema =
+        body && !('$ref' in body) ? body.content['application/json']?.schema : undefined;
+      const name = schema && '$ref' in schema ? schema.$ref.split('/').pop() : undefined;
+      const target = name === undefined ? undefined : schemas[name];
+      if (target && !('$ref' in target) && target.additionalProperties === undefined)
+        target.additionalProperties = false;
+    }
+  }
+}
+
 /** The OpenAPI document /docs and /docs-json serve: every route, its scope and every answer. */
 export function createApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -109,5 +129,6 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     },
   };
   completeSecurity(document);
+  closeDtoBodies(document);
   return document;
 }

@@ -46,7 +46,7 @@ const ERROR_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
 /** Examples of `details` for the codes that carry them (the rest: null). */
 const ERROR_DETAIL_EXAMPLES: Partial<Record<ApiErrorCode, unknown>> = {
   [ApiErrorCode.ValidationFailed]: [
-    { path: 'amountMicro', messages: ['amountMicro must be above 0'] },
+    { path: 'x', messages: ['not a query parameter of this route'] },
   ],
   [ApiErrorCode.TooManyEvents]: { count: 0, limit: 1000 },
   [ApiErrorCode.InsufficientScope]: { required: 'credits:reserve' },
@@ -134,6 +134,7 @@ function errorSchemaOf(codes: readonly ApiErrorCode[]): SchemaObject {
       { $ref: '#/components/schemas/ApiError' },
       {
         type: 'object',
+        required: ['code', 'details'],
         properties: {
           code: { type: 'string', enum: [...allowed] },
           details: details ?? ALWAYS_NULL,

@@ -65,4 +65,16 @@ describe('the OpenAPI document the billing API serves', () => {
       );
     }
   });
+
+  it('says that every DTO body refuses unknown fields, as the server does', () => {
+    const { components } = api.document as { components?: { schemas?: unknown } };
+    const schemas = components?.schemas as Record<string, Record<string, unknown>>;
+    for (const name of ['ReserveBody', 'GrantCreditsBody', 'BuyCreditPackBody', 'CheckCreditsBody'])
+      expect({ name, additionalProperties: schemas[name]?.['additionalProperties'] }).toEqual({
+        name,
+        additionalProperties: false,
+      });
+    // The envelopes accept unknown fields by contract (design §2).
+    expect(schemas['ActionExecuted']?.['additionalProperties']).toBeUndefined();
+  });
 });

@@ -9,7 +9,7 @@ import {
   WORKSPACE_ID_PATTERN,
   WORKSPACE_ID_RULE,
 } from '@tally/contracts';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { STATEMENT_PAGE_SIZE_MAX } from '@tally/projections';
 
@@ -77,8 +77,11 @@ export class StatementQuery {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: STATEMENT_PAGE_SIZE_MAX })
   @IsOptionalField()
-  @Type(() => Number)
-  @IsInt()
+  // Decimal digits only: Number() would also read "0x10", " 1" or "1e2" as integers.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value,
+  )
+  @IsInt({ message: 'limit must be a whole number written in decimal digits' })
   @Min(1)
   @Max(STATEMENT_PAGE_SIZE_MAX)
   limit?: number;

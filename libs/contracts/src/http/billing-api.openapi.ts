@@ -1065,25 +1065,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -1098,12 +1098,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1115,19 +1115,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1141,12 +1141,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1158,12 +1158,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1175,12 +1175,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1224,25 +1224,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -1257,12 +1257,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1274,19 +1274,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1300,12 +1300,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1317,12 +1317,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1334,12 +1334,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1377,25 +1377,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -1410,12 +1410,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1427,19 +1427,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1453,12 +1453,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1470,12 +1470,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1487,12 +1487,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1534,25 +1534,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -1567,12 +1567,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1584,19 +1584,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1610,12 +1610,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1627,12 +1627,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1644,12 +1644,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1691,36 +1691,36 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1732,12 +1732,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1749,19 +1749,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1773,8 +1773,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -1788,8 +1788,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -1805,12 +1805,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1822,12 +1822,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1839,12 +1839,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1894,25 +1894,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -1927,12 +1927,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1944,19 +1944,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -1970,12 +1970,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -1987,12 +1987,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2004,12 +2004,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2063,46 +2063,46 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_PACK_SIZE";
-                        details?: {
+                        code: "INVALID_PACK_SIZE";
+                        details: {
                             packSizes: string[];
                         };
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "COMMAND_REJECTED";
-                        details?: {
+                        code: "COMMAND_REJECTED";
+                        details: {
                             /** @description the ledger's refusal code (docs/api.md) */
                             reason: string;
                         };
@@ -2117,12 +2117,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2134,19 +2134,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -2158,8 +2158,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                        details?: {
+                        code: "IDEMPOTENCY_CONFLICT";
+                        details: {
                             /** @description what was applied under this paymentRef (a pack) or reference (a grant) */
                             applied: {
                                 paymentRef: string;
@@ -2186,8 +2186,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -2201,8 +2201,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -2218,12 +2218,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2235,12 +2235,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2252,12 +2252,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2311,40 +2311,40 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "COMMAND_REJECTED";
-                        details?: {
+                        code: "COMMAND_REJECTED";
+                        details: {
                             /** @description the ledger's refusal code (docs/api.md) */
                             reason: string;
                         };
@@ -2359,12 +2359,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2376,19 +2376,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -2400,8 +2400,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                        details?: {
+                        code: "IDEMPOTENCY_CONFLICT";
+                        details: {
                             /** @description what was applied under this paymentRef (a pack) or reference (a grant) */
                             applied: {
                                 paymentRef: string;
@@ -2428,8 +2428,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -2443,8 +2443,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -2460,12 +2460,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2477,12 +2477,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2494,12 +2494,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2534,17 +2534,17 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -2559,12 +2559,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2576,8 +2576,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
@@ -2594,12 +2594,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2611,12 +2611,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2628,12 +2628,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2684,36 +2684,36 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PRICE_BOOK_RETROACTIVE";
+                        code: "PRICE_BOOK_RETROACTIVE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -2725,12 +2725,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2742,19 +2742,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -2766,8 +2766,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PRICE_BOOK_CONFLICT";
-                        details?: {
+                        code: "PRICE_BOOK_CONFLICT";
+                        details: {
                             published: components["schemas"]["PublishedPriceBook"];
                         };
                     };
@@ -2781,8 +2781,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -2796,8 +2796,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -2813,12 +2813,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2830,12 +2830,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2847,12 +2847,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2906,40 +2906,40 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "COMMAND_REJECTED";
-                        details?: {
+                        code: "COMMAND_REJECTED";
+                        details: {
                             /** @description the ledger's refusal code (docs/api.md) */
                             reason: string;
                         };
@@ -2954,12 +2954,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -2971,19 +2971,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -2995,8 +2995,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RESERVATION_CONFLICT";
-                        details?: {
+                        code: "RESERVATION_CONFLICT";
+                        details: {
                             reservation: components["schemas"]["Reservation"];
                         };
                     };
@@ -3010,8 +3010,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -3025,8 +3025,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -3042,12 +3042,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3059,12 +3059,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3076,12 +3076,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3121,25 +3121,25 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
@@ -3154,12 +3154,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3171,19 +3171,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -3195,12 +3195,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "NOT_FOUND";
+                        code: "NOT_FOUND";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3214,12 +3214,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3231,12 +3231,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3248,12 +3248,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3298,40 +3298,40 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_WORKSPACE_ID";
+                        code: "INVALID_WORKSPACE_ID";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "COMMAND_REJECTED";
-                        details?: {
+                        code: "COMMAND_REJECTED";
+                        details: {
                             /** @description the ledger's refusal code (docs/api.md) */
                             reason: string;
                         };
@@ -3346,12 +3346,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3363,19 +3363,19 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "WORKSPACE_FORBIDDEN";
+                        code: "WORKSPACE_FORBIDDEN";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     });
                 };
             };
@@ -3387,12 +3387,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "NOT_FOUND";
+                        code: "NOT_FOUND";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3404,8 +3404,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -3419,8 +3419,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -3436,12 +3436,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3453,12 +3453,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3470,12 +3470,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3515,32 +3515,32 @@ export interface operations {
                 content: {
                     "application/json": (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED";
                         /** @description one entry per refused field; `path` is the field, dotted for nested ones */
-                        details?: {
+                        details: {
                             path: string;
                             messages: string[];
                         }[];
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_JSON";
+                        code: "MALFORMED_JSON";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     }) | (components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_EVENTS";
-                        details?: {
+                        code: "TOO_MANY_EVENTS";
+                        details: {
                             count: number;
                             limit: number;
                         };
@@ -3555,12 +3555,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3572,8 +3572,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "INSUFFICIENT_SCOPE";
-                        details?: {
+                        code: "INSUFFICIENT_SCOPE";
+                        details: {
                             /** @description the scope the route needs */
                             required: string | null;
                         } | null;
@@ -3588,8 +3588,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                        details?: {
+                        code: "PAYLOAD_TOO_LARGE";
+                        details: {
                             limitBytes: number;
                         } | null;
                     };
@@ -3603,8 +3603,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details: {
                             contentType: string | null;
                         } | null;
                     };
@@ -3620,12 +3620,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "RATE_LIMITED";
+                        code: "RATE_LIMITED";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3637,12 +3637,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3654,12 +3654,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "UNAVAILABLE";
+                        code: "UNAVAILABLE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3691,12 +3691,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3708,12 +3708,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3755,12 +3755,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "MALFORMED_REQUEST";
+                        code: "MALFORMED_REQUEST";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
@@ -3772,12 +3772,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"] & {
                         /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
+                        code: "HEADERS_TOO_LARGE";
                         /**
                          * @description null for this code
                          * @enum {object|null}
                          */
-                        details?: never | null;
+                        details: never | null;
                     };
                 };
             };
