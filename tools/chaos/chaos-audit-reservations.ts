@@ -22,6 +22,7 @@ export interface ReservationAudit {
   unanswered: number;
   /** Of those, short holds whose expiresAt passed while the reserve was retried (API kills). */
   lapsedUnanswered: number;
+  endedByCleanup: number;
   replayed: number;
   releaseCalls: number;
   released: number;
@@ -111,6 +112,7 @@ function emptyAudit(holds: Map<string, PlannedHold>): ReservationAudit {
     refused: counted('refused'),
     unanswered: counted('unanswered') + counted('pending'),
     lapsedUnanswered: answers.filter((hold) => hold.lapsedUnanswered).length,
+    endedByCleanup: answers.filter((hold) => hold.endedByCleanup).length,
     replayed: answers.filter((hold) => hold.replayed).length,
     releaseCalls: answers.reduce((sum, hold) => sum + hold.releaseCalls, 0),
     released: 0,

@@ -54,7 +54,7 @@ function reservationLines(audit: ReservationAudit | null, callsFailed: number): 
     .map((kind) => `${kind} ${audit.findings.filter((finding) => finding.kind === kind).length}`)
     .join(', ');
   return [
-    `holds       ${count(audit.planned)} asked: held ${count(audit.held)} (${audit.replayed} asked again: replayed), refused ${count(audit.refused)} (CREDITS_INSUFFICIENT), unanswered ${audit.unanswered} (${audit.lapsedUnanswered} short holds whose expiresAt passed while retried); ${count(audit.releaseCalls)} release calls; calls failed for good ${callsFailed}`,
+    `holds       ${count(audit.planned)} asked: held ${count(audit.held)} (${audit.replayed} asked again: replayed, ${audit.endedByCleanup} found released by the client's cleanup after a lost answer), refused ${count(audit.refused)} (CREDITS_INSUFFICIENT), unanswered ${audit.unanswered} (${audit.lapsedUnanswered} short holds whose expiresAt passed while retried); ${count(audit.releaseCalls)} release calls; calls failed for good ${callsFailed}`,
     `            ended: released ${count(audit.released)}, expired ${count(audit.expired)} (${audit.expiredWhileLedgerDown} due while a ledger was down or taking over the lease; latest ${seconds(audit.expiryLatenessMsMax)} after expiresAt); still held ${count(audit.stillHeld)} = ${audit.stillHeldMicro} µcr`,
     `            ${count(audit.settleDebits)} debits named a hold (${count(audit.settleDebitsOnLiveHold)} on a live one), drew ${audit.drawnMicro} µcr; reservedMicro compared in ${count(audit.workspacesCompared)} workspaces`,
     `            findings: ${byKind}`,

@@ -43,6 +43,8 @@ export interface PlannedHold {
   error?: string;
   /** A short hold's expiresAt passed while its reserve was being retried: no answer, no error. */
   lapsedUnanswered?: true;
+  /** Its answer was lost, withReservation's cleanup released it, and the retry found it ended. */
+  endedByCleanup?: true;
 }
 
 const holdKindShares: [HoldKind, number][] = [
@@ -191,6 +193,15 @@ export class ReservationDriver {
         },
       ),
     );
+    if (!result.allowed && result.code === 'RESERVATION_ENDED') {
+      // An earlier attempt's hold was stored but its answer lost (the API killed, or its
+      // connection cut, after the append); withReservation's cleanup released it before this
+      // retry found it ended. Held, then released by the client: the work did not run on it.
+      hold.answer = 'held';
+      hold.releaseAnswered = true;
+      hold.endedByCleanup = true;
+      return;
+    }
     if (!result.allowed) {
       hold.answer = 'refused';
       return;
