@@ -28,7 +28,13 @@ export {
   CREDITS_PATTERN,
   MICRO_PATTERN,
 } from './credits-amount';
-export { IsInstant, IsOptionalField, IsCreditsAmount, IsMicroAmount } from './validators';
+export {
+  HasTextLength,
+  IsInstant,
+  IsOptionalField,
+  IsCreditsAmount,
+  IsMicroAmount,
+} from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './messages/envelope';
 export {
   ActionExecutedMessage,

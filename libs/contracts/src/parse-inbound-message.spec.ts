@@ -135,6 +135,17 @@ describe('parseInboundMessage', () => {
     expect(without.ok && 'expiresAt' in without.value).toBe(false);
   });
 
+  it('counts identifiers in UTF-16 code units: variation selectors do not slip past the limit', () => {
+    const padded = `a${'\uFE0F'.repeat(200)}`; // class-validator's Length would count 1
+    const grant = { ...envelope, type: 'CreditsGranted', grantType: 'sales', credits: '1' };
+    expectRefused(parse({ ...grant, reference: padded }), ContractErrorCode.ValidationFailed);
+    expectRefused(
+      parse({ ...actionExecuted, eventId: padded }),
+      ContractErrorCode.ValidationFailed,
+    );
+    expect(parse({ ...grant, reference: 'a'.repeat(200) }).ok).toBe(true);
+  });
+
   it('refuses malformed JSON', () => {
     expectRefused(parseInboundMessage('{"eventId": '), ContractErrorCode.MalformedJson);
   });

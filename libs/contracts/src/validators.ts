@@ -56,3 +56,33 @@ export function IsMicroAmount(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A string of `min` to `max` UTF-16 code units (JavaScript's `length`, what storage and memory
+ * pay for). class-validator's Length leaves variation selectors out of its count, so "a" followed
+ * by a million U+FE0F would pass a limit of 200.
+ */
+export function HasTextLength(
+  min: number,
+  max: number,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasTextLength',
+      constraints: [min, max],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length >= min && value.length <= max,
+        defaultMessage: (args) => {
+          const property = args?.property ?? 'value';
+          if (typeof args?.value !== 'string') return `${property} must be a string`;
+          return args.value.length < min
+            ? `${property} must be longer than or equal to ${min} characters`
+            : `${property} must be shorter than or equal to ${max} characters`;
+        },
+      },
+    },
+    options,
+  );
+}

@@ -3,12 +3,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   GRANT_TYPES,
   GrantType,
+  HasTextLength,
   IDENTIFIER_LENGTH_MAX,
   IsCreditsAmount,
   IsInstant,
   IsOptionalField,
 } from '@tally/contracts';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn, IsString } from 'class-validator';
 
 export class BuyCreditPackBody {
   @ApiProperty({
@@ -26,7 +27,7 @@ export class BuyCreditPackBody {
     description: 'Payment reference; the purchase is idempotent by it',
   })
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   paymentRef!: string;
 }
 
@@ -46,7 +47,7 @@ export class GrantCreditsBody {
     description: 'The grant is idempotent by it',
   })
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   reference!: string;
 
   // No example value here: a fixed instant goes stale; the route's body example has one.

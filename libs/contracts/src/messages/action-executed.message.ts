@@ -9,7 +9,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -24,7 +23,7 @@ import {
   RESERVATION_ID_PATTERN,
   TOKENS_MAX,
 } from '../limits';
-import { IsOptionalField } from '../validators';
+import { HasTextLength, IsOptionalField } from '../validators';
 import { MessageEnvelope } from './envelope';
 
 export const ACTION_SOURCES = ['workflow', 'ai-agent', 'ai-chat'] as const;
@@ -36,7 +35,7 @@ export const ACTION_KIND_PATTERN = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
 
 export class AiUsageDto {
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   model!: string;
 
   @IsInt()
@@ -68,13 +67,13 @@ export class AiUsageDto {
 
 export class ActionDto {
   @IsString()
-  @Length(1, ACTION_KIND_LENGTH_MAX)
+  @HasTextLength(1, ACTION_KIND_LENGTH_MAX)
   @Matches(ACTION_KIND_PATTERN, { message: 'action.kind must be a dotted lower-case name' })
   kind!: string;
 
-  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowId?: string;
-  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) workflowRunId?: string;
-  @IsOptionalField() @IsString() @Length(1, IDENTIFIER_LENGTH_MAX) stepId?: string;
+  @IsOptionalField() @IsString() @HasTextLength(1, IDENTIFIER_LENGTH_MAX) workflowId?: string;
+  @IsOptionalField() @IsString() @HasTextLength(1, IDENTIFIER_LENGTH_MAX) workflowRunId?: string;
+  @IsOptionalField() @IsString() @HasTextLength(1, IDENTIFIER_LENGTH_MAX) stepId?: string;
 
   // The price of these kinds depends on the field, so it is required for them.
   @ValidateIf((action: ActionDto) => action.kind === 'code.run' || action.durationMs !== undefined)

@@ -1,4 +1,5 @@
-import { Equals, IsInt, IsString, Length, Matches } from 'class-validator';
+import { Equals, IsInt, IsString, Matches } from 'class-validator';
+import { HasTextLength } from '../validators';
 import { IDENTIFIER_LENGTH_MAX, WORKSPACE_ID_LENGTH_MAX } from '../limits';
 import { IsInstant } from '../validators';
 
@@ -14,7 +15,7 @@ export const WORKSPACE_ID_RULE = `a workspace id must be 1 to ${WORKSPACE_ID_LEN
 /** Fields every inbound message carries. */
 export abstract class MessageEnvelope {
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   eventId!: string;
 
   @IsInt()

@@ -1,6 +1,12 @@
-import { Equals, IsIn, IsString, Length } from 'class-validator';
+import { Equals, IsIn, IsString } from 'class-validator';
 import { IDENTIFIER_LENGTH_MAX } from '../limits';
-import { IsCreditsAmount, IsInstant, IsMicroAmount, IsOptionalField } from '../validators';
+import {
+  HasTextLength,
+  IsCreditsAmount,
+  IsInstant,
+  IsMicroAmount,
+  IsOptionalField,
+} from '../validators';
 import { MessageEnvelope } from './envelope';
 
 export const BILLING_CYCLES = ['monthly', 'yearly'] as const;
@@ -37,7 +43,7 @@ export class CreditPackPurchasedMessage extends MessageEnvelope {
   credits!: string;
 
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   paymentRef!: string;
 }
 
@@ -53,7 +59,7 @@ export class CreditsGrantedMessage extends MessageEnvelope {
   credits!: string;
 
   @IsString()
-  @Length(1, IDENTIFIER_LENGTH_MAX)
+  @HasTextLength(1, IDENTIFIER_LENGTH_MAX)
   reference!: string;
 
   @IsOptionalField()
