@@ -79,7 +79,12 @@ export type {
 export { parseInboundMessage, validateInboundObject } from './parse-inbound-message';
 export type { ParseResult, ValidationIssue } from './parse-inbound-message';
 export { assertNever } from './assert-never';
-export { parsePriceBookDocument, PRICE_BOOK_ENTRIES_MAX } from './price-books/price-book.document';
+export {
+  parsePriceBookDocument,
+  PRICE_BOOK_ENTRIES_MAX,
+  PRICE_BOOK_FIELDS,
+  PRICE_BOOK_VERSION_PATTERN,
+} from './price-books/price-book.document';
 export type {
   PriceBookDocument,
   ModelRatesDocument,

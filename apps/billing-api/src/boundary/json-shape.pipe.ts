@@ -1,7 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { jsonShapeIssue } from '@tally/contracts';
-import { ApiErrorCode } from '../errors/api-error-code';
-import { ApiException } from '../errors/api.exception';
+import { fieldsRefused } from '../errors/api.exception';
 
 /**
  * The contracts' shape check on every body and query, before ValidationPipe walks them: the
@@ -14,8 +13,6 @@ export class JsonShapePipe implements PipeTransform {
     if (metadata.type !== 'body' && metadata.type !== 'query') return value;
     const issue = jsonShapeIssue(value);
     if (issue === null) return value;
-    throw new ApiException(ApiErrorCode.ValidationFailed, issue.message, [
-      { path: issue.path, messages: [issue.message] },
-    ]);
+    throw fieldsRefused([issue.path], issue.message);
   }
 }

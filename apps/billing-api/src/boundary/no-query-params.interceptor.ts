@@ -5,8 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { QUERY_TOKEN_KEY } from '../auth/route-access';
-import { ApiErrorCode } from '../errors/api-error-code';
-import { ApiException } from '../errors/api.exception';
+import { fieldsRefused } from '../errors/api.exception';
 
 const QUERY_ARGUMENT = `${RouteParamtypes.QUERY}:`;
 
@@ -45,11 +44,7 @@ export class NoQueryParamsInterceptor implements NestInterceptor {
       const names = Object.keys(request.query ?? {}).filter((name) => name !== tokenName);
       if (names.length > 0) {
         const message = 'not a query parameter of this route';
-        throw new ApiException(
-          ApiErrorCode.ValidationFailed,
-          `${message}: ${names.join(', ')}`,
-          names.map((path) => ({ path, messages: [message] })),
-        );
+        throw fieldsRefused(names, message, `${message}: ${names.join(', ')}`);
       }
     }
     return next.handle();

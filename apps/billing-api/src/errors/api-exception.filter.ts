@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { Logger } from '@tally/observability';
 import type { Response } from 'express';
 import { API_ERROR_STATUS, ApiErrorCode } from './api-error-code';
-import { ApiErrorBody, ApiException } from './api.exception';
+import { ApiErrorBody, ApiException, fieldsRefused } from './api.exception';
 import { NOT_AN_OBJECT_TYPE } from '../boundary/json-body';
 
 const codeOfHttpStatus: Record<number, ApiErrorCode> = {
@@ -30,12 +30,7 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
     );
   }
   if (bodyParserType === NOT_AN_OBJECT_TYPE) {
-    const message = (error as Error).message;
-    return errorBodyOf(
-      new ApiException(ApiErrorCode.ValidationFailed, message, [
-        { path: 'body', messages: [message] },
-      ]),
-    );
+    return errorBodyOf(fieldsRefused(['body'], (error as Error).message));
   }
   if (bodyParserType === 'entity.too.large') {
     return errorBodyOf(
@@ -87,7 +82,7 @@ export function errorBodyOf(error: unknown): { status: number; body: ApiErrorBod
 function refusalOf(status: number, message: string): ApiException {
   const code = codeOfHttpStatus[status] ?? ApiErrorCode.ValidationFailed;
   return code === ApiErrorCode.ValidationFailed
-    ? new ApiException(code, message, [{ path: 'request', messages: [message] }])
+    ? fieldsRefused(['request'], message)
     : new ApiException(code, message);
 }
 

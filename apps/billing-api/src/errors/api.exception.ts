@@ -17,3 +17,19 @@ export interface ApiErrorBody {
   message: string;
   details: unknown;
 }
+
+/**
+ * VALIDATION_FAILED in its one details shape — an entry per refused field, each with `message` —
+ * and `summary` (default: `message`) as the error's own message.
+ */
+export function fieldsRefused(
+  paths: readonly string[],
+  message: string,
+  summary = message,
+): ApiException {
+  return new ApiException(
+    ApiErrorCode.ValidationFailed,
+    summary,
+    paths.map((path) => ({ path, messages: [message] })),
+  );
+}

@@ -2,7 +2,11 @@ import type {
   ReferenceObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { PRICE_BOOK_ENTRIES_MAX } from '@tally/contracts';
+import {
+  PRICE_BOOK_ENTRIES_MAX,
+  PRICE_BOOK_FIELDS,
+  PRICE_BOOK_VERSION_PATTERN,
+} from '@tally/contracts';
 
 // The request bodies that have no class-validator DTO (the price book, the bus envelopes): their
 // schemas, and the examples /docs shows. The server's own parsers stay the judges of a body.
@@ -46,18 +50,9 @@ export const PRICE_BOOK_SCHEMA: SchemaObject = {
   type: 'object',
   description: 'A price book (docs/pricing.md). Unknown fields are refused.',
   additionalProperties: false,
-  required: [
-    'version',
-    'effectiveAt',
-    'stepDefaultMicro',
-    'kinds',
-    'codeRun',
-    'emailSend',
-    'models',
-    'fallback',
-  ],
+  required: [...PRICE_BOOK_FIELDS],
   properties: {
-    version: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+    version: { type: 'string', pattern: PRICE_BOOK_VERSION_PATTERN.source },
     effectiveAt: { type: 'string', format: 'date-time', description: 'not earlier than now' },
     stepDefaultMicro: rate,
     kinds: {

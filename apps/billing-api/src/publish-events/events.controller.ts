@@ -11,7 +11,7 @@ import {
   MESSAGE_BUS,
 } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
-import { ApiException } from '../errors/api.exception';
+import { ApiException, fieldsRefused } from '../errors/api.exception';
 import { ApiErrors, AUTH_ERRORS, BODY_ERRORS } from '../openapi/api-errors.decorator';
 import { schemaRef } from '../openapi/response-schemas';
 import { ACTION_EXECUTED_EXAMPLE } from '../openapi/request-schemas';
@@ -80,11 +80,7 @@ export class EventsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<PublishEventsResult> {
     if (body === undefined || body === null || typeof body !== 'object') {
-      throw new ApiException(
-        ApiErrorCode.ValidationFailed,
-        'the body must be one JSON envelope or an array of them',
-        [{ path: 'body', messages: ['the body must be one JSON envelope or an array of them'] }],
-      );
+      throw fieldsRefused(['body'], 'the body must be one JSON envelope or an array of them');
     }
     const envelopes = Array.isArray(body) ? body : [body];
     if (envelopes.length === 0 || envelopes.length > EVENTS_PER_REQUEST_MAX) {

@@ -12,7 +12,7 @@ import {
 import { RequireScope, Scopes } from '../auth/scopes';
 import { USAGE_RANGE_DAYS_DEFAULT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
-import { ApiException } from '../errors/api.exception';
+import { fieldsRefused } from '../errors/api.exception';
 import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
 import { schemaRef } from '../openapi/response-schemas';
 import { BalanceWithForecast, withForecast } from './balance-forecast';
@@ -73,10 +73,7 @@ export class ReadCreditsController {
     const days = (toMs - fromMs) / DAY_MS;
     if (days < 0 || days > USAGE_RANGE_DAYS_MAX) {
       const message = `from must not be after to, and the range at most ${USAGE_RANGE_DAYS_MAX} days (from ${fromDay}, to ${toDay})`;
-      // The one details shape of VALIDATION_FAILED: one entry per field.
-      throw new ApiException(ApiErrorCode.ValidationFailed, message, [
-        { path: 'from', messages: [message] },
-      ]);
+      throw fieldsRefused(['from'], message);
     }
     return { series: await this.queries.usageByDay(params.id, fromDay, toDay) };
   }

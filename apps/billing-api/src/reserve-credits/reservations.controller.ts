@@ -15,7 +15,7 @@ import type { Response } from 'express';
 import { RequireScope, Scopes } from '../auth/scopes';
 import { SQL_CLIENT } from '../billing-api.config';
 import { ApiErrorCode } from '../errors/api-error-code';
-import { ApiException } from '../errors/api.exception';
+import { ApiException, fieldsRefused } from '../errors/api.exception';
 import { ApiErrors, BODY_ERRORS, WORKSPACE_ERRORS } from '../openapi/api-errors.decorator';
 import { schemaRef } from '../openapi/response-schemas';
 import { WorkspaceParams } from '../read-credits/read-credits.dto';
@@ -37,15 +37,9 @@ function expiresAtOf(body: ReserveBody, nowMs: number): string {
     return new Date(nowMs + RESERVATION_DURATION_MS_DEFAULT).toISOString();
   const expiresMs = instantMsOf(body.expiresAt) as number;
   if (expiresMs <= nowMs || expiresMs > nowMs + RESERVATION_DURATION_MS_MAX) {
-    throw new ApiException(
-      ApiErrorCode.ValidationFailed,
+    throw fieldsRefused(
+      ['expiresAt'],
       'expiresAt must be later than now and at most 24 hours ahead',
-      [
-        {
-          path: 'expiresAt',
-          messages: ['expiresAt must be later than now and at most 24 hours ahead'],
-        },
-      ],
     );
   }
   return canonicalInstant(body.expiresAt);
@@ -58,12 +52,7 @@ function expiresAtOf(body: ReserveBody, nowMs: number): string {
 function refuseAnyField(body: unknown): void {
   if (body === undefined || (isPlainObject(body) && Object.keys(body).length === 0)) return;
   const fields = isPlainObject(body) ? Object.keys(body) : ['body'];
-  const message = 'release takes no fields: omit the body or send {}';
-  throw new ApiException(
-    ApiErrorCode.ValidationFailed,
-    message,
-    fields.map((path) => ({ path, messages: [message] })),
-  );
+  throw fieldsRefused(fields, 'release takes no fields: omit the body or send {}');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -119,9 +108,7 @@ export class ReservationsController {
   ): Promise<ReserveAnswer> {
     const amountMicro = parseMicro(body.amountMicro) as bigint;
     if (amountMicro <= 0n) {
-      throw new ApiException(ApiErrorCode.ValidationFailed, 'amountMicro must be above 0', [
-        { path: 'amountMicro', messages: ['amountMicro must be above 0'] },
-      ]);
+      throw fieldsRefused(['amountMicro'], 'amountMicro must be above 0');
     }
     const now = new Date();
     const request = {

@@ -47,7 +47,7 @@ export type PriceBookParse =
 
 /** Most entries in `kinds` and in `models`. */
 export const PRICE_BOOK_ENTRIES_MAX = 1_000;
-const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const PRICE_BOOK_VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // Model names as providers spell them ("gpt-4o-2024-08-06", "models/gemini-1.5-pro"): printable
 // ASCII without spaces, so no control or bidirectional character reaches a terminal or a page.
 const MODEL_NAME_PATTERN = /^[!-~]+$/;
@@ -104,7 +104,8 @@ class FieldCheck {
 }
 
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(['cacheWriteInput', 'longContext']);
-const BOOK_FIELDS = [
+/** The fields of a book, every one required (the OpenAPI schema lists these). */
+export const PRICE_BOOK_FIELDS = [
   'version',
   'effectiveAt',
   'stepDefaultMicro',
@@ -173,7 +174,7 @@ function checkModels(check: FieldCheck, models: unknown): void {
 function checkHeader(check: FieldCheck, book: Json): void {
   if (
     book.version !== undefined &&
-    (typeof book.version !== 'string' || !VERSION_PATTERN.test(book.version))
+    (typeof book.version !== 'string' || !PRICE_BOOK_VERSION_PATTERN.test(book.version))
   )
     check.fail(
       'version',
@@ -198,7 +199,7 @@ export function parsePriceBookDocument(value: unknown): PriceBookParse {
   const shape = jsonShapeIssue(value);
   if (shape !== null) return { ok: false, errors: [{ field: shape.path, message: shape.message }] };
   const check = new FieldCheck();
-  if (!check.object(value, '', BOOK_FIELDS)) return { ok: false, errors: check.errors };
+  if (!check.object(value, '', PRICE_BOOK_FIELDS)) return { ok: false, errors: check.errors };
   checkHeader(check, value);
   checkKinds(check, value.kinds);
   checkModels(check, value.models);
