@@ -39,6 +39,11 @@ export class CreditsClient {
     this.publisher = options.publisher ?? new HttpCreditsPublisher(this.http);
   }
 
+  /** Drops this client's idle connections; a publisher passed in is the caller's to close. */
+  close(): void {
+    this.http.close();
+  }
+
   publish(messages: readonly CreditsEnvelope[]): Promise<PublishResult> {
     return this.publisher.publish(messages);
   }
