@@ -147,9 +147,11 @@ export type BindParameter = (value: unknown) => string;
 /**
  * Data-modifying statements (INSERT, UPDATE or DELETE, no trailing semicolon) run as parts of the
  * append's one statement, so they commit or roll back with it and cost no round trip of their
- * own. Each may read `appended (stream_index, duplicate_count)`: one row per append, 1-based in
- * input order, `duplicate_count` > 0 when some of its events were stored before (its state is
- * then someone else's: skip its rows). All parts see the database as it was before the statement.
+ * own. Each may read `appended (stream_index, duplicate_count, last_position)`: one row per
+ * append, 1-based in input order, `duplicate_count` > 0 when some of its events were stored
+ * before (its state is then someone else's: skip its rows), `last_position` the global position
+ * (`prepare`) of the last event it stored (null: none). All parts see the database as it was
+ * before the statement.
  */
 export type AlongsideWrites = (bind: BindParameter) => string[];
 

@@ -308,6 +308,37 @@ export function eventStoreContract(
         ]);
       });
 
+      it('tells the writes alongside the position of the last event stored in each stream', async () => {
+        await store.sql.query(
+          'CREATE TABLE IF NOT EXISTS contract_alongside_position (stream_index int, last_position bigint)',
+        );
+        const [a, b, c] = [stream('position-a'), stream('position-b'), stream('position-c')];
+        const stored = event();
+        await store.appendToStream(c, [stored]);
+        const alongside = () => [
+          'INSERT INTO contract_alongside_position SELECT a.stream_index, a.last_position FROM appended a',
+        ];
+        await store.sql.query('DELETE FROM contract_alongside_position');
+        await store.appendMany(
+          [
+            { streamName: a, events: events(3), expectedRevision: 'no_stream' },
+            { streamName: b, events: events(1), expectedRevision: 'no_stream' },
+            { streamName: c, events: [stored], expectedRevision: 'any' },
+          ],
+          { alongside },
+        );
+        const rows = await store.sql.query<{ stream_index: number; last_position: string | null }>(
+          'SELECT stream_index, last_position::text FROM contract_alongside_position ORDER BY stream_index',
+        );
+        const lastOf = async (name: string) =>
+          (await store.readStream(name)).at(-1)?.position.prepare.toString();
+        expect(rows).toEqual([
+          { stream_index: 1, last_position: await lastOf(a) },
+          { stream_index: 2, last_position: await lastOf(b) },
+          { stream_index: 3, last_position: null },
+        ]);
+      });
+
       it('fails the whole append on an already stored id when asked to reject duplicates', async () => {
         const [a, b] = [stream('reject-a'), stream('reject-b')];
         const stored = event();
