@@ -8,7 +8,7 @@ import type { EventStore, SqlClient } from '@tally/event-store';
 import { PriceBooks, WorkspaceLedger } from '@tally/ledger';
 import type { MessageBus } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
-import { migrateProjections } from '@tally/projections';
+import { inlineReadModels, migrateProjections } from '@tally/projections';
 import { AuthOptions, tokenVerifierFor } from './auth/auth-options';
 import { BillingApiModule } from './billing-api.module';
 import {
@@ -67,7 +67,9 @@ export async function createBillingApi(
     tokens,
     sql: deps.sql,
     bus: deps.bus,
-    ledger: deps.ledger ?? new WorkspaceLedger(deps.store, deps.sql),
+    ledger:
+      deps.ledger ??
+      new WorkspaceLedger(deps.store, deps.sql, { readModels: await inlineReadModels(deps.sql) }),
     priceBooks: new PriceBooks(deps.store),
     logger,
     metrics,

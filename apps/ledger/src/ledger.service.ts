@@ -1,3 +1,4 @@
+import { inlineReadModels } from '@tally/projections';
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
@@ -62,6 +63,7 @@ export async function startLedger(deps: LedgerDependencies): Promise<RunningLedg
   const metrics = new LedgerMetrics();
   const topics = deps.topics ?? topicNamesFromEnvironment();
   const ledger = new WorkspaceLedger(deps.store, deps.sql, {
+    readModels: await inlineReadModels(deps.sql),
     snapshots: new WorkspaceSnapshots(deps.sql),
     onSnapshotError: (error) =>
       logger.warn(

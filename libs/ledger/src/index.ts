@@ -11,6 +11,7 @@ export {
   CommandOutcome,
   WorkspaceLedgerOptions,
 } from './workspace-ledger';
+export type { InlineReadModel, InlineWorkspace } from './inline-read-model';
 export { idempotencyKeyOf } from './idempotency-key';
 export { WorkspaceSnapshots, WorkspaceSnapshot } from './workspace-snapshots';
 export { WORKSPACE_SNAPSHOT_VERSION } from './workspace-snapshots';

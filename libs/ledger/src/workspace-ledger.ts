@@ -22,6 +22,7 @@ import { ledgerMigrated } from './ledger.migrations';
 import { loadPriceBooks, PRICE_BOOKS_STREAM } from './price-book-stream';
 import { reservationRowsOf, reservationRowWrites } from './reservation-rows';
 import { deadlineWrites, nextDeadlineOf } from './workspace-deadlines';
+import type { InlineReadModel } from './inline-read-model';
 import { storedEventId } from './event-ids';
 import { LedgerErrorCode, RefusalCode } from './ledger-error-code';
 import { carriesContent, replayConflictOf } from './replay-conflicts';
@@ -57,6 +58,11 @@ export interface WorkspaceLedgerOptions {
   onSnapshotError?: (error: unknown) => void;
   /** The clock that stamps the default price book when this ledger publishes it first. */
   now?: () => Date;
+  /**
+   * Read models written with the events, in the append's own statement (inline): true the
+   * moment the append commits, whoever the writer (docs/architecture.md, "Inline read models").
+   */
+  readModels?: readonly InlineReadModel[];
 }
 
 interface GroupedCall {
@@ -147,7 +153,10 @@ export class WorkspaceLedger {
     rejectDuplicates: boolean,
   ): Promise<AppendResult[]> {
     const appends = decided.map((entry) => entry.append);
-    const options = { rejectDuplicates, alongside: ledgerRowsOf(decided) };
+    const options = {
+      rejectDuplicates,
+      alongside: ledgerRowsOf(decided, this.options.readModels ?? []),
+    };
     const pricesActions = decided.some((entry) =>
       entry.decided.some((event) => event.type === 'CreditDebited'),
     );
@@ -492,12 +501,15 @@ export class WorkspaceLedger {
   }
 }
 
-/** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
 /**
- * The ledger's rows that follow from a batch, written alongside its append: each workspace's
- * reservations as its events left them, and its next deadline where the batch changed it.
+ * The rows that follow from a batch, written alongside its append: each workspace's reservations
+ * as its events left them, its next deadline where the batch changed it, and its rows of every
+ * inline read model.
  */
-function ledgerRowsOf(decided: DecidedWorkspace[]): AlongsideWrites {
+function ledgerRowsOf(
+  decided: DecidedWorkspace[],
+  readModels: readonly InlineReadModel[],
+): AlongsideWrites {
   const reservations = decided.flatMap((entry, index) =>
     reservationRowsOf(entry.state, entry.decided).map((row) => ({ row, streamIndex: index + 1 })),
   );
@@ -518,9 +530,16 @@ function ledgerRowsOf(decided: DecidedWorkspace[]): AlongsideWrites {
       deadlines.map((each) => each.change),
       deadlines.map((each) => each.streamIndex),
     ),
+    ...readModels.flatMap((model) =>
+      model.writes(
+        bind,
+        decided.map((entry, index) => ({ state: entry.state, streamIndex: index + 1 })),
+      ),
+    ),
   ];
 }
 
+/** The domain's refusals are CreditsDomainErrors; anything else is a bug and propagates. */
 function rejectionOf(error: unknown): CommandOutcome {
   if (error instanceof CreditsDomainError)
     return { kind: 'rejected', code: error.code, message: error.message, details: error.details };

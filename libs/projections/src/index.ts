@@ -13,6 +13,7 @@ export {
   USAGE_RANGE_DAYS_MAX,
 } from './projections.limits';
 export { ALL_PROJECTIONS, projectionsNamed } from './projections.registry';
+export { inlineReadModels } from './inline-read-models';
 export { migrateProjections, createProjectionSchema } from './projections.migrations';
 export { projectionMigrationSet } from './projections.migrations';
 export { applyProjectionBatch, decodeBatch } from './projection-batch';

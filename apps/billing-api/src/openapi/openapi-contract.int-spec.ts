@@ -173,8 +173,13 @@ describe('the billing API against its OpenAPI document, through a generated clie
       params: { path },
       body: { requiredMicro: '1000000' },
     });
-    // This app runs no projector, so the gate still reads the no_plan balance: refused.
-    expect(check.data).toMatchObject({ allowed: false, status: 'no_plan' });
+    // No projector runs here: the gate sees the pack and the grant because the API's ledger
+    // writes the balance with its events.
+    expect(check.data).toEqual({
+      allowed: true,
+      status: 'no_plan',
+      totalAvailableMicro: '15000000',
+    });
     const badCheck = await client(tokens.reader).POST('/v1/workspaces/{id}/credits/check', {
       params: { path },
       body: { requiredMicro: 'lots' },

@@ -1,3 +1,4 @@
+import { inlineReadModels } from '@tally/projections';
 import { RESERVATION_ID_PATTERN, WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import {
   releaseCommand,
@@ -56,7 +57,9 @@ export async function reservationsReleaseCommand(
     return 1;
   }
   const now = (context.now ?? (() => new Date()))().toISOString();
-  const ledger = new WorkspaceLedger(context.store, context.sql);
+  const ledger = new WorkspaceLedger(context.store, context.sql, {
+    readModels: await inlineReadModels(context.sql),
+  });
   const [outcome] = await ledger.execute([releaseCommand(workspaceId, reservationId, now)]);
   if (outcome?.kind === 'rejected') {
     context.err(`refused: ${outcome.message}\n`);

@@ -7,7 +7,8 @@ import {
   WorkspaceState,
 } from '@tally/credits';
 import { balanceOf } from './balance.body';
-import type { SqlClient } from '@tally/event-store';
+import type { BindParameter, SqlClient } from '@tally/event-store';
+import type { InlineReadModel } from '@tally/ledger';
 import { BalanceView, balanceViewOf } from './balance.view';
 
 // The balances table holds, per workspace, the columns of the balance body plus the open grants
@@ -97,17 +98,28 @@ function planOfRow(row: BalanceRow): WorkspacePlan {
   return { status: row.status, period };
 }
 
-/** The stored fold states of these workspaces (absent: nothing projected yet). */
+/** A stored row as the fold's state, and the position it is as of. */
+export interface StoredBalance {
+  state: WorkspaceState;
+  position: bigint;
+}
+
+/** The stored rows of these workspaces (absent: nothing projected yet). */
 export async function selectBalanceStates(
   sql: SqlClient,
   schema: string,
   workspaceIds: string[],
-): Promise<Map<string, WorkspaceState>> {
+): Promise<Map<string, StoredBalance>> {
   const rows = await sql.query<BalanceRow>(
     `SELECT ${SELECT_COLUMNS} FROM ${schema}.balances WHERE workspace_id = ANY($1::text[])`,
     [workspaceIds],
   );
-  return new Map(rows.map((row) => [row.workspace_id, stateOfRow(row)]));
+  return new Map(
+    rows.map((row) => [
+      row.workspace_id,
+      { state: stateOfRow(row), position: BigInt(row.position) },
+    ]),
+  );
 }
 
 export interface BalanceUpsert {
@@ -116,25 +128,40 @@ export interface BalanceUpsert {
   updatedAt: Date;
 }
 
-/**
- * One statement for the whole batch: a row per workspace, arrays unnested. With a channel, the
- * same statement NOTIFYs it of every workspace written (one round trip fewer on the path that
- * decides how fresh a balance is).
- */
-export async function upsertBalances(
-  sql: SqlClient,
-  schema: string,
-  upserts: BalanceUpsert[],
-  notifyChannel: string | null = null,
-): Promise<void> {
-  if (upserts.length === 0) return;
-  const columns: unknown[][] = Array.from({ length: 18 }, () => []);
-  for (const { state, position, updatedAt } of upserts) {
+// The row's columns that come from the fold's state, with their types, in the order both writers
+// bind them; `position` and `updated_at` say what the row is as of.
+const STATE_COLUMNS: readonly (readonly [string, string])[] = [
+  ['workspace_id', 'text'],
+  ['status', 'text'],
+  ['cycle', 'text'],
+  ['period_start', 'text'],
+  ['period_end', 'text'],
+  ['allocation_micro', 'bigint'],
+  ['allocation_remaining_micro', 'bigint'],
+  ['rollover_micro', 'bigint'],
+  ['granted_micro', 'bigint'],
+  ['purchased_micro', 'bigint'],
+  ['overdraft_micro', 'bigint'],
+  ['used_this_period_micro', 'bigint'],
+  ['total_available_micro', 'bigint'],
+  ['grants', 'jsonb'],
+  ['reserved_micro', 'bigint'],
+  ['reservations', 'jsonb'],
+];
+const STATE_COLUMN_NAMES = STATE_COLUMNS.map(([name]) => name).join(', ');
+const UPSERT_ON_CONFLICT = `ON CONFLICT (workspace_id) DO UPDATE SET ${[
+  ...STATE_COLUMNS.map(([name]) => name),
+  'position',
+  'updated_at',
+]
+  .map((name) => `${name} = excluded.${name}`)
+  .join(', ')}`;
+
+/** The state columns of these states, one array per column (bound as unnest's arrays). */
+function stateColumnsOf(states: WorkspaceState[]): unknown[][] {
+  const columns: unknown[][] = STATE_COLUMNS.map(() => []);
+  for (const state of states) {
     const balance = balanceOf(state);
-    const grants = state.grants.map((grant) => ({
-      ...grant,
-      remainingMicro: grant.remainingMicro.toString(),
-    }));
     const values = [
       state.workspaceId,
       state.status,
@@ -149,9 +176,12 @@ export async function upsertBalances(
       balance.overdraftMicro.toString(),
       balance.usedThisPeriodMicro.toString(),
       balance.totalAvailableMicro.toString(),
-      JSON.stringify(grants),
-      position.toString(),
-      updatedAt.toISOString(),
+      JSON.stringify(
+        state.grants.map((grant) => ({
+          ...grant,
+          remainingMicro: grant.remainingMicro.toString(),
+        })),
+      ),
       state.reservedMicro.toString(),
       JSON.stringify(
         state.reservations.map((reservation) => ({
@@ -163,25 +193,83 @@ export async function upsertBalances(
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }
+  return columns;
+}
+
+/** `bind`s each state column and returns the unnest arguments (`$n::type[]`, …). */
+function boundStateColumns(bind: BindParameter, states: WorkspaceState[]): string {
+  return stateColumnsOf(states)
+    .map((column, index) => `${bind(column)}::${STATE_COLUMNS[index]?.[1]}[]`)
+    .join(', ');
+}
+
+function binder(parameters: unknown[]): BindParameter {
+  return (value) => {
+    parameters.push(value);
+    return `$${parameters.length}`;
+  };
+}
+
+/**
+ * One statement for the whole batch: a row per workspace, arrays unnested. With a channel, the
+ * same statement NOTIFYs it of every workspace written (one round trip fewer on the path that
+ * decides how fresh a balance is).
+ */
+export async function upsertBalances(
+  sql: SqlClient,
+  schema: string,
+  upserts: BalanceUpsert[],
+  notifyChannel: string | null = null,
+): Promise<void> {
+  if (upserts.length === 0) return;
+  const parameters: unknown[] = [];
+  const bind = binder(parameters);
+  const stateArrays = boundStateColumns(
+    bind,
+    upserts.map((upsert) => upsert.state),
+  );
+  const positions = bind(upserts.map((upsert) => upsert.position.toString()));
+  const updatedAts = bind(upserts.map((upsert) => upsert.updatedAt.toISOString()));
+  const notify = notifyChannel === null ? '' : `, count(pg_notify(${bind(notifyChannel)}, w))`;
   await sql.query(
     `WITH upserted AS (
-     INSERT INTO ${schema}.balances AS b
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-       $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[],
-       $15::bigint[], $16::timestamptz[], $17::bigint[], $18::jsonb[])
-     ON CONFLICT (workspace_id) DO UPDATE SET
-       status = excluded.status, cycle = excluded.cycle, period_start = excluded.period_start,
-       period_end = excluded.period_end, allocation_micro = excluded.allocation_micro,
-       allocation_remaining_micro = excluded.allocation_remaining_micro, rollover_micro = excluded.rollover_micro,
-       granted_micro = excluded.granted_micro, purchased_micro = excluded.purchased_micro,
-       overdraft_micro = excluded.overdraft_micro, used_this_period_micro = excluded.used_this_period_micro,
-       total_available_micro = excluded.total_available_micro, grants = excluded.grants,
-       position = excluded.position, updated_at = excluded.updated_at,
-       reserved_micro = excluded.reserved_micro, reservations = excluded.reservations
-     RETURNING b.workspace_id)
-     SELECT count(*)${notifyChannel === null ? '' : ', count(pg_notify($19, upserted.workspace_id))'} FROM upserted`,
-    notifyChannel === null ? columns : [...columns, notifyChannel],
+     INSERT INTO ${schema}.balances AS b (${STATE_COLUMN_NAMES}, position, updated_at)
+     SELECT * FROM unnest(${stateArrays}, ${positions}::bigint[], ${updatedAts}::timestamptz[])
+     ${UPSERT_ON_CONFLICT}
+     RETURNING b.workspace_id AS w)
+     SELECT count(*)${notify} FROM upserted`,
+    parameters,
   );
+}
+
+/**
+ * The balance written by the ledger with the events (inline): the same row as the projector's,
+ * from the state the ledger decided with, as of the last position its append stored and stamped
+ * with the append's time (its events' `created_at`, to the millisecond as the projector reads
+ * it). Workspaces whose append met stored events
+ * are left out (their state is a guess); the projector then brings them up to date. Every row
+ * written is NOTIFYed on `notifyChannel`, as the projector's are.
+ */
+export function balanceReadModel(schema: string, notifyChannel: string): InlineReadModel {
+  return {
+    writes(bind, workspaces) {
+      if (workspaces.length === 0) return [];
+      const streamIndexes = bind(workspaces.map((workspace) => workspace.streamIndex));
+      const stateArrays = boundStateColumns(
+        bind,
+        workspaces.map((workspace) => workspace.state),
+      );
+      return [
+        `INSERT INTO ${schema}.balances AS b (${STATE_COLUMN_NAMES}, position, updated_at)
+         SELECT ${STATE_COLUMN_NAMES}, a.last_position, date_trunc('milliseconds', now())
+           FROM unnest(${streamIndexes}::integer[], ${stateArrays}) AS u(stream_index, ${STATE_COLUMN_NAMES})
+           JOIN appended a ON a.stream_index = u.stream_index
+          WHERE a.duplicate_count = 0 AND a.last_position IS NOT NULL
+         ${UPSERT_ON_CONFLICT}
+         RETURNING pg_notify(${bind(notifyChannel)}, b.workspace_id)`,
+      ];
+    },
+  };
 }
 
 /** The balance body as projected, or null when no event of the workspace was projected yet. */
