@@ -125,12 +125,11 @@ export function balanceBulkRebuilder(schema: string): BulkRebuilder {
     prepare: (sql, events, head) => createLastOpenings(sql, events, schema, head),
     async applyRange(sql: SqlClient, events: EventStore, range: PositionRange) {
       const rows = await selectBalanceRange(events, schema, range);
-      const stored = new Map<string, WorkspaceState>();
-      if (spilled) {
-        const ids = new Set(rows.map((row) => row.workspace_id).filter((id) => !folded.has(id)));
-        for (const [id, { state }] of await selectBalanceStates(sql, schema, [...ids]))
-          stored.set(id, state);
-      }
+      const stored = spilled
+        ? await selectBalanceStates(sql, schema, [
+            ...new Set(rows.map((row) => row.workspace_id).filter((id) => !folded.has(id))),
+          ])
+        : new Map<string, WorkspaceState>();
       foldBalanceRows(folded, rows, stored);
       if (folded.size > BALANCE_REBUILD_STATES_MAX) {
         await writeOut(sql);

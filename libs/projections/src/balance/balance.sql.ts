@@ -98,28 +98,30 @@ function planOfRow(row: BalanceRow): WorkspacePlan {
   return { status: row.status, period };
 }
 
-/** A stored row as the fold's state, and the position it is as of. */
-export interface StoredBalance {
-  state: WorkspaceState;
-  position: bigint;
+/** The position each stored row of these workspaces is as of (absent: none stored yet). */
+export async function selectBalancePositions(
+  sql: SqlClient,
+  schema: string,
+  workspaceIds: string[],
+): Promise<Map<string, bigint>> {
+  const rows = await sql.query<{ workspace_id: string; position: string }>(
+    `SELECT workspace_id, position::text FROM ${schema}.balances WHERE workspace_id = ANY($1::text[])`,
+    [workspaceIds],
+  );
+  return new Map(rows.map((row) => [row.workspace_id, BigInt(row.position)]));
 }
 
-/** The stored rows of these workspaces (absent: nothing projected yet). */
+/** The stored fold states of these workspaces (absent: nothing projected yet). */
 export async function selectBalanceStates(
   sql: SqlClient,
   schema: string,
   workspaceIds: string[],
-): Promise<Map<string, StoredBalance>> {
+): Promise<Map<string, WorkspaceState>> {
   const rows = await sql.query<BalanceRow>(
     `SELECT ${SELECT_COLUMNS} FROM ${schema}.balances WHERE workspace_id = ANY($1::text[])`,
     [workspaceIds],
   );
-  return new Map(
-    rows.map((row) => [
-      row.workspace_id,
-      { state: stateOfRow(row), position: BigInt(row.position) },
-    ]),
-  );
+  return new Map(rows.map((row) => [row.workspace_id, stateOfRow(row)]));
 }
 
 export interface BalanceUpsert {
