@@ -14,7 +14,14 @@ import {
   startProbePoller,
 } from './end-to-end.probes';
 import type { EndToEndSettings, PricedLoad } from './end-to-end.run';
-import { BenchStack, publishJson, totalUsedMicro, waitFor } from './end-to-end.stack';
+import {
+  BenchStack,
+  publishJson,
+  totalUsageMicro,
+  totalUsedMicro,
+  waitFor,
+} from './end-to-end.stack';
+import { CpuPerAction, cpuMicrosPerAction, sampleCpu } from './process-cpu';
 
 const fullSpeedChunkMessages = 5_000;
 
@@ -69,8 +76,20 @@ export async function measureFullSpeed(phase: BenchPhase): Promise<FullSpeedResu
   return { ...full, latency };
 }
 
-/** Actions published while the ledger is stopped, then drained by a restarted one; per second. */
-export async function measureBacklogDrain(phase: BenchPhase): Promise<number> {
+export interface BacklogDrainResult {
+  /** Restart → every balance visible (the headline: the balance is written with the debits). */
+  actionsPerSecond: number;
+  /** Restart → every projection (usage, statement, rollover too) up to date. */
+  allProjectedPerSecond: number;
+  /** CPU per action of the stack's processes over restart → every projection up to date. */
+  cpuMicrosPerAction: CpuPerAction;
+}
+
+/**
+ * Actions published while the ledger is stopped, then drained by a restarted one — what Tally
+ * sustains with no load generator running beside it.
+ */
+export async function measureBacklogDrain(phase: BenchPhase): Promise<BacklogDrainResult> {
   const { stack, settings, load } = phase;
   console.log(
     `backlog drain: ${settings.fullSpeedActions} actions published while the ledger is stopped`,
@@ -78,6 +97,8 @@ export async function measureBacklogDrain(phase: BenchPhase): Promise<number> {
   await stack.ledger.kill('SIGTERM');
   const backlog = Array.from({ length: settings.fullSpeedActions }, load.nextAction);
   await publishJson(stack.bus, stack.topics.actionExecuted, backlog);
+  const appPids = () => ({ ledger: stack.ledger.child.pid, projector: stack.projector.child.pid });
+  const cpuBefore = await sampleCpu(stack.reader, appPids());
   const drainStarted = performance.now();
   stack.ledger = startAppProcess('ledger', stack.appEnv);
   await waitFor(
@@ -85,7 +106,19 @@ export async function measureBacklogDrain(phase: BenchPhase): Promise<number> {
     'the backlog to be visible',
     50,
   );
-  return settings.fullSpeedActions / ((performance.now() - drainStarted) / 1_000);
+  const visibleSeconds = (performance.now() - drainStarted) / 1_000;
+  await waitFor(
+    async () => (await totalUsageMicro(stack.reader)) >= load.expectedTotalMicro,
+    'the backlog to be in every projection',
+    50,
+  );
+  const allProjectedSeconds = (performance.now() - drainStarted) / 1_000;
+  const cpuAfter = await sampleCpu(stack.reader, appPids());
+  return {
+    actionsPerSecond: settings.fullSpeedActions / visibleSeconds,
+    allProjectedPerSecond: settings.fullSpeedActions / allProjectedSeconds,
+    cpuMicrosPerAction: cpuMicrosPerAction(cpuBefore, cpuAfter, settings.fullSpeedActions),
+  };
 }
 
 async function runFixedRate(

@@ -7,6 +7,7 @@ import { defaultPriceBook, priceAction } from '@tally/credits';
 import { parseInboundMessage } from '@tally/contracts';
 import { measureConsumeOnlyRate, measureRawInsertRate } from './ceilings';
 import { measureBacklogDrain, measureFixedRate, measureFullSpeed } from './end-to-end.phases';
+import type { CpuPerAction } from './process-cpu';
 import { LatencySummary, newProbes, probesUnseen, summary } from './end-to-end.probes';
 import {
   BenchStack,
@@ -71,7 +72,15 @@ export interface EndToEndReport {
    * a restarted ledger — group join and a cold cache included (every workspace reloads its
    * current period from its stream).
    */
-  backlogDrain: { actions: number; actionsPerSecond: number };
+  backlogDrain: {
+    actions: number;
+    /** Restart → every balance visible: the headline throughput. */
+    actionsPerSecond: number;
+    /** Restart → every projection up to date. */
+    allProjectedPerSecond: number;
+    /** µs of CPU per action by process (PostgreSQL backends by the app they serve). */
+    cpuMicrosPerAction: CpuPerAction;
+  };
   ceilings: { consumeOnlyPerSecond: number; rawInsertRowsPerSecond: number };
   /** Full speed (and the backlog drain) as a share of each ceiling. */
   ratios: {
@@ -106,7 +115,7 @@ export async function runEndToEnd(
     const phase = { stack, settings, probes, load };
     const fixed = await measureFixedRate(phase);
     const full = await measureFullSpeed(phase);
-    const drainPerSecond = await measureBacklogDrain(phase);
+    const drain = await measureBacklogDrain(phase);
     const consumeOnly = await measureConsumeOnlyRate(
       stack.bus,
       stack.topics.actionExecuted,
@@ -131,13 +140,13 @@ export async function runEndToEnd(
         publishSeconds: full.publishSeconds,
         latencyMs: summary(full.latency),
       },
-      backlogDrain: { actions: settings.fullSpeedActions, actionsPerSecond: drainPerSecond },
+      backlogDrain: { actions: settings.fullSpeedActions, ...drain },
       ceilings: { consumeOnlyPerSecond: consumeOnly, rawInsertRowsPerSecond: rawInsert },
       ratios: {
         toConsumeOnly: full.actionsPerSecond / consumeOnly,
         toRawInsert: full.actionsPerSecond / rawInsert,
-        drainToConsumeOnly: drainPerSecond / consumeOnly,
-        drainToRawInsert: drainPerSecond / rawInsert,
+        drainToConsumeOnly: drain.actionsPerSecond / consumeOnly,
+        drainToRawInsert: drain.actionsPerSecond / rawInsert,
       },
       audit: {
         expectedTotalMicro: load.expectedTotalMicro.toString(),

@@ -106,6 +106,14 @@ export async function totalUsedMicro(reader: Client): Promise<bigint> {
   return BigInt(rows[0]?.total ?? '0');
 }
 
+/** Every debit in the usage projection (the projector's own pace). */
+export async function totalUsageMicro(reader: Client): Promise<bigint> {
+  const { rows } = await reader.query<{ total: string | null }>(
+    'select sum(total_micro)::text as total from projections.usage_daily',
+  );
+  return BigInt(rows[0]?.total ?? '0');
+}
+
 export async function waitFor(
   probe: () => Promise<boolean>,
   what: string,
