@@ -60,7 +60,7 @@ export interface WorkspaceLedgerOptions {
   now?: () => Date;
   /**
    * Read models written with the events, in the append's own statement (inline): true the
-   * moment the append commits, whoever the writer (docs/architecture.md, "Inline read models").
+   * moment the append commits, whoever the writer (docs/projections.md, "Written with the events").
    */
   readModels?: readonly InlineReadModel[];
 }

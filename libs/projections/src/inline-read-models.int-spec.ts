@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
+import { initialWorkspaceState } from '@tally/credits';
+import {
+  createPgliteEventStore,
+  createPostgresEventStore,
+  EventStore,
+  SqlClient,
+} from '@tally/event-store';
 import { WorkspaceLedger } from '@tally/ledger';
 import {
   ALL_PROJECTIONS,
@@ -9,7 +15,9 @@ import {
   ProjectionQueries,
   Projector,
   rebuildProjections,
+  reconcileBalances,
 } from '@tally/projections';
+import { upsertBalances } from './balance/balance.sql';
 import { createTestDatabase, TestDatabase } from '../../../tools/support/test-database';
 import { appendBurst, appendMoreActions } from '../test/credit-burst';
 import { replayWorkspace } from '../test/replay-views';
@@ -22,16 +30,25 @@ async function balanceRows(sql: SqlClient): Promise<unknown[]> {
   return await sql.query(`SELECT * FROM ${LIVE_SCHEMA}.balances ORDER BY workspace_id`);
 }
 
-describe('the balance written inline by the ledger (PostgreSQL)', () => {
-  let database: TestDatabase;
-  let store: EventStore & { sql: SqlClient };
+type Store = EventStore & { sql: SqlClient; close(): Promise<void> };
+
+describe.each([
+  ['PostgreSQL', 'server'],
+  ['PGlite (embedded)', 'embedded'],
+] as const)('the balance written inline by the ledger (%s)', (_name, kind) => {
+  let database: TestDatabase | undefined;
+  let store: Store;
   let queries: ProjectionQueries;
   let ledger: WorkspaceLedger;
   const workspaceIds = Array.from({ length: 3 }, () => `ws-${randomUUID()}`);
 
   beforeAll(async () => {
-    database = await createTestDatabase('tally_inline_read_models');
-    store = await createPostgresEventStore({ connectionString: database.connectionString });
+    if (kind === 'server') {
+      database = await createTestDatabase('tally_inline_read_models');
+      store = await createPostgresEventStore({ connectionString: database.connectionString });
+    } else {
+      store = await createPgliteEventStore();
+    }
     queries = new ProjectionQueries(store.sql);
     ledger = new WorkspaceLedger(store, store.sql, {
       readModels: await inlineReadModels(store.sql),
@@ -40,7 +57,7 @@ describe('the balance written inline by the ledger (PostgreSQL)', () => {
 
   afterAll(async () => {
     await store.close();
-    await database.drop();
+    await database?.drop();
   });
 
   it('is true the moment the append returns, with no projector running, and is announced', async () => {
@@ -90,6 +107,20 @@ describe('the balance written inline by the ledger (PostgreSQL)', () => {
     }
   });
 
+  it('never goes back to an older position, whoever writes it', async () => {
+    const workspaceId = workspaceIds[0] as string;
+    const before = await balanceRows(store.sql);
+    const current = await queries.balance(workspaceId);
+    await upsertBalances(store.sql, LIVE_SCHEMA, [
+      {
+        state: initialWorkspaceState(workspaceId),
+        position: BigInt(current.position) - 1n,
+        updatedAt: new Date(),
+      },
+    ]);
+    expect(await balanceRows(store.sql)).toEqual(before);
+  });
+
   it('equals, row for row, what a rebuild from the events makes', async () => {
     await copyLiveTables(store.sql, 'inline_before_rebuild');
     await rebuildProjections(store, store.sql, ALL_PROJECTIONS, {
@@ -102,5 +133,34 @@ describe('the balance written inline by the ledger (PostgreSQL)', () => {
       usage_daily: 0,
       statement_entries: 0,
     });
+  });
+  it('keeps rows written past the projector checkpoint through reconcile and a rebuild', async () => {
+    // No projector runs now: the balance checkpoint stays where the last one left it.
+    const workspaceId = workspaceIds[1] as string;
+    await appendMoreActions(ledger, [workspaceId], 5);
+    const replayed = (await replayWorkspace(store, workspaceId)).balance;
+    expect(await queries.balance(workspaceId)).toEqual(replayed);
+    const reconciled = await reconcileBalances(store, store.sql);
+    expect(reconciled.differences).toEqual([]);
+    expect(reconciled.aheadOfCheckpoint).toBe(1);
+    await rebuildProjections(store, store.sql, ALL_PROJECTIONS, { pageSize: 50 });
+    expect(await queries.balance(workspaceId)).toEqual(replayed);
+  });
+  it('keeps a row written inline while a rebuild runs, across its switch', async () => {
+    const workspaceId = workspaceIds[2] as string;
+    let during: Promise<void> | undefined;
+    await rebuildProjections(store, store.sql, ALL_PROJECTIONS, {
+      pageSize: 50,
+      rangeEventsMax: 7,
+      // Once the rebuild has read its head: debits it will not fold, written to the live table.
+      onProgress: () => {
+        during ??= appendMoreActions(ledger, [workspaceId], 2);
+      },
+    });
+    expect(during).toBeDefined(); // the earlier tests' events make several ranges
+    await during;
+    expect(await queries.balance(workspaceId)).toEqual(
+      (await replayWorkspace(store, workspaceId)).balance,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { BALANCE_CHANGED_CHANNEL, LIVE_SCHEMA } from './projections.limits';
 
 /**
  * The read models every ledger writes with its events, in the append's own statement
- * (docs/architecture.md, "Inline read models"): the balance, so the gate and the balance view are
+ * (docs/projections.md, "Written with the events"): the balance, so the gate and the balance view are
  * true the moment a debit is stored. Their tables are migrated first (a ledger may start before
  * the projector). The projector still writes whatever no inline writer did.
  */

@@ -50,6 +50,12 @@ export interface Projection {
   apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void>;
   /** The set-based path of `projections rebuild`, for fresh tables in `schema`. */
   bulkRebuilder(schema: string): BulkRebuilder;
+  /**
+   * In the rebuild's switch, before the rebuilt tables replace the live ones: carries over the
+   * live rows written past the live checkpoint by inline writers (the balance), which the
+   * rebuilt tables, brought only to that checkpoint, would otherwise lose.
+   */
+  carryOver?(sql: SqlClient, liveSchema: string, rebuiltSchema: string): Promise<void>;
 }
 
 /**

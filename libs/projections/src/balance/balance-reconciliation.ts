@@ -1,3 +1,5 @@
+import { evolve, initialWorkspaceState } from '@tally/credits';
+import { decodeCreditEvent, workspaceStreamName } from '@tally/ledger';
 import { balanceOf } from './balance.body';
 import { EventStore, Position, positionFromString, SqlClient, START } from '@tally/event-store';
 import { CREDIT_STREAMS } from '../credit-streams';
@@ -20,17 +22,24 @@ export interface BalanceReconciliation {
   events: number;
   /** Projected balances compared with the fold. */
   compared: number;
+  /**
+   * Of those, rows written inline past the checkpoint (the projector had not reached them):
+   * each compared with its own stream folded up to the row's position instead.
+   */
+  aheadOfCheckpoint: number;
   differences: BalanceDifference[];
 }
 
 const balancePageSize = 1_000;
+const STREAM_PAGE_SIZE = 5_000;
 // The fold's working table lives in the session's temporary schema: reconciling writes nothing
 // another session sees, and the table goes with the transaction if it fails.
 const FOLD_SCHEMA = 'pg_temp';
 
 /**
  * Folds every workspace's events up to the balance projection's checkpoint and compares the
- * result with the projected rows. The checkpoint, the rows and the events are read in one
+ * result with the projected rows; a row written inline past the checkpoint is compared with its
+ * own stream folded up to the row's position. The checkpoint, the rows and the events are read in one
  * REPEATABLE READ snapshot, the events through the store inside that transaction (on the
  * embedded database, a read beside it would wait for it forever). The fold is the rebuild's
  * (foldBalanceRows: set-based in the database, debit runs summed, from each workspace's last
@@ -59,6 +68,7 @@ export async function reconcileBalances(
       checkpoint,
       events: fold.events,
       compared: 0,
+      aheadOfCheckpoint: 0,
       differences: [],
     };
     const projectedIds = new Set<string>();
@@ -69,7 +79,16 @@ export async function reconcileBalances(
       for (const projected of page) {
         result.compared += 1;
         projectedIds.add(projected.workspaceId);
-        const detail = differenceOf(projected, fold.folded.get(projected.workspaceId));
+        let expected = fold.folded.get(projected.workspaceId);
+        if (BigInt(projected.position) > (expected?.position ?? 0n)) {
+          result.aheadOfCheckpoint += 1;
+          expected = await foldStreamUpTo(
+            store.inTransaction(snapshot),
+            projected.workspaceId,
+            BigInt(projected.position),
+          );
+        }
+        const detail = differenceOf(projected, expected);
         if (detail !== null)
           result.differences.push({ workspaceId: projected.workspaceId, detail });
       }
@@ -106,6 +125,40 @@ async function foldUpTo(
   }
   await dropLastOpenings(transaction, FOLD_SCHEMA);
   return { folded, events: count };
+}
+
+/**
+ * One workspace's stream folded with the domain's `evolve` up to `position` (a row written
+ * inline is as of its append's last event), read in pages; undefined when it has no event there.
+ */
+async function foldStreamUpTo(
+  events: EventStore,
+  workspaceId: string,
+  position: bigint,
+): Promise<BalanceUpsert | undefined> {
+  let folded: BalanceUpsert | undefined;
+  let fromRevision = 0n;
+  for (;;) {
+    const page = await events.readStream(workspaceStreamName(workspaceId), {
+      fromRevision,
+      maxCount: STREAM_PAGE_SIZE,
+    });
+    for (const recorded of page) {
+      if (recorded.position.prepare > position) return folded;
+      const event = decodeCreditEvent({
+        type: recorded.type,
+        data: recorded.data as Record<string, unknown>,
+      });
+      folded = {
+        state: evolve(folded?.state ?? initialWorkspaceState(workspaceId), event),
+        position: recorded.position.prepare,
+        updatedAt: recorded.createdAt,
+      };
+    }
+    const last = page[page.length - 1];
+    if (!last || page.length < STREAM_PAGE_SIZE) return folded;
+    fromRevision = last.revision + 1n;
+  }
 }
 
 function differenceOf(projected: BalanceView, expected: BalanceUpsert | undefined): string | null {

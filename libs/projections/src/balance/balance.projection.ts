@@ -5,6 +5,7 @@ import { BALANCE_CHANGED_CHANNEL } from '../projections.limits';
 import { balanceBulkRebuilder } from './balance.rebuild';
 import {
   BalanceUpsert,
+  carryNewerBalances,
   selectBalancePositions,
   selectBalanceStates,
   upsertBalances,
@@ -21,6 +22,7 @@ export const balanceProjection: Projection = {
   name: 'balance',
   tables: ['balances'],
   bulkRebuilder: (schema) => balanceBulkRebuilder(schema),
+  carryOver: carryNewerBalances,
   async apply(sql: SqlClient, target: ProjectionTarget, events: ProjectedEvent[]): Promise<void> {
     const workspaceIds = [...new Set(events.map((projected) => projected.workspaceId))];
     const positions = await selectBalancePositions(sql, target.schema, workspaceIds);

@@ -151,13 +151,16 @@ const STATE_COLUMNS: readonly (readonly [string, string])[] = [
   ['reservations', 'jsonb'],
 ];
 const STATE_COLUMN_NAMES = STATE_COLUMNS.map(([name]) => name).join(', ');
+// A row only moves forward: a write as of an older position than the stored row's changes nothing
+// (the projector folding a workspace while an inline write commits a newer row of it). Every
+// writer locks rows in workspace order, so two writers of overlapping rows cannot deadlock.
 const UPSERT_ON_CONFLICT = `ON CONFLICT (workspace_id) DO UPDATE SET ${[
   ...STATE_COLUMNS.map(([name]) => name),
   'position',
   'updated_at',
 ]
   .map((name) => `${name} = excluded.${name}`)
-  .join(', ')}`;
+  .join(', ')} WHERE b.position < excluded.position`;
 
 /** The state columns of these states, one array per column (bound as unnest's arrays). */
 function stateColumnsOf(states: WorkspaceState[]): unknown[][] {
@@ -198,6 +201,11 @@ function stateColumnsOf(states: WorkspaceState[]): unknown[][] {
   return columns;
 }
 
+/** Byte order, as `COLLATE "C"` sorts them. */
+function compareIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
 /** `bind`s each state column and returns the unnest arguments (`$n::type[]`, …). */
 function boundStateColumns(bind: BindParameter, states: WorkspaceState[]): string {
   return stateColumnsOf(states)
@@ -224,14 +232,15 @@ export async function upsertBalances(
   notifyChannel: string | null = null,
 ): Promise<void> {
   if (upserts.length === 0) return;
+  const ordered = [...upserts].sort((a, b) => compareIds(a.state.workspaceId, b.state.workspaceId));
   const parameters: unknown[] = [];
   const bind = binder(parameters);
   const stateArrays = boundStateColumns(
     bind,
-    upserts.map((upsert) => upsert.state),
+    ordered.map((upsert) => upsert.state),
   );
-  const positions = bind(upserts.map((upsert) => upsert.position.toString()));
-  const updatedAts = bind(upserts.map((upsert) => upsert.updatedAt.toISOString()));
+  const positions = bind(ordered.map((upsert) => upsert.position.toString()));
+  const updatedAts = bind(ordered.map((upsert) => upsert.updatedAt.toISOString()));
   const notify = notifyChannel === null ? '' : `, count(pg_notify(${bind(notifyChannel)}, w))`;
   await sql.query(
     `WITH upserted AS (
@@ -254,8 +263,11 @@ export async function upsertBalances(
  */
 export function balanceReadModel(schema: string, notifyChannel: string): InlineReadModel {
   return {
-    writes(bind, workspaces) {
-      if (workspaces.length === 0) return [];
+    writes(bind, unordered) {
+      if (unordered.length === 0) return [];
+      const workspaces = [...unordered].sort((a, b) =>
+        compareIds(a.state.workspaceId, b.state.workspaceId),
+      );
       const streamIndexes = bind(workspaces.map((workspace) => workspace.streamIndex));
       const stateArrays = boundStateColumns(
         bind,
@@ -267,11 +279,31 @@ export function balanceReadModel(schema: string, notifyChannel: string): InlineR
            FROM unnest(${streamIndexes}::integer[], ${stateArrays}) AS u(stream_index, ${STATE_COLUMN_NAMES})
            JOIN appended a ON a.stream_index = u.stream_index
           WHERE a.duplicate_count = 0 AND a.last_position IS NOT NULL
+          ORDER BY u.workspace_id COLLATE "C"
          ${UPSERT_ON_CONFLICT}
          RETURNING pg_notify(${bind(notifyChannel)}, b.workspace_id)`,
       ];
     },
   };
+}
+
+/**
+ * Before a rebuilt table replaces the live one: the live rows written inline as of a later
+ * position than the rebuilt table's (it only reaches the live checkpoint) are carried over, the
+ * live table locked against inline writers until the switch commits.
+ */
+export async function carryNewerBalances(
+  sql: SqlClient,
+  liveSchema: string,
+  rebuiltSchema: string,
+): Promise<void> {
+  await sql.query(`LOCK TABLE ${liveSchema}.balances IN EXCLUSIVE MODE`);
+  await sql.query(
+    `INSERT INTO ${rebuiltSchema}.balances AS b (${STATE_COLUMN_NAMES}, position, updated_at)
+     SELECT ${STATE_COLUMN_NAMES}, position, updated_at FROM ${liveSchema}.balances
+      ORDER BY workspace_id COLLATE "C"
+     ${UPSERT_ON_CONFLICT}`,
+  );
 }
 
 /** The balance body as projected, or null when no event of the workspace was projected yet. */

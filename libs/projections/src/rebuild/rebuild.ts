@@ -159,6 +159,7 @@ async function switchToRebuilt(
     }
     for (const projection of projections) {
       const rebuilt = await lockCheckpoint(transaction, REBUILD_SCHEMA, projection.name);
+      await projection.carryOver?.(transaction, LIVE_SCHEMA, REBUILD_SCHEMA);
       for (const table of projection.tables) {
         await transaction.query(`DROP TABLE IF EXISTS ${LIVE_SCHEMA}.${table}`);
         await transaction.query(`ALTER TABLE ${REBUILD_SCHEMA}.${table} SET SCHEMA ${LIVE_SCHEMA}`);
