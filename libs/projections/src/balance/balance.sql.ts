@@ -162,56 +162,42 @@ const UPSERT_ON_CONFLICT = `ON CONFLICT (workspace_id) DO UPDATE SET ${[
   .map((name) => `${name} = excluded.${name}`)
   .join(', ')} WHERE b.position < excluded.position`;
 
-/** The state columns of these states, one array per column (bound as unnest's arrays). */
-function stateColumnsOf(states: WorkspaceState[]): unknown[][] {
-  const columns: unknown[][] = STATE_COLUMNS.map(() => []);
-  for (const state of states) {
-    const balance = balanceOf(state);
-    const values = [
-      state.workspaceId,
-      state.status,
-      state.period?.cycle ?? null,
-      state.period?.start ?? null,
-      state.period?.end ?? null,
-      balance.allocationMicro.toString(),
-      balance.allocationRemainingMicro.toString(),
-      balance.rolloverMicro.toString(),
-      balance.grantedMicro.toString(),
-      balance.purchasedMicro.toString(),
-      balance.overdraftMicro.toString(),
-      balance.usedThisPeriodMicro.toString(),
-      balance.totalAvailableMicro.toString(),
-      JSON.stringify(
-        state.grants.map((grant) => ({
-          ...grant,
-          remainingMicro: grant.remainingMicro.toString(),
-        })),
-      ),
-      state.reservedMicro.toString(),
-      JSON.stringify(
-        state.reservations.map((reservation) => ({
-          ...reservation,
-          amountMicro: reservation.amountMicro.toString(),
-          spentMicro: reservation.spentMicro.toString(),
-        })),
-      ),
-    ];
-    values.forEach((value, index) => columns[index]?.push(value));
-  }
-  return columns;
+/**
+ * A state's columns as one object keyed by column name (amounts as decimal strings, grants and
+ * reservations as JSON): the rows go to PostgreSQL as one JSON document read back with
+ * `jsonb_to_recordset(…) AS u(STATE_RECORD)` — cheaper in the driver than an array per column.
+ */
+function stateRowOf(state: WorkspaceState): Record<string, unknown> {
+  const balance = balanceOf(state);
+  return {
+    workspace_id: state.workspaceId,
+    status: state.status,
+    cycle: state.period?.cycle ?? null,
+    period_start: state.period?.start ?? null,
+    period_end: state.period?.end ?? null,
+    allocation_micro: balance.allocationMicro.toString(),
+    allocation_remaining_micro: balance.allocationRemainingMicro.toString(),
+    rollover_micro: balance.rolloverMicro.toString(),
+    granted_micro: balance.grantedMicro.toString(),
+    purchased_micro: balance.purchasedMicro.toString(),
+    overdraft_micro: balance.overdraftMicro.toString(),
+    used_this_period_micro: balance.usedThisPeriodMicro.toString(),
+    total_available_micro: balance.totalAvailableMicro.toString(),
+    grants: state.grants.map((grant) => ({
+      ...grant,
+      remainingMicro: grant.remainingMicro.toString(),
+    })),
+    reserved_micro: state.reservedMicro.toString(),
+    reservations: state.reservations.map((reservation) => ({
+      ...reservation,
+      amountMicro: reservation.amountMicro.toString(),
+      spentMicro: reservation.spentMicro.toString(),
+    })),
+  };
 }
 
-/** Byte order, as `COLLATE "C"` sorts them. */
-function compareIds(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-/** `bind`s each state column and returns the unnest arguments (`$n::type[]`, …). */
-function boundStateColumns(bind: BindParameter, states: WorkspaceState[]): string {
-  return stateColumnsOf(states)
-    .map((column, index) => `${bind(column)}::${STATE_COLUMNS[index]?.[1]}[]`)
-    .join(', ');
-}
+/** The record type of a document of state rows, for `jsonb_to_recordset`. */
+const STATE_RECORD = STATE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 
 function binder(parameters: unknown[]): BindParameter {
   return (value) => {
@@ -232,20 +218,24 @@ export async function upsertBalances(
   notifyChannel: string | null = null,
 ): Promise<void> {
   if (upserts.length === 0) return;
-  const ordered = [...upserts].sort((a, b) => compareIds(a.state.workspaceId, b.state.workspaceId));
   const parameters: unknown[] = [];
   const bind = binder(parameters);
-  const stateArrays = boundStateColumns(
-    bind,
-    ordered.map((upsert) => upsert.state),
+  const rows = bind(
+    JSON.stringify(
+      upserts.map((upsert) => ({
+        ...stateRowOf(upsert.state),
+        position: upsert.position.toString(),
+        updated_at: upsert.updatedAt.toISOString(),
+      })),
+    ),
   );
-  const positions = bind(ordered.map((upsert) => upsert.position.toString()));
-  const updatedAts = bind(ordered.map((upsert) => upsert.updatedAt.toISOString()));
   const notify = notifyChannel === null ? '' : `, count(pg_notify(${bind(notifyChannel)}, w))`;
   await sql.query(
     `WITH upserted AS (
      INSERT INTO ${schema}.balances AS b (${STATE_COLUMN_NAMES}, position, updated_at)
-     SELECT * FROM unnest(${stateArrays}, ${positions}::bigint[], ${updatedAts}::timestamptz[])
+     SELECT ${STATE_COLUMN_NAMES}, position, updated_at
+       FROM jsonb_to_recordset(${rows}::jsonb) AS u(${STATE_RECORD}, position bigint, updated_at timestamptz)
+      ORDER BY workspace_id COLLATE "C"
      ${UPSERT_ON_CONFLICT}
      RETURNING b.workspace_id AS w)
      SELECT count(*)${notify} FROM upserted`,
@@ -263,20 +253,20 @@ export async function upsertBalances(
  */
 export function balanceReadModel(schema: string, notifyChannel: string): InlineReadModel {
   return {
-    writes(bind, unordered) {
-      if (unordered.length === 0) return [];
-      const workspaces = [...unordered].sort((a, b) =>
-        compareIds(a.state.workspaceId, b.state.workspaceId),
-      );
-      const streamIndexes = bind(workspaces.map((workspace) => workspace.streamIndex));
-      const stateArrays = boundStateColumns(
-        bind,
-        workspaces.map((workspace) => workspace.state),
+    writes(bind, workspaces) {
+      if (workspaces.length === 0) return [];
+      const rows = bind(
+        JSON.stringify(
+          workspaces.map((workspace) => ({
+            stream_index: workspace.streamIndex,
+            ...stateRowOf(workspace.state),
+          })),
+        ),
       );
       return [
         `INSERT INTO ${schema}.balances AS b (${STATE_COLUMN_NAMES}, position, updated_at)
          SELECT ${STATE_COLUMN_NAMES}, a.last_position, date_trunc('milliseconds', now())
-           FROM unnest(${streamIndexes}::integer[], ${stateArrays}) AS u(stream_index, ${STATE_COLUMN_NAMES})
+           FROM jsonb_to_recordset(${rows}::jsonb) AS u(stream_index integer, ${STATE_RECORD})
            JOIN appended a ON a.stream_index = u.stream_index
           WHERE a.duplicate_count = 0 AND a.last_position IS NOT NULL
           ORDER BY u.workspace_id COLLATE "C"
