@@ -4,27 +4,17 @@
 // of the database's backends (from /proc). No Kafka, no projector.
 // Run: npm run bench:inline (BENCH_BATCH, BENCH_WORKSPACES, BENCH_ROUNDS override the sizes).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { createPostgresEventStore } from '@tally/event-store';
 import { KeyedCommand, WorkspaceLedger } from '@tally/ledger';
 import { inlineReadModels, migrateProjections } from '@tally/projections';
 import { createTestDatabase } from '../support/test-database';
+import { cpuSecondsOf } from './process-cpu';
 
 const batch = Number(process.env.BENCH_BATCH ?? 1_000);
 const workspaceCount = Number(process.env.BENCH_WORKSPACES ?? 2_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 const at = new Date().toISOString();
-
-/** CPU ms of a process so far (user + system, 100 ticks/s); 0 when it is gone. */
-function cpuMsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 function debits(workspaces: string[], count: number): KeyedCommand[] {
   return Array.from({ length: count }, (_, index) => {
@@ -88,20 +78,21 @@ async function measure(inline: boolean) {
           'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
         )
       ).rows.map((row) => row.pid);
-    const before = new Map((await backends()).map((pid) => [pid, cpuMsOf(pid)]));
+    const before = new Map((await backends()).map((pid) => [pid, cpuSecondsOf(pid)]));
     const nodeBefore = process.cpuUsage();
     const started = performance.now();
     for (let round = 0; round < rounds; round += 1) await ledger.execute(debits(workspaces, batch));
     const elapsedMs = performance.now() - started;
     const node = process.cpuUsage(nodeBefore);
-    let postgresMs = 0;
-    for (const pid of await backends()) postgresMs += cpuMsOf(pid) - (before.get(pid) ?? 0);
+    let postgresSeconds = 0;
+    for (const pid of await backends())
+      postgresSeconds += cpuSecondsOf(pid) - (before.get(pid) ?? 0);
     const actions = rounds * batch;
     return {
       inline,
       actionsPerSecond: Math.round((actions / elapsedMs) * 1_000),
       nodeMicrosPerAction: Math.round(((node.user + node.system) / actions) * 10) / 10,
-      postgresMicrosPerAction: Math.round(((postgresMs * 1_000) / actions) * 10) / 10,
+      postgresMicrosPerAction: Math.round(((postgresSeconds * 1e6) / actions) * 10) / 10,
     };
   } finally {
     await observer.end();

@@ -27,7 +27,7 @@ const clockTicksPerSecond = (() => {
 })();
 
 /** CPU seconds of one process so far; 0 when it is gone. */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
