@@ -1,4 +1,3 @@
-import { inlineReadModels } from '@tally/projections';
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dlqTopicOf } from '@tally/contracts';
@@ -13,6 +12,7 @@ import {
 import { MessageBus, MessageBusTransport } from '@tally/messaging';
 import { createLogger, Logger } from '@tally/observability';
 import { TopicNames, topicNamesFromEnvironment } from '@tally/runtime';
+import { inlineReadModels } from '@tally/projections';
 import { LedgerBatchHandler } from './consume-messages/ledger-batch.handler';
 import { UndecodableBatches } from './consume-messages/undecodable-batches';
 import { LedgerMetrics } from './ledger.metrics';

@@ -6,8 +6,8 @@ import { BALANCE_CHANGED_CHANNEL, LIVE_SCHEMA } from './projections.limits';
 
 /**
  * The read models every ledger writes with its events, in the append's own statement
- * (docs/projections.md, "Written with the events"): the balance, so the gate and the balance view are
- * true the moment a debit is stored. Their tables are migrated first (a ledger may start before
+ * (docs/projections.md, "Written with the events"): the balance, so the gate and the balance
+ * view are true the moment a debit is stored. Their tables are migrated first (a ledger may start before
  * the projector). The projector still writes whatever no inline writer did.
  */
 export async function inlineReadModels(sql: SqlClient): Promise<InlineReadModel[]> {

@@ -7,8 +7,8 @@ const differencesShownMax = 50;
 /**
  * `reconcile`: folds every workspace's events up to the balance projection's checkpoint (as the
  * rebuild does) and compares the result with the projected rows (a row written inline past the
- * checkpoint with its own stream up to the row), read in one REPEATABLE READ
- * snapshot so the checkpoint and rows agree (reconcileBalances). Prints each difference (at most
+ * checkpoint with its own stream up to the row), read in one REPEATABLE READ snapshot so the
+ * checkpoint and rows agree (reconcileBalances). Prints each difference (at most
  * differencesShownMax), then one line saying what was compared and what differed; exits 1 on
  * any difference. Holds one state per workspace in memory.
  */

@@ -1,4 +1,3 @@
-import { inlineReadModels } from '@tally/projections';
 import { RESERVATION_ID_PATTERN, WORKSPACE_ID_PATTERN } from '@tally/contracts';
 import {
   releaseCommand,
@@ -7,6 +6,7 @@ import {
   selectReservations,
   WorkspaceLedger,
 } from '@tally/ledger';
+import { inlineReadModels } from '@tally/projections';
 import type { ExitCode, OpsContext } from '../ops-context';
 
 function line(reservation: ReservationView): string {

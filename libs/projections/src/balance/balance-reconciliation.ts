@@ -39,8 +39,8 @@ const FOLD_SCHEMA = 'pg_temp';
 /**
  * Folds every workspace's events up to the balance projection's checkpoint and compares the
  * result with the projected rows; a row written inline past the checkpoint is compared with its
- * own stream folded up to the row's position. The checkpoint, the rows and the events are read in one
- * REPEATABLE READ snapshot, the events through the store inside that transaction (on the
+ * own stream folded up to the row's position. The checkpoint, the rows and the events are read
+ * in one REPEATABLE READ snapshot, the events through the store inside that transaction (on the
  * embedded database, a read beside it would wait for it forever). The fold is the rebuild's
  * (foldBalanceRows: set-based in the database, debit runs summed, from each workspace's last
  * opening, then the domain's `evolve`), a different path from the live projection's one event

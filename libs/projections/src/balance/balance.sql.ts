@@ -207,7 +207,7 @@ function binder(parameters: unknown[]): BindParameter {
 }
 
 /**
- * One statement for the whole batch: a row per workspace, arrays unnested. With a channel, the
+ * One statement for the whole batch: a row per workspace, sent as one JSON document. With a channel, the
  * same statement NOTIFYs it of every workspace written (one round trip fewer on the path that
  * decides how fresh a balance is).
  */
@@ -247,9 +247,9 @@ export async function upsertBalances(
  * The balance written by the ledger with the events (inline): the same row as the projector's,
  * from the state the ledger decided with, as of the last position its append stored and stamped
  * with the append's time (its events' `created_at`, to the millisecond as the projector reads
- * it). Workspaces whose append met stored events
- * are left out (their state is a guess); the projector then brings them up to date. Every row
- * written is NOTIFYed on `notifyChannel`, as the projector's are.
+ * it). Workspaces whose append met stored events are left out (their state is a guess); the
+ * projector then brings them up to date. Every row written is NOTIFYed on `notifyChannel`, as
+ * the projector's are.
  */
 export function balanceReadModel(schema: string, notifyChannel: string): InlineReadModel {
   return {
