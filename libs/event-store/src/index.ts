@@ -52,3 +52,4 @@ export {
 export { createPgliteEventStore } from './create-pglite-event-store';
 export type { EventRange, NextRangeOptions, PositionRange, RangeQuery } from './event-store.port';
 export { RANGE_EVENTS_MAX } from './event-store.limits';
+export { parameterBinder } from './parameter-binder';

@@ -1,3 +1,4 @@
+import { parameterBinder } from './parameter-binder';
 import { AllSubscription, type GlobalPage } from './all-subscription';
 import { AppendSignal } from './append-signal';
 import { encodeAppendParameters, isUuid } from './append-request';
@@ -89,11 +90,7 @@ function revisionsOf(rows: StreamRevisionRow[]): Map<string, bigint> {
  * PostgreSQL runs every data-modifying part exactly once, whether the result reads it or not.
  */
 function appendStatement(parameters: unknown[], alongside: AlongsideWrites | undefined): string {
-  const writes =
-    alongside?.((value) => {
-      parameters.push(value);
-      return `$${parameters.length}`;
-    }) ?? [];
+  const writes = alongside?.(parameterBinder(parameters)) ?? [];
   if (writes.length === 0) return CALL_APPEND_FUNCTION;
   const parts = writes.map((write, index) => `alongside_${index + 1} AS (${write})`);
   return `WITH appended AS MATERIALIZED (${CALL_APPEND_FUNCTION}), ${parts.join(', ')}

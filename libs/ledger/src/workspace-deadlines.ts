@@ -1,5 +1,5 @@
 import { WorkspaceState } from '@tally/credits';
-import type { BindParameter, SqlClient } from '@tally/event-store';
+import { BindParameter, parameterBinder, SqlClient } from '@tally/event-store';
 import { ofCleanAppend } from './alongside-rows';
 
 // Each workspace's next deadline — the soonest `expiresAt` of an open grant or a live
@@ -59,10 +59,7 @@ export function deadlineWrites(
 /** Sets these deadlines on their own (the scheduler repairing rows behind their state). */
 export async function writeDeadlines(sql: SqlClient, changes: DeadlineChange[]): Promise<void> {
   const parameters: unknown[] = [];
-  const writes = deadlineWrites((value) => {
-    parameters.push(value);
-    return `$${parameters.length}`;
-  }, changes);
+  const writes = deadlineWrites(parameterBinder(parameters), changes);
   if (writes.length === 0) return;
   const parts = writes.map((write, index) => `w${index + 1} AS (${write})`);
   await sql.query(`WITH ${parts.join(', ')} SELECT 1`, parameters);

@@ -23,6 +23,7 @@ export { retryHeldWorkspace, RetryOutcome } from './held/retry-hold';
 export { readProjectorHealth, ProjectorHealth } from './health/projector-health';
 export { ProjectionQueries, noPlanBalance } from './projection-queries';
 export { balanceOf } from './balance/balance.body';
+export { replayBalance } from './balance/balance-replay';
 export type { WorkspaceBalance } from './balance/balance.body';
 export type { BalanceView } from './balance/balance.view';
 export { balanceViewOf } from './balance/balance.view';

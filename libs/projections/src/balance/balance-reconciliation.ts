@@ -1,11 +1,10 @@
-import { evolve, initialWorkspaceState } from '@tally/credits';
-import { decodeCreditEvent, workspaceStreamName } from '@tally/ledger';
 import { balanceOf } from './balance.body';
 import { EventStore, Position, positionFromString, SqlClient, START } from '@tally/event-store';
 import { CREDIT_STREAMS } from '../credit-streams';
 import { ProjectionQueries } from '../projection-queries';
 import { LIVE_SCHEMA, REBUILD_RANGE_EVENTS_MAX } from '../projections.limits';
 import { foldBalanceRows } from './balance.rebuild';
+import { replayBalance } from './balance-replay';
 import { createLastOpenings, dropLastOpenings, selectBalanceRange } from './balance.rebuild.sql';
 import type { BalanceUpsert } from './balance.sql';
 import { BalanceView, balanceViewOf } from './balance.view';
@@ -31,7 +30,6 @@ export interface BalanceReconciliation {
 }
 
 const balancePageSize = 1_000;
-const STREAM_PAGE_SIZE = 5_000;
 // The fold's working table lives in the session's temporary schema: reconciling writes nothing
 // another session sees, and the table goes with the transaction if it fails.
 const FOLD_SCHEMA = 'pg_temp';
@@ -82,10 +80,11 @@ export async function reconcileBalances(
         let expected = fold.folded.get(projected.workspaceId);
         if (BigInt(projected.position) > (expected?.position ?? 0n)) {
           result.aheadOfCheckpoint += 1;
-          expected = await foldStreamUpTo(
+          const rowPosition = BigInt(projected.position);
+          expected = await replayBalance(
             store.inTransaction(snapshot),
             projected.workspaceId,
-            BigInt(projected.position),
+            (recorded) => recorded.position.prepare <= rowPosition,
           );
         }
         const detail = differenceOf(projected, expected);
@@ -125,40 +124,6 @@ async function foldUpTo(
   }
   await dropLastOpenings(transaction, FOLD_SCHEMA);
   return { folded, events: count };
-}
-
-/**
- * One workspace's stream folded with the domain's `evolve` up to `position` (a row written
- * inline is as of its append's last event), read in pages; undefined when it has no event there.
- */
-async function foldStreamUpTo(
-  events: EventStore,
-  workspaceId: string,
-  position: bigint,
-): Promise<BalanceUpsert | undefined> {
-  let folded: BalanceUpsert | undefined;
-  let fromRevision = 0n;
-  for (;;) {
-    const page = await events.readStream(workspaceStreamName(workspaceId), {
-      fromRevision,
-      maxCount: STREAM_PAGE_SIZE,
-    });
-    for (const recorded of page) {
-      if (recorded.position.prepare > position) return folded;
-      const event = decodeCreditEvent({
-        type: recorded.type,
-        data: recorded.data as Record<string, unknown>,
-      });
-      folded = {
-        state: evolve(folded?.state ?? initialWorkspaceState(workspaceId), event),
-        position: recorded.position.prepare,
-        updatedAt: recorded.createdAt,
-      };
-    }
-    const last = page[page.length - 1];
-    if (!last || page.length < STREAM_PAGE_SIZE) return folded;
-    fromRevision = last.revision + 1n;
-  }
 }
 
 function differenceOf(projected: BalanceView, expected: BalanceUpsert | undefined): string | null {

@@ -7,7 +7,7 @@ import {
   WorkspaceState,
 } from '@tally/credits';
 import { balanceOf } from './balance.body';
-import type { BindParameter, SqlClient } from '@tally/event-store';
+import { parameterBinder, SqlClient } from '@tally/event-store';
 import type { InlineReadModel } from '@tally/ledger';
 import { BalanceView, balanceViewOf } from './balance.view';
 
@@ -199,13 +199,6 @@ function stateRowOf(state: WorkspaceState): Record<string, unknown> {
 /** The record type of a document of state rows, for `jsonb_to_recordset`. */
 const STATE_RECORD = STATE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 
-function binder(parameters: unknown[]): BindParameter {
-  return (value) => {
-    parameters.push(value);
-    return `$${parameters.length}`;
-  };
-}
-
 /**
  * One statement for the whole batch: a row per workspace, sent as one JSON document. With a channel, the
  * same statement NOTIFYs it of every workspace written (one round trip fewer on the path that
@@ -219,7 +212,7 @@ export async function upsertBalances(
 ): Promise<void> {
   if (upserts.length === 0) return;
   const parameters: unknown[] = [];
-  const bind = binder(parameters);
+  const bind = parameterBinder(parameters);
   const rows = bind(
     JSON.stringify(
       upserts.map((upsert) => ({
