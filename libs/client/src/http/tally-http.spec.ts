@@ -41,8 +41,13 @@ describe('TallyHttp', () => {
     servers.push(served.server);
     return served;
   }
-  function clientOf(baseUrl: string, options: { requestTimeoutMs?: number } = {}): TallyHttp {
-    const client = new TallyHttp({ baseUrl, token: () => 'token-1', retry: fastRetry, ...options });
+  function clientOf(
+    baseUrl: string,
+    options: { requestTimeoutMs?: number; idleConnectionMs?: number; attemptsMax?: number } = {},
+  ): TallyHttp {
+    const { attemptsMax, ...rest } = options;
+    const retry = attemptsMax === undefined ? fastRetry : { ...fastRetry, attemptsMax };
+    const client = new TallyHttp({ baseUrl, token: () => 'token-1', retry, ...rest });
     clients.push(client);
     return client;
   }
@@ -157,6 +162,52 @@ describe('TallyHttp', () => {
     const client = clientOf(url);
     for (let call = 0; call < 5; call += 1) await client.request('GET', '/v1/again');
     expect(ports.size).toBe(1);
+  });
+
+  it('closes a connection left idle before the server would (no call sent on a closing one)', async () => {
+    const { server, url } = await start([json(200, {})]);
+    server.keepAliveTimeout = 60_000;
+    const closedByClient = new Promise<void>((resolve) =>
+      server.once('connection', (socket) => socket.once('end', () => resolve())),
+    );
+    await clientOf(url, { idleConnectionMs: 100 }).request('GET', '/v1/once');
+    await closedByClient; // without an idle limit the client keeps it for the server's 60 s
+  });
+
+  it('waits for an answer slower than the idle limit (the limit is for unused connections)', async () => {
+    const { url } = await start([
+      (request, body, response) =>
+        void setTimeout(() => json(200, { slow: true })(request, body, response), 300),
+    ]);
+    await expect(
+      clientOf(url, { idleConnectionMs: 50, attemptsMax: 1 }).request('GET', '/v1/slow'),
+    ).resolves.toEqual({ status: 200, body: { slow: true } });
+  });
+
+  it('sends again on a new connection when a reused one was closed under the call', async () => {
+    // The race an idle limit avoids, from a server or proxy that closes without warning: the
+    // second call goes out on the kept connection, which the server drops without answering.
+    const { url, seen } = await start([
+      json(200, { call: 1 }),
+      (request) => request.socket.destroy(),
+      json(200, { call: 3 }),
+    ]);
+    const client = clientOf(url, { attemptsMax: 1 });
+    await client.request('GET', '/v1/first');
+    await expect(client.request('GET', '/v1/second')).resolves.toEqual({
+      status: 200,
+      body: { call: 3 },
+    });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('does not send again when a new connection is dropped (that is the attempt failing)', async () => {
+    const { url, seen } = await start([(request) => request.socket.destroy()]);
+    const error = await clientOf(url, { attemptsMax: 1 })
+      .request('GET', '/v1/dropped')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TallyNetworkError);
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses a base URL that is not http or https', () => {

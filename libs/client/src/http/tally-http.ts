@@ -17,9 +17,19 @@ export interface TallyHttpOptions {
   retry?: Partial<RetryPolicy>;
   /** One attempt's limit; a timed-out attempt is retried like a network error. Default 10 s. */
   requestTimeoutMs?: number;
+  /** How long a kept connection may sit idle before this client closes it. Default 4 s. */
+  idleConnectionMs?: number;
 }
 
 export const REQUEST_TIMEOUT_MS_DEFAULT = 10_000;
+/**
+ * Below the 5 s after which a Node server (Tally's API among them) closes an idle connection:
+ * the client closes first, so it never sends a call on a connection the server is closing.
+ */
+export const IDLE_CONNECTION_MS_DEFAULT = 4_000;
+
+/** A call sent on a kept connection that the server had closed: nothing reached it. */
+class StaleConnectionError extends Error {}
 
 export interface HttpAnswer {
   status: number;
@@ -55,10 +65,15 @@ export class TallyHttp {
     this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, ''));
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:')
       throw new Error(`baseUrl must be http: or https:, not ${this.baseUrl.protocol}`);
+    // The agent's timeout closes a connection idle in its pool (a busy one has the call's own).
+    const agentOptions = {
+      keepAlive: true,
+      timeout: options.idleConnectionMs ?? IDLE_CONNECTION_MS_DEFAULT,
+    };
     this.agent =
       this.baseUrl.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true })
-        : new http.Agent({ keepAlive: true });
+        ? new https.Agent(agentOptions)
+        : new http.Agent(agentOptions);
   }
 
   async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
@@ -90,7 +105,22 @@ export class TallyHttp {
     this.agent.destroy();
   }
 
+  /**
+   * One attempt. A call that went out on a kept connection the server had already closed is
+   * sent again on another (Node's advice for keep-alive): the server never saw it, and every
+   * call is idempotent anyway. Each such failure drops that connection, so this ends.
+   */
   private async attempt(method: string, path: string, body: unknown): Promise<RawAnswer> {
+    for (;;) {
+      try {
+        return await this.send(method, path, body);
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
+      }
+    }
+  }
+
+  private async send(method: string, path: string, body: unknown): Promise<RawAnswer> {
     const token =
       typeof this.options.token === 'string' ? this.options.token : await this.options.token();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
@@ -103,9 +133,12 @@ export class TallyHttp {
         () => call.destroy(new Error(`no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      let answered = false;
       const fail = (error: Error): void => {
         clearTimeout(timer);
-        reject(error);
+        const stale =
+          call.reusedSocket && !answered && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+        reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
       };
       const call = send(
         url,
@@ -121,6 +154,7 @@ export class TallyHttp {
           },
         },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', fail);
