@@ -9,6 +9,7 @@ export enum EventStoreErrorCode {
   InvalidRead = 'INVALID_READ',
   StoreClosed = 'STORE_CLOSED',
   EventDataRejected = 'EVENT_DATA_REJECTED',
+  HeldStreamMoved = 'HELD_STREAM_MOVED',
 }
 
 export class EventStoreError extends Error {
@@ -43,6 +44,19 @@ export class DuplicateEventError extends Error {
   constructor() {
     super('The append holds event ids that are already stored; nothing was appended.');
     this.name = 'DuplicateEventError';
+  }
+}
+
+/** An append made `holding` a stream found that stream at another revision; nothing was appended. */
+export class HeldStreamMovedError extends Error {
+  readonly code = EventStoreErrorCode.HeldStreamMoved;
+
+  constructor(
+    readonly streamName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HeldStreamMovedError';
   }
 }
 

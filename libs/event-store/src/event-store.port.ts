@@ -155,6 +155,24 @@ export type BindParameter = (value: unknown) => string;
  */
 export type AlongsideWrites = (bind: BindParameter) => string[];
 
+/**
+ * A stream an append depends on without writing to it (the ledger's price books): the append
+ * holds its lock shared (as `lockStreams(…, 'shared')` does, so an exclusive holder waits for the
+ * append's transaction) and goes ahead only if the stream is at `revision` — in the append's own
+ * statement. Else HeldStreamMovedError, and nothing is appended.
+ */
+export interface HeldStream {
+  streamName: string;
+  revision: bigint;
+}
+
+/** How appendMany appends; see there. */
+export interface AppendManyOptions {
+  rejectDuplicates?: boolean;
+  alongside?: AlongsideWrites;
+  holding?: HeldStream;
+}
+
 export interface EventStore {
   /** Appends to one stream under an optional expected-revision check (default 'any'). */
   appendToStream(
@@ -168,12 +186,10 @@ export interface EventStore {
    * append with DuplicateEventError (for callers whose later events depend on earlier ones).
    * Throws EventDataRejectedError when PostgreSQL refuses the events' content (nothing appended).
    * `alongside`: the caller's own writes that follow from these events, made in the append's own
-   * statement — atomic with it, and in the same round trip (see AlongsideWrites).
+   * statement — atomic with it, and in the same round trip (see AlongsideWrites). `holding`: a
+   * stream the events depend on, checked in that statement too (HeldStream).
    */
-  appendMany(
-    appends: StreamAppend[],
-    options?: { rejectDuplicates?: boolean; alongside?: AlongsideWrites },
-  ): Promise<AppendResult[]>;
+  appendMany(appends: StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
   /** Reads one stream in revision order. An unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Reads the global order after `fromPosition`, only as far as subscribers may safely see. */

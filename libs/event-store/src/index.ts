@@ -1,5 +1,6 @@
 export type {
   AlongsideWrites,
+  AppendManyOptions,
   AppendResult,
   BindParameter,
   EventData,
@@ -7,6 +8,7 @@ export type {
   EventStore,
   EventSubscription,
   ExpectedRevision,
+  HeldStream,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -20,6 +22,7 @@ export {
   EventDataRejectedError,
   EventStoreError,
   EventStoreErrorCode,
+  HeldStreamMovedError,
   WrongExpectedRevisionError,
 } from './event-store.errors';
 export { START, comparePositions, positionFromString, positionToString } from './position';

@@ -17,6 +17,7 @@ const RELEASED_CHECKSUMS = [
   '45036c0908c4681c5275e82e36d7023ef4d0f4deb2cedae4d7de2c745e6030d8',
   'a7f9dd51f0068604033c5fc9771cee58a0c2cfb6491f071870f2c70e602bf3ee',
   '36e2328802db887e81ccd6b6f9966e397aa4a340deb70224423b9c38c7f85b9a',
+  'd4c96d60a5a4f092e5e4ce79fcbfc2cf4c5ba0315b013b084b8f8237a29bfe02',
 ];
 
 describe('the event store migrations', () => {

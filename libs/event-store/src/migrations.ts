@@ -6,6 +6,7 @@ import { MIGRATION_0004 } from './migrations/0004-global-order-primary-key.sql';
 import { MIGRATION_0005 } from './migrations/0005-append-from-document.sql';
 import { MIGRATION_0006 } from './migrations/0006-lock-streams-function.sql';
 import { MIGRATION_0007 } from './migrations/0007-append-returns-last-position.sql';
+import { MIGRATION_0008 } from './migrations/0008-append-holding-a-stream.sql';
 import type { SqlClient } from './sql-client.port';
 
 // Append-only: each version's SQL is frozen in its own file under migrations/; a change is a new
@@ -21,6 +22,7 @@ export const EVENT_STORE_MIGRATIONS: MigrationSet = {
     MIGRATION_0005,
     MIGRATION_0006,
     MIGRATION_0007,
+    MIGRATION_0008,
   ],
   versionsTable: 'event_store_schema_versions',
   advisoryLockKey: 7_401_604_001,

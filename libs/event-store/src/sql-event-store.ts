@@ -7,6 +7,7 @@ import {
   EventDataRejectedError,
   EventStoreError,
   EventStoreErrorCode,
+  HeldStreamMovedError,
   isDataRejectionSqlState,
   WrongExpectedRevisionError,
 } from './event-store.errors';
@@ -19,7 +20,7 @@ import {
   SUBSCRIPTION_BATCH_SIZE_DEFAULT,
 } from './event-store.limits';
 import type {
-  AlongsideWrites,
+  AppendManyOptions,
   AppendResult,
   EventFilter,
   EventRange,
@@ -43,7 +44,9 @@ import { START } from './position';
 import type { SqlClient } from './sql-client.port';
 import {
   CALL_APPEND_FUNCTION,
+  CALL_APPEND_HOLDING_FUNCTION,
   DUPLICATE_EVENT_SQLSTATE,
+  HELD_STREAM_MOVED_SQLSTATE,
   WRONG_EXPECTED_REVISION_SQLSTATE,
 } from './sql/append-function.sql';
 import {
@@ -89,11 +92,12 @@ function revisionsOf(rows: StreamRevisionRow[]): Map<string, bigint> {
  * data-modifying parts of a WITH query that read its rows as `appended` (AlongsideWrites).
  * PostgreSQL runs every data-modifying part exactly once, whether the result reads it or not.
  */
-function appendStatement(parameters: unknown[], alongside: AlongsideWrites | undefined): string {
-  const writes = alongside?.(parameterBinder(parameters)) ?? [];
-  if (writes.length === 0) return CALL_APPEND_FUNCTION;
+function appendStatement(parameters: unknown[], options: AppendManyOptions): string {
+  const call = options.holding ? CALL_APPEND_HOLDING_FUNCTION : CALL_APPEND_FUNCTION;
+  const writes = options.alongside?.(parameterBinder(parameters)) ?? [];
+  if (writes.length === 0) return call;
   const parts = writes.map((write, index) => `alongside_${index + 1} AS (${write})`);
-  return `WITH appended AS MATERIALIZED (${CALL_APPEND_FUNCTION}), ${parts.join(', ')}
+  return `WITH appended AS MATERIALIZED (${call}), ${parts.join(', ')}
 SELECT * FROM appended`;
 }
 
@@ -132,15 +136,16 @@ export class SqlEventStore implements EventStore {
 
   async appendMany(
     appends: StreamAppend[],
-    options: { rejectDuplicates?: boolean; alongside?: AlongsideWrites } = {},
+    options: AppendManyOptions = {},
   ): Promise<AppendResult[]> {
     this.assertOpen();
     if (appends.length === 0) return [];
     const parameters: unknown[] = [
       ...encodeAppendParameters(appends),
       options.rejectDuplicates ?? false,
+      ...(options.holding ? [options.holding.streamName, options.holding.revision.toString()] : []),
     ];
-    const statement = appendStatement(parameters, options.alongside);
+    const statement = appendStatement(parameters, options);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const rows = await this.sql.query<AppendRow>(statement, parameters);
@@ -161,6 +166,8 @@ export class SqlEventStore implements EventStore {
         if (sqlState(error) === WRONG_EXPECTED_REVISION_SQLSTATE)
           throw this.wrongRevision(error, appends);
         if (sqlState(error) === DUPLICATE_EVENT_SQLSTATE) throw new DuplicateEventError();
+        if (sqlState(error) === HELD_STREAM_MOVED_SQLSTATE && options.holding)
+          throw new HeldStreamMovedError(options.holding.streamName, (error as Error).message);
         const state = sqlState(error);
         if (isDataRejectionSqlState(state))
           throw new EventDataRejectedError(state, (error as Error).message);

@@ -8,6 +8,7 @@ import {
   type SqlClient,
   START,
   EventDataRejectedError,
+  HeldStreamMovedError,
   WrongExpectedRevisionError,
   comparePositions,
   positionFromString,
@@ -54,6 +55,21 @@ async function untilEverythingVisible(store: EventStore): Promise<void> {
   const deadline = Date.now() + EVENTUALLY_TIMEOUT_MS;
   while (comparePositions(await store.headPosition(), committed) < 0) {
     if (Date.now() > deadline) throw new Error('committed events did not become visible in time');
+    await new Promise((resolve) => setTimeout(resolve, EVENTUALLY_STEP_MS));
+  }
+}
+
+/** Until a holding append on this database waits on a lock (PostgreSQL only). */
+async function untilHoldingAppendWaits(sql: SqlClient): Promise<void> {
+  const deadline = Date.now() + EVENTUALLY_TIMEOUT_MS;
+  for (;;) {
+    const [row] = await sql.query<{ waiting: string }>(
+      `SELECT count(*)::text AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'
+          AND strpos(query, 'event_store_append_holding') > 0`,
+    );
+    if (row?.waiting !== '0') return;
+    if (Date.now() > deadline) throw new Error('the append did not wait on the lock in time');
     await new Promise((resolve) => setTimeout(resolve, EVENTUALLY_STEP_MS));
   }
 }
@@ -668,6 +684,57 @@ export function eventStoreContract(
         ).rejects.toBe(failed);
         expect((await store.streamRevisions([name])).get(name)).toBe(0n);
       });
+    });
+
+    describe('appendMany holding a stream', () => {
+      it('appends when the held stream is at the given revision, and nothing when not', async () => {
+        const held = stream('held');
+        const [target, other] = [stream('target'), stream('other')];
+        await store.appendToStream(held, [event()]);
+        await store.appendMany(
+          [{ streamName: target, events: [event()], expectedRevision: 'any' }],
+          {
+            holding: { streamName: held, revision: 0n },
+          },
+        );
+        expect(await store.readStream(target)).toHaveLength(1);
+        for (const holding of [
+          { streamName: held, revision: 1n },
+          { streamName: stream('never-written'), revision: 0n },
+        ]) {
+          await expect(
+            store.appendMany([{ streamName: other, events: [event()], expectedRevision: 'any' }], {
+              holding,
+            }),
+          ).rejects.toEqual(expect.any(HeldStreamMovedError));
+        }
+        expect(await store.readStream(other)).toEqual([]);
+      });
+
+      it(
+        'waits for an exclusive holder of that stream and sees what it appended',
+        async () => {
+          const held = stream('held');
+          const target = stream('target');
+          await store.appendToStream(held, [event()]);
+          let waiting!: Promise<unknown>;
+          await store.transaction(async (inside) => {
+            await inside.lockStreams([held], 'exclusive');
+            await inside.appendToStream(held, [event()], { expectedRevision: 0n });
+            // Decided against revision 0, sent while the holder still has the lock.
+            waiting = store
+              .appendMany([{ streamName: target, events: [event()], expectedRevision: 'any' }], {
+                holding: { streamName: held, revision: 0n },
+              })
+              .catch((error: unknown) => error);
+            if (name === 'PostgreSQL') await untilHoldingAppendWaits(store.sql);
+          });
+          // A check read with the statement's own snapshot (taken before the wait) would pass.
+          expect(await waiting).toEqual(expect.any(HeldStreamMovedError));
+          expect(await store.readStream(target)).toEqual([]);
+        },
+        TEST_TIMEOUT_MS,
+      );
     });
 
     describe('subscribeToAll', () => {

@@ -14,6 +14,7 @@ import {
   DuplicateEventError,
   EventData,
   EventStore,
+  HeldStreamMovedError,
   SqlClient,
   StreamAppend,
   WrongExpectedRevisionError,
@@ -82,9 +83,6 @@ interface DecidedWorkspace {
   append: StreamAppend;
 }
 
-/** The price books changed between deciding a batch and appending it: decide again. */
-class PriceBooksChanged extends Error {}
-
 const conflictRetriesMax = 8;
 // Calls of at most this many commands (the routes' one) are appended in groups; the Kafka
 // ledger's batches go alone. A group holds at most groupCallsMax calls; at most groupAppendsMax
@@ -142,30 +140,29 @@ export class WorkspaceLedger {
   /**
    * Appends in one statement that also writes the ledger's own rows that follow from the events
    * (reservations as they are now, each workspace's next deadline). When the events price an
-   * action, the statement runs in a transaction that first holds the price books' stream shared
-   * and checks its revision (the books the actions were priced by are still the newest); a batch
-   * that prices nothing (holds, releases, expiries, packs) does not depend on the books, and is
-   * one round trip.
+   * action, that statement also holds the price books' stream shared and checks its revision
+   * (the books the actions were priced by are still the newest; a publisher waits for it); a
+   * batch that prices nothing (holds, releases, expiries, packs) does not depend on the books.
+   * Either way it is one round trip.
    */
   private async appendPriced(
     decided: DecidedWorkspace[],
     pricedAt: bigint,
     rejectDuplicates: boolean,
   ): Promise<AppendResult[]> {
-    const appends = decided.map((entry) => entry.append);
-    const options = {
-      rejectDuplicates,
-      alongside: ledgerRowsOf(decided, this.options.readModels ?? []),
-    };
     const pricesActions = decided.some((entry) =>
       entry.decided.some((event) => event.type === 'CreditDebited'),
     );
-    if (!pricesActions) return await this.store.appendMany(appends, options);
-    return await this.store.transaction(async (inside) => {
-      const revisions = await inside.lockStreams([PRICE_BOOKS_STREAM], 'shared');
-      if (revisions.get(PRICE_BOOKS_STREAM) !== pricedAt) throw new PriceBooksChanged();
-      return await inside.appendMany(appends, options);
-    });
+    return await this.store.appendMany(
+      decided.map((entry) => entry.append),
+      {
+        rejectDuplicates,
+        alongside: ledgerRowsOf(decided, this.options.readModels ?? []),
+        ...(pricesActions
+          ? { holding: { streamName: PRICE_BOOKS_STREAM, revision: pricedAt } }
+          : {}),
+      },
+    );
   }
 
   private get snapshotEveryEvents(): number {
@@ -335,7 +332,7 @@ export class WorkspaceLedger {
           lookUpStoredIds = true;
           continue;
         }
-        if (error instanceof PriceBooksChanged && attempt < conflictRetriesMax) {
+        if (error instanceof HeldStreamMovedError && attempt < conflictRetriesMax) {
           this.pricing = undefined;
           continue;
         }
