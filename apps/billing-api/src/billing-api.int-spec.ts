@@ -250,6 +250,15 @@ describe('billing API over the real stack', () => {
       'credits',
       'grantType',
     ]);
+    // Too large is refused naming the largest amount allowed.
+    const hugeGrant = await call('POST', `/v1/workspaces/${workspaceA}/credit-grants`, token, {
+      grantType: 'compensation',
+      credits: '1000000000',
+      reference: 'r',
+    });
+    expect(hugeGrant.body.details).toEqual([
+      { path: 'credits', messages: [expect.stringContaining('at most 999999999.999999')] },
+    ]);
   });
 
   it('refuses an unknown query parameter on every API route, naming it', async () => {

@@ -34,6 +34,7 @@ export {
   IsOptionalField,
   IsCreditsAmount,
   IsMicroAmount,
+  IsPositiveMicroAmount,
 } from './validators';
 export { MessageEnvelope, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './messages/envelope';
 export {

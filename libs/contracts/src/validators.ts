@@ -36,7 +36,22 @@ export function IsCreditsAmount(options?: ValidationOptions): PropertyDecorator 
           return micro !== null && micro > 0n;
         },
         defaultMessage: (args) =>
-          `${args?.property ?? 'value'} must be a positive decimal string of credits with at most 6 decimals`,
+          `${args?.property ?? 'value'} must be a positive decimal string of credits below one billion (at most 999999999.999999), with at most 6 decimals`,
+      },
+    },
+    options,
+  );
+}
+
+/** An integer µcr string above 0 (a hold: holding nothing is refused like a negative amount). */
+export function IsPositiveMicroAmount(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPositiveMicroAmount',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && (parseMicro(value) ?? 0n) > 0n,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an integer string of µcr from 1 to ${AMOUNT_MICRO_MAX} (one billion credits)`,
       },
     },
     options,

@@ -106,10 +106,7 @@ export class ReservationsController {
     @Body() body: ReserveBody,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReserveAnswer> {
-    const amountMicro = parseMicro(body.amountMicro) as bigint;
-    if (amountMicro <= 0n) {
-      throw fieldsRefused(['amountMicro'], 'amountMicro must be above 0');
-    }
+    const amountMicro = parseMicro(body.amountMicro) as bigint; // above 0: ReserveBody
     const now = new Date();
     const request = {
       workspaceId: params.id,

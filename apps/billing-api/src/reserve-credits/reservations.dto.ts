@@ -2,7 +2,7 @@ import { POSITIVE_MICRO_AMOUNT_PATTERN } from '../openapi/request-schemas';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInstant,
-  IsMicroAmount,
+  IsPositiveMicroAmount,
   IsOptionalField,
   RESERVATION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,
@@ -33,7 +33,7 @@ export class ReserveBody {
     pattern: POSITIVE_MICRO_AMOUNT_PATTERN,
     description: 'µcr to hold, an integer string above 0',
   })
-  @IsMicroAmount()
+  @IsPositiveMicroAmount()
   amountMicro!: string;
 
   // No example value: any fixed instant is in the past soon, and /docs would send it.

@@ -147,6 +147,11 @@ describe('reservation routes', () => {
     ];
     for (const answer of bad)
       expect(answer).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    // Zero and below are refused with the range that is allowed, which starts at 1.
+    for (const amountMicro of [0n, -5n])
+      expect((await reserve('none', amountMicro)).body).toMatchObject({
+        details: [{ path: 'amountMicro', messages: [expect.stringContaining('from 1 to')] }],
+      });
     const reading = await call('POST', '/credits/reservations', reader, {
       reservationId: 'r',
       amountMicro: '1',

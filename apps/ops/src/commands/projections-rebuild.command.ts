@@ -19,6 +19,8 @@ export function progressLine(progress: RebuildProgress): string {
 export async function rebuildCommand(context: OpsContext, name: string): Promise<ExitCode> {
   const projections = name === 'all' ? [...ALL_PROJECTIONS] : projectionsNamed([name]);
   let lastPrinted = 0;
+  // The progress line is redrawn in place; it is ended however the rebuild ends, so a failure's
+  // message starts on a line of its own.
   const result = await rebuildProjections(context.store, context.sql, projections, {
     onProgress: (progress) => {
       const now = Date.now();
@@ -26,9 +28,10 @@ export async function rebuildCommand(context: OpsContext, name: string): Promise
       lastPrinted = now;
       context.err(`\r${progressLine(progress)}`);
     },
+  }).finally(() => {
+    if (lastPrinted > 0) context.err('\n');
   });
   const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
-  context.err('\n');
   context.out(
     `rebuilt ${projections.map((projection) => projection.name).join(', ')}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s), switched to the fresh tables`,
   );
