@@ -201,6 +201,14 @@ describe('TallyHttp', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('sends again once per closed kept connection, and fails when a fresh one is dropped too', async () => {
+    const { url, seen } = await start([json(200, {}), (request) => request.socket.destroy()]);
+    const client = clientOf(url, { attemptsMax: 1 });
+    await client.request('GET', '/v1/first');
+    await expect(client.request('GET', '/v1/second')).rejects.toBeInstanceOf(TallyNetworkError);
+    expect(seen).toHaveLength(3); // the first call, the second on the kept connection, then fresh
+  });
+
   it('does not send again when a new connection is dropped (that is the attempt failing)', async () => {
     const { url, seen } = await start([(request) => request.socket.destroy()]);
     const error = await clientOf(url, { attemptsMax: 1 })
