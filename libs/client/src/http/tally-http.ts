@@ -28,9 +28,6 @@ export const REQUEST_TIMEOUT_MS_DEFAULT = 10_000;
  */
 export const IDLE_CONNECTION_MS_DEFAULT = 4_000;
 
-/** A call sent on a kept connection that the server had closed: nothing reached it. */
-class StaleConnectionError extends Error {}
-
 export interface HttpAnswer {
   status: number;
   body: unknown;
@@ -105,22 +102,7 @@ export class TallyHttp {
     this.agent.destroy();
   }
 
-  /**
-   * One attempt. A call that went out on a kept connection the server had already closed is
-   * sent again on another (Node's advice for keep-alive): the server never saw it, and every
-   * call is idempotent anyway. Each such failure drops that connection, so this ends.
-   */
   private async attempt(method: string, path: string, body: unknown): Promise<RawAnswer> {
-    for (;;) {
-      try {
-        return await this.send(method, path, body);
-      } catch (error) {
-        if (!(error instanceof StaleConnectionError)) throw error;
-      }
-    }
-  }
-
-  private async send(method: string, path: string, body: unknown): Promise<RawAnswer> {
     const token =
       typeof this.options.token === 'string' ? this.options.token : await this.options.token();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
@@ -133,12 +115,9 @@ export class TallyHttp {
         () => call.destroy(new Error(`no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      let answered = false;
       const fail = (error: Error): void => {
         clearTimeout(timer);
-        const stale =
-          call.reusedSocket && !answered && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
-        reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
+        reject(error);
       };
       const call = send(
         url,
@@ -154,7 +133,6 @@ export class TallyHttp {
           },
         },
         (response) => {
-          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', fail);
