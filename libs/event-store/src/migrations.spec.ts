@@ -3,6 +3,7 @@ import { migrationChecksum } from './migration-runner';
 import { EVENT_STORE_MIGRATIONS } from './migrations';
 import {
   DUPLICATE_EVENT_SQLSTATE,
+  HELD_STREAM_MOVED_SQLSTATE,
   WRONG_EXPECTED_REVISION_SQLSTATE,
 } from './sql/append-function.sql';
 
@@ -26,15 +27,24 @@ describe('the event store migrations', () => {
     expect(checksums).toEqual(RELEASED_CHECKSUMS);
   });
 
-  it('leave event_store_append raising the SQLSTATEs the store maps and notifying its channel', () => {
+  /** The newest migration that defines `name`'s function, as one text. */
+  function latestDefinitionOf(name: string): string {
     const latest = EVENT_STORE_MIGRATIONS.migrations
       .filter((migration) =>
-        migration.statements.some((statement) =>
-          statement.includes('FUNCTION event_store_append('),
-        ),
+        migration.statements.some((statement) => statement.includes(`FUNCTION ${name}(`)),
       )
       .at(-1);
-    const definition = latest?.statements.join('\n') ?? '';
+    return latest?.statements.join('\n') ?? '';
+  }
+
+  it('leave event_store_append_holding raising the SQLSTATE the store maps', () => {
+    expect(latestDefinitionOf('event_store_append_holding')).toContain(
+      `ERRCODE = '${HELD_STREAM_MOVED_SQLSTATE}'`,
+    );
+  });
+
+  it('leave event_store_append raising the SQLSTATEs the store maps and notifying its channel', () => {
+    const definition = latestDefinitionOf('event_store_append');
     expect(definition).toContain(`ERRCODE = '${WRONG_EXPECTED_REVISION_SQLSTATE}'`);
     expect(definition).toContain(`ERRCODE = '${DUPLICATE_EVENT_SQLSTATE}'`);
     expect(definition).toContain(`pg_notify('${EVENT_STORE_NOTIFY_CHANNEL}'`);
