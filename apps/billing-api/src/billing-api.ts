@@ -38,11 +38,22 @@ export interface BillingApiDependencies {
   ledger?: WorkspaceLedger;
   /** Pack sizes in credits; default 10, 50, 100, 500. */
   packSizesCredits?: readonly string[];
-  /** Requests per client IP per second; default 1000. */
+  /** Requests per client per second; default 1000. */
   rateLimitPerSecond?: number;
+  /** The reverse proxies whose X-Forwarded-For names the client (ClientLimits); default none. */
+  trustProxy?: number | string;
   /** Default: `TALLY_TOPIC_ACTION_EXECUTED` / `TALLY_TOPIC_SUBSCRIPTION`, else the brief's names. */
   topics?: ApiTopicNames;
   logger?: Logger;
+}
+
+/** Express's "trust proxy"; a list it cannot parse stops the start, naming the setting. */
+function trustProxies(app: NestExpressApplication, trustProxy: number | string): void {
+  try {
+    app.set('trust proxy', trustProxy);
+  } catch (error) {
+    throw new Error(`TALLY_TRUST_PROXY "${trustProxy}": ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -78,7 +89,11 @@ export async function createBillingApi(
   const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: false,
     bodyParser: false,
+    // A failure while building the app is the caller's to handle (main's exitOnStartFailure
+    // prints it and exits), not a process.exit(1) from inside Nest.
+    abortOnError: false,
   });
+  if (deps.trustProxy !== undefined) trustProxies(app, deps.trustProxy);
   app.use(metrics.middleware);
   app.disable('x-powered-by');
   app.use(helmet(HELMET_OPTIONS));

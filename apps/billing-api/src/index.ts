@@ -1,4 +1,5 @@
 export { createBillingApi, BillingApiDependencies } from './billing-api';
+export { clientLimitsFromEnvironment, ClientLimits } from './boundary/client-limits';
 export {
   AuthOptions,
   authOptionsFromEnvironment,

@@ -9,6 +9,7 @@ import {
   topicNamesFromEnvironment,
 } from '@tally/runtime';
 import { authOptionsFromEnvironment } from './auth/auth-options';
+import { clientLimitsFromEnvironment } from './boundary/client-limits';
 import { createBillingApi } from './billing-api';
 
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     bus,
     ...(jwtSecret ? { jwtSecret } : {}),
     auth,
+    ...clientLimitsFromEnvironment(),
     topics: topicNamesFromEnvironment(),
     logger,
   });

@@ -1,6 +1,10 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { authOptionsFromEnvironment, createBillingApi } from '../../billing-api/src';
+import {
+  authOptionsFromEnvironment,
+  clientLimitsFromEnvironment,
+  createBillingApi,
+} from '../../billing-api/src';
 import { ledgerGroupIdFromEnvironment, startLedger } from '../../ledger/src';
 import { startProjector } from '../../projector/src';
 import { messageBusFromEnvironment } from '@tally/messaging';
@@ -57,6 +61,7 @@ export async function startTally(logger: Logger, env = process.env): Promise<Run
     bus,
     jwtSecret,
     auth,
+    ...clientLimitsFromEnvironment(env),
     ledger: ledger.ledger,
     topics,
     logger: logger.child({ app: 'billing-api' }),
