@@ -19,6 +19,7 @@ import {
   RATE_LIMIT_PER_SECOND_DEFAULT,
 } from './billing-api.config';
 import { answerClientErrorsAsJson } from './boundary/client-errors';
+import { checkedTrustProxy } from './boundary/client-limits';
 import { isJsonBodyToRead, requireJsonContentType, verifyJsonBody } from './boundary/json-body';
 import { JsonShapePipe } from './boundary/json-shape.pipe';
 import { validationException } from './errors/validation-exception.factory';
@@ -47,15 +48,6 @@ export interface BillingApiDependencies {
   logger?: Logger;
 }
 
-/** Express's "trust proxy"; a list it cannot parse stops the start, naming the setting. */
-function trustProxies(app: NestExpressApplication, trustProxy: number | string): void {
-  try {
-    app.set('trust proxy', trustProxy);
-  } catch (error) {
-    throw new Error(`TALLY_TRUST_PROXY "${trustProxy}": ${(error as Error).message}`);
-  }
-}
-
 /**
  * Builds the billing API (docs/api.md) on the given store, SQL client and bus, migrated and
  * initialised but not listening: call `app.listen(port)`, and `app.close()` to stop.
@@ -64,6 +56,7 @@ export async function createBillingApi(
   deps: BillingApiDependencies,
 ): Promise<NestExpressApplication> {
   const tokens = tokenVerifierFor(deps.jwtSecret, deps.auth);
+  const trustProxy = deps.trustProxy === undefined ? undefined : checkedTrustProxy(deps.trustProxy);
   const packSizesMicro = (deps.packSizesCredits ?? PACK_SIZES_CREDITS_DEFAULT).map((credits) => {
     const micro = parseCreditsToMicro(credits);
     if (micro === null || micro <= 0n)
@@ -93,7 +86,8 @@ export async function createBillingApi(
     // prints it and exits), not a process.exit(1) from inside Nest.
     abortOnError: false,
   });
-  if (deps.trustProxy !== undefined) trustProxies(app, deps.trustProxy);
+  // Express's "trust proxy": the limiter's client is then the address the proxies report.
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(metrics.middleware);
   app.disable('x-powered-by');
   app.use(helmet(HELMET_OPTIONS));

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger('billing-api');
   const config = runtimeConfigFromEnvironment();
   const auth = authOptionsFromEnvironment();
+  const clientLimits = clientLimitsFromEnvironment();
   const jwtSecret = process.env.TALLY_JWT_SECRET || undefined;
   if (!jwtSecret && !auth.jwksFile && !auth.jwksUrl)
     throw new Error(
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     bus,
     ...(jwtSecret ? { jwtSecret } : {}),
     auth,
-    ...clientLimitsFromEnvironment(),
+    ...clientLimits,
     topics: topicNamesFromEnvironment(),
     logger,
   });

@@ -37,6 +37,7 @@ export interface RunningTally {
  */
 export async function startTally(logger: Logger, env = process.env): Promise<RunningTally> {
   const config = runtimeConfigFromEnvironment(env);
+  const clientLimits = clientLimitsFromEnvironment(env); // a bad setting stops before anything starts
   const database = await openDatabase(config);
   const topics = topicNamesFromEnvironment(env);
   const bus = messageBusFromEnvironment('tally', env);
@@ -61,7 +62,7 @@ export async function startTally(logger: Logger, env = process.env): Promise<Run
     bus,
     jwtSecret,
     auth,
-    ...clientLimitsFromEnvironment(env),
+    ...clientLimits,
     ledger: ledger.ledger,
     topics,
     logger: logger.child({ app: 'billing-api' }),
