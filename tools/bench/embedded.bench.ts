@@ -8,43 +8,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreditsClient } from '@tally/client';
+import { runAtFixedRate, summary } from './fixed-rate';
 
 const rates = (process.env.BENCH_EMBEDDED_RATES ?? '25,50,100,200').split(',').map(Number);
 const seconds = 15;
 const workspaceCount = 100;
 const repositoryRoot = join(__dirname, '..', '..', '..');
 
-function percentile(sorted: number[], fraction: number): number {
-  const value = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
-  return Math.round((value ?? NaN) * 10) / 10;
-}
-
 /** `rate` holds a second for `seconds` (a 10 s limit per call, no retries): latency, failures. */
 async function atRate(client: CreditsClient, workspaces: string[], rate: number) {
-  const latencies: number[] = [];
-  let failed = 0;
-  const pending: Promise<void>[] = [];
-  const started = performance.now();
-  for (let index = 0; index < rate * seconds; index += 1) {
-    const wait = started + (index * 1_000) / rate - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  const reserve = async (index: number): Promise<number> => {
     const sent = performance.now();
     const workspaceId = workspaces[index % workspaces.length] as string;
-    pending.push(
-      client.reserve(workspaceId, { reservationId: randomUUID(), amountMicro: 1_000n }).then(
-        () => void latencies.push(performance.now() - sent),
-        () => void (failed += 1),
-      ),
-    );
-  }
-  await Promise.all(pending);
-  const elapsedS = (performance.now() - started) / 1_000;
-  latencies.sort((a, b) => a - b);
+    await client.reserve(workspaceId, { reservationId: randomUUID(), amountMicro: 1_000n });
+    return performance.now() - sent;
+  };
+  const run = await runAtFixedRate(rate, seconds, reserve, { stopAtFirstFailure: false });
+  const { p50, p99 } = summary(run.latencies);
   return {
     offeredPerSecond: rate,
-    answeredPerSecond: Math.round(latencies.length / elapsedS),
-    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
-    failed,
+    answeredPerSecond: Math.round(run.latencies.length / run.elapsedS),
+    latencyMs: { p50, p99 },
+    failed: run.failures.length,
   };
 }
 

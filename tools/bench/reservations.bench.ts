@@ -8,7 +8,6 @@
 // runs only those, e.g. while profiling the API with TALLY_APP_NODE_ARGS=--cpu-prof).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { signToken } from '../../apps/billing-api/src';
 import { CreditsClient, TallyHttp } from '@tally/client';
 import { createPostgresEventStore, EventStore, SqlClient } from '@tally/event-store';
@@ -16,6 +15,7 @@ import { DeadlineScheduler, KeyedCommand, reserveCommand, WorkspaceLedger } from
 import { Pool } from 'pg';
 import { AppProcess, startAppProcess } from '../support/app-process';
 import { createTestDatabase } from '../support/test-database';
+import { runAtFixedRate, summary } from './fixed-rate';
 
 const rate = Number(process.env.BENCH_RESERVE_RATE ?? 500);
 const seconds = Number(process.env.BENCH_RESERVE_SECONDS ?? 20);
@@ -27,21 +27,6 @@ const hotSeconds = 10;
 const jwtSecret = randomUUID();
 
 type Store = EventStore & { sql: SqlClient; close(): Promise<void> };
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
-}
-
-function summary(samples: number[]): { p50: number; p99: number; max: number; count: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 10) / 10;
-  return {
-    p50: round(percentile(sorted, 0.5)),
-    p99: round(percentile(sorted, 0.99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-    count: sorted.length,
-  };
-}
 
 async function openWorkspaces(ledger: WorkspaceLedger, ids: string[]): Promise<void> {
   const at = new Date().toISOString();
@@ -80,38 +65,14 @@ async function reserveOverHttp(
 
 /** Fires `rate` calls a second for `seconds`; `call(index)` makes one and returns its latency. */
 async function fixedRate(call: (index: number) => Promise<number>) {
-  const latencies: number[] = [];
-  // The generator's own stalls (its GC, its share of the two cores) end up in the latencies.
-  const generatorStalls = monitorEventLoopDelay({ resolution: 1 });
-  generatorStalls.enable();
-  const pending: Promise<void>[] = [];
-  // A failed call fails the phase once all calls are in, not the process in mid-phase (which
-  // would leave the API's process running).
-  const failures: unknown[] = [];
-  const started = performance.now();
-  const total = rate * seconds;
-  for (let index = 0; index < total && failures.length === 0; index += 1) {
-    const due = started + (index * 1_000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(
-      call(index).then(
-        (ms) => void latencies.push(ms),
-        (error: unknown) => void failures.push(error),
-      ),
-    );
-  }
-  await Promise.all(pending);
-  if (failures.length > 0) throw failures[0];
-  generatorStalls.disable();
-  const elapsedS = (performance.now() - started) / 1_000;
+  // A failed call fails the phase once the calls in flight are in, not the process in mid-phase
+  // (which would leave the API's process running).
+  const run = await runAtFixedRate(rate, seconds, call, { stopAtFirstFailure: true });
+  if (run.failures.length > 0) throw run.failures[0];
   return {
-    achievedPerSecond: Math.round(total / elapsedS),
-    latencyMs: summary(latencies),
-    generatorEventLoopDelayMs: {
-      p99: Math.round(generatorStalls.percentile(99) / 1e5) / 10,
-      max: Math.round(generatorStalls.max / 1e5) / 10,
-    },
+    achievedPerSecond: Math.round((rate * seconds) / run.elapsedS),
+    latencyMs: summary(run.latencies),
+    generatorEventLoopDelayMs: run.generatorEventLoopDelayMs,
   };
 }
 
